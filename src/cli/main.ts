@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/index.js';
+import { CliContext, type GlobalOptions } from './cli-context.js';
+import { COMMANDS } from './commands/index.js';
+import { EXIT_ERROR, EXIT_USAGE, UsageError } from './exit-codes.js';
+
+/** Builds the command tree; separate from running it so tests can inspect it. */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('marketdeck')
+    .description('Whole-market stock dashboard: fetch, analyze, precompute, serve.')
+    .option('--db <path>', 'SQLite database file (MARKETDECK_DB)')
+    .option('--config <file>', 'JSON config file')
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of COMMANDS) register(program, ctx);
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let program: Command | null = null;
+  const ctx = new CliContext(() => (program?.opts() ?? {}) as GlobalOptions);
+  program = buildProgram(ctx);
+  try {
+    await program.parseAsync(argv as string[]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    return reportError(error);
+  } finally {
+    await ctx.dispose();
+  }
+}
+
+function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    if (
+      error.code === 'commander.helpDisplayed' ||
+      error.code === 'commander.version' ||
+      error.code === 'commander.help'
+    ) {
+      return 0;
+    }
+    return EXIT_USAGE;
+  }
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    process.stderr.write(`marketdeck: ${error.message}\n`);
+    return error instanceof UsageError ? EXIT_USAGE : EXIT_ERROR;
+  }
+  const e = error as Error;
+  process.stderr.write(`marketdeck: ${e?.message ?? String(error)}\n`);
+  if (process.env.LOG_LEVEL === 'debug' && e?.stack) process.stderr.write(`${e.stack}\n`);
+  return EXIT_ERROR;
+}

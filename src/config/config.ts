@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { SETTINGS, type SettingSpec } from './settings.js';
+
+/** The effective, validated settings (see settings.ts for each one's meaning); parsed once and frozen. */
+export interface Config {
+  readonly db: string;
+  readonly dataDir: string;
+  readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
+  readonly fetchMaxConcurrent: number;
+  readonly fetchMaxAge: string;
+  readonly fetchTimeoutMs: number;
+  readonly fetchRetries: number;
+  readonly yahooBaseUrl: string;
+  readonly yahooRatePerSecond: number;
+  readonly yahooRatePerMinute: number;
+  readonly yahooRatePerDay: number;
+  readonly enableAlphaVantage: boolean;
+  readonly alphaVantageApiKey: string;
+  readonly alphaVantageBaseUrl: string;
+  readonly alphaVantageRatePerMinute: number;
+  readonly alphaVantageRatePerDay: number;
+  readonly analysisWorkers: number;
+  readonly cacheExpirationMinutes: number;
+  readonly precomputeCron: string;
+  readonly updateCron: string;
+  readonly jobRetentionDays: number;
+  readonly host: string;
+  readonly port: number;
+  readonly apiToken: string;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON file whose keys are the settings' keys or environment names. */
+  configFile?: string;
+  /** Values from command-line flags; they win over the file and the environment. */
+  overrides?: Partial<Record<string, unknown>>;
+}
+
+/**
+ * Precedence: flag > environment > config file > default. An invalid value stops the program with a
+ * message naming the variable, the value and what is allowed.
+ */
+export function loadConfig(opts: LoadConfigOptions = {}): Config {
+  const env = opts.env ?? process.env;
+  const file = opts.configFile ? readConfigFile(opts.configFile) : {};
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS as readonly SettingSpec[]) {
+    let raw: unknown = s.default;
+    let origin = 'default';
+    if (s.key in file) {
+      raw = file[s.key];
+      origin = `${opts.configFile} key "${s.key}"`;
+    } else if (s.env in file) {
+      raw = file[s.env];
+      origin = `${opts.configFile} key "${s.env}"`;
+    }
+    if (env[s.env] !== undefined) {
+      raw = env[s.env];
+      origin = `environment variable ${s.env}`;
+    }
+    if (opts.overrides && opts.overrides[s.key] !== undefined) {
+      raw = opts.overrides[s.key];
+      origin = `option for ${s.env}`;
+    }
+    const parsed = s.schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new ConfigError(`invalid ${origin}: ${JSON.stringify(raw)} is not allowed; expected ${s.allowed}`);
+    }
+    out[s.key] = parsed.data;
+  }
+  return Object.freeze(out) as unknown as Config;
+}
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`config file "${path}" cannot be read: ${(error as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`config file "${path}" is not valid JSON: ${(error as Error).message}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new ConfigError(`config file "${path}" must hold a JSON object of settings`);
+  }
+  const known = new Set((SETTINGS as readonly SettingSpec[]).flatMap((s) => [s.key, s.env]));
+  for (const k of Object.keys(data)) {
+    if (!known.has(k)) throw new ConfigError(`config file "${path}" has an unknown setting "${k}"`);
+  }
+  return data as Record<string, unknown>;
+}
+
+/** The effective values for display: secrets masked, each with its environment name. */
+export function describeConfig(config: Config): { env: string; key: string; value: unknown; description: string }[] {
+  return (SETTINGS as readonly SettingSpec[]).map((s) => {
+    const value = (config as unknown as Record<string, unknown>)[s.key];
+    return {
+      env: s.env,
+      key: s.key,
+      value: s.secret ? (value ? '********' : '') : value,
+      description: s.description,
+    };
+  });
+}

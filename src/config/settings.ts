@@ -1,0 +1,231 @@
+import { z } from 'zod';
+
+/**
+ * Every setting marketdeck reads, declared once: its environment variable, its key in a JSON config file,
+ * its schema (with the allowed range), its default, whether it is a secret, and what it means. The README's
+ * configuration table and `marketdeck config` are both made from this list.
+ */
+export interface SettingSpec {
+  env: string;
+  key: string;
+  schema: z.ZodType;
+  default: unknown;
+  secret?: boolean;
+  description: string;
+  /** Words for error messages: what values are allowed. */
+  allowed: string;
+}
+
+const TRUE_WORDS = new Set(['true', '1', 'yes', 'on']);
+const FALSE_WORDS = new Set(['false', '0', 'no', 'off']);
+
+const bool = z.preprocess((v) => {
+  if (typeof v === 'boolean') return v;
+  if (typeof v === 'number') return v === 1 ? true : v === 0 ? false : v;
+  if (typeof v === 'string') {
+    const w = v.trim().toLowerCase();
+    if (TRUE_WORDS.has(w)) return true;
+    if (FALSE_WORDS.has(w)) return false;
+  }
+  return v;
+}, z.boolean());
+
+const int = (min: number, max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number().int().min(min).max(max));
+
+const num = (min: number, max: number) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() !== '' ? Number(v) : v), z.number().min(min).max(max));
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|h|d|w)$/;
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1e3, m: 60e3, h: 3600e3, d: 86_400e3, w: 604_800e3 };
+
+/** Parses durations such as 90s, 15m, 24h, 7d into milliseconds; undefined when the text is not one. */
+export function parseDuration(text: string): number | undefined {
+  const m = DURATION.exec(text.trim());
+  return m ? Number(m[1]) * DURATION_MS[m[2]] : undefined;
+}
+
+const duration = z.string().refine((v) => parseDuration(v) !== undefined);
+const url = z.string().url();
+const optionalText = z.string();
+const cron = z.string().refine((v) => v === '' || v.trim().split(/\s+/).length >= 5);
+
+function spec(
+  env: string,
+  key: string,
+  schema: z.ZodType,
+  def: unknown,
+  allowed: string,
+  description: string,
+  secret = false,
+): SettingSpec {
+  return { env, key, schema, default: def, allowed, description, secret };
+}
+
+export const SETTINGS = [
+  spec('MARKETDECK_DB', 'db', z.string().min(1), './data/marketdeck.db', 'a file path', 'SQLite database file.'),
+  spec(
+    'MARKETDECK_DATA_DIR',
+    'dataDir',
+    z.string().min(1),
+    './data',
+    'a folder path',
+    'Folder for run metrics (runs/<id>.json) and other files marketdeck writes.',
+  ),
+  spec(
+    'LOG_LEVEL',
+    'logLevel',
+    z.enum(['error', 'warn', 'info', 'debug']),
+    'info',
+    'error|warn|info|debug',
+    'How much is logged to stderr.',
+  ),
+  spec(
+    'FETCH_MAX_CONCURRENT',
+    'fetchMaxConcurrent',
+    int(1, 256),
+    12,
+    'an integer 1-256',
+    'Requests in flight at once per fetch run.',
+  ),
+  spec(
+    'FETCH_MAX_AGE',
+    'fetchMaxAge',
+    duration,
+    '24h',
+    'a duration like 30m, 24h, 7d',
+    'A ticker fetched within this long is fresh and skipped.',
+  ),
+  spec(
+    'FETCH_TIMEOUT_MS',
+    'fetchTimeoutMs',
+    int(100, 600_000),
+    15_000,
+    'an integer 100-600000',
+    'Timeout of one HTTP request.',
+  ),
+  spec(
+    'FETCH_RETRIES',
+    'fetchRetries',
+    int(0, 20),
+    5,
+    'an integer 0-20',
+    'Retries of a request after 429, 5xx, timeouts and resets.',
+  ),
+  spec(
+    'YAHOO_BASE_URL',
+    'yahooBaseUrl',
+    url,
+    'https://query2.finance.yahoo.com',
+    'an http(s) URL',
+    'Base URL of the Yahoo chart and quote API.',
+  ),
+  spec(
+    'YAHOO_RATE_PER_SECOND',
+    'yahooRatePerSecond',
+    num(0, 10_000),
+    0,
+    'a number >= 0 (0 = no limit)',
+    'Yahoo requests per second.',
+  ),
+  spec(
+    'YAHOO_RATE_PER_MINUTE',
+    'yahooRatePerMinute',
+    num(0, 1_000_000),
+    0,
+    'a number >= 0 (0 = no limit)',
+    'Yahoo requests per minute.',
+  ),
+  spec(
+    'YAHOO_RATE_PER_DAY',
+    'yahooRatePerDay',
+    num(0, 100_000_000),
+    0,
+    'a number >= 0 (0 = no limit)',
+    'Yahoo requests per day.',
+  ),
+  spec(
+    'ENABLE_ALPHA_VANTAGE',
+    'enableAlphaVantage',
+    bool,
+    false,
+    'true/false/1/0/yes/no/on/off',
+    'Allow Alpha Vantage as a source.',
+  ),
+  spec('ALPHA_VANTAGE_API_KEY', 'alphaVantageApiKey', optionalText, '', 'any text', 'Alpha Vantage API key.', true),
+  spec(
+    'ALPHA_VANTAGE_BASE_URL',
+    'alphaVantageBaseUrl',
+    url,
+    'https://www.alphavantage.co',
+    'an http(s) URL',
+    'Base URL of the Alpha Vantage API.',
+  ),
+  spec(
+    'ALPHA_VANTAGE_RATE_PER_MINUTE',
+    'alphaVantageRatePerMinute',
+    num(0, 100_000),
+    5,
+    'a number >= 0',
+    'Alpha Vantage requests per minute (premium: 75+).',
+  ),
+  spec(
+    'ALPHA_VANTAGE_RATE_PER_DAY',
+    'alphaVantageRatePerDay',
+    num(0, 10_000_000),
+    25,
+    'a number >= 0',
+    'Alpha Vantage requests per day (free: 25).',
+  ),
+  spec(
+    'ANALYSIS_WORKERS',
+    'analysisWorkers',
+    int(0, 64),
+    0,
+    'an integer 0-64 (0 = one per core)',
+    'Worker threads for analysis.',
+  ),
+  spec(
+    'CACHE_EXPIRATION_MINUTES',
+    'cacheExpirationMinutes',
+    int(1, 10_080),
+    15,
+    'an integer 1-10080',
+    'Lifetime of a dashboard_cache entry.',
+  ),
+  spec(
+    'PRECOMPUTE_CRON',
+    'precomputeCron',
+    cron,
+    '*/10 * * * *',
+    'a cron expression',
+    'When the scheduler precomputes the dashboard.',
+  ),
+  spec(
+    'UPDATE_CRON',
+    'updateCron',
+    cron,
+    '',
+    'a cron expression, or empty for off',
+    'When the scheduler runs a data update (off by default).',
+  ),
+  spec(
+    'JOB_RETENTION_DAYS',
+    'jobRetentionDays',
+    int(1, 3650),
+    30,
+    'an integer 1-3650',
+    'Finished job runs older than this are pruned.',
+  ),
+  spec('HOST', 'host', z.string().min(1), '127.0.0.1', 'a host name or address', 'Address the server binds.'),
+  spec('PORT', 'port', int(0, 65_535), 8080, 'an integer 0-65535', 'Port the server listens on.'),
+  spec(
+    'API_TOKEN',
+    'apiToken',
+    optionalText,
+    '',
+    'any text',
+    'Token required by state-changing endpoints when not bound to loopback.',
+    true,
+  ),
+] as const satisfies readonly SettingSpec[];
