@@ -1,5 +1,8 @@
 import type { BarSeries } from '../domain/bar-series.js';
+import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { ScreenerRow } from '../domain/screener-row.js';
+import type { Signal, SignalKind } from '../domain/signal.js';
 import type { Dividend, Split, TickerInfo } from '../domain/ticker.js';
 
 /**
@@ -20,6 +23,7 @@ export interface Store {
   readonly rejects: RejectRepo;
   readonly cache: DashboardCacheRepo;
   readonly jobRuns: JobRunRepo;
+  readonly analysis: AnalysisRepo;
   /** Size on disk in bytes, and other facts for `marketdeck status`. */
   info(): Promise<StoreInfo>;
   close(): Promise<void>;
@@ -53,8 +57,11 @@ export interface TickerWrite {
   mode?: 'merge' | 'replace';
   dividends?: readonly Dividend[];
   splits?: readonly Split[];
-  /** Data-quality flags found while reading this ticker's data, kept with its fetch state. */
-  fetch?: { source: string; flags?: readonly QualityFlag[]; attemptedAt?: Date };
+  /**
+   * A successful fetch, recorded in the same transaction: its flags, and `meta` merged key by key into the
+   * per-source fetch memory (as in FetchStateRepo.record).
+   */
+  fetch?: { source: string; flags?: readonly QualityFlag[]; attemptedAt?: Date; meta?: Record<string, unknown> };
 }
 
 export interface TickerWriteResult {
@@ -79,6 +86,14 @@ export interface BarRepo {
   readAll(symbols?: readonly string[]): AsyncIterable<BarSeries>;
   /** Monotonic counter bumped by every write of this ticker's bars; analysis uses it to find changed tickers. */
   versions(): Promise<Map<string, number>>;
+  /**
+   * Per ticker, the version (as in versions()) of the last write that did more than append bars after the
+   * latest stored date: it changed or removed a stored bar, or inserted one before the latest date. Absent
+   * for a ticker whose bars were only ever appended. Lets an incremental analysis continue a ticker from
+   * its stored state only when its analysed history is untouched; an adapter without it leaves analysis
+   * to a fingerprint of each ticker's recent bars, which misses corrections further back.
+   */
+  historyVersions?(): Promise<Map<string, number>>;
   dividends(symbol: string, range?: DateRange): Promise<Dividend[]>;
   splits(symbol: string, range?: DateRange): Promise<Split[]>;
   stats(): Promise<BarStats>;
@@ -180,6 +195,11 @@ export interface DashboardCacheRepo {
   /** The value and its dates, expired or not (the caller decides whether stale is acceptable). */
   getEntry(key: string): Promise<{ value: unknown; meta: CacheEntryMeta } | null>;
   set(key: string, value: unknown, ttlMinutes: number): Promise<void>;
+  /**
+   * Writes many entries in one transaction, so a whole precompute (10,000 ticker summaries and the pages)
+   * lands at once and fast; returns the bytes of JSON written.
+   */
+  setMany(entries: readonly { key: string; value: unknown }[], ttlMinutes: number): Promise<number>;
   delete(key: string): Promise<void>;
   clearAll(): Promise<number>;
   list(): Promise<CacheEntryMeta[]>;
@@ -219,4 +239,71 @@ export interface JobRunRepo {
   markInterrupted(): Promise<number>;
   /** Deletes finished runs older than `before`; returns how many. */
   prune(before: Date): Promise<number>;
+}
+
+/**
+ * What the analysis step leaves for the pages: a screener row per ticker, dated signals, breadth series per
+ * scope, and per-ticker analysis state (what was analysed, at which bar version) for incremental runs.
+ */
+export interface AnalysisRepo {
+  /** Upserts rows by symbol. */
+  writeScreenerRows(rows: readonly ScreenerRow[]): Promise<void>;
+  screenerRows(): Promise<ScreenerRow[]>;
+  screenerRow(symbol: string): Promise<ScreenerRow | null>;
+  /** Replaces the stored signals of each given symbol with `signals` (those of the symbols only). */
+  replaceSignals(symbols: readonly string[], signals: readonly Signal[]): Promise<void>;
+  signals(opts?: { symbol?: string; kind?: SignalKind; since?: number; limit?: number }): Promise<Signal[]>;
+  /** Replaces one scope's whole breadth series ('all', 'sector:Energy', ...). */
+  writeBreadth(universe: string, series: readonly BreadthSeries[]): Promise<void>;
+  breadth(universe: string, scope: string, range?: DateRange): Promise<BreadthSeries | null>;
+  breadthScopes(universe: string): Promise<string[]>;
+  /** Opaque per-ticker state blobs (bar version analysed, resumable indicator state). */
+  getStates(symbols?: readonly string[]): Promise<Map<string, AnalysisState>>;
+  putStates(states: readonly AnalysisState[]): Promise<void>;
+  /**
+   * Writes one analysis run in a single transaction, so readers never see rows of one run with breadth of
+   * another, and a crash leaves the previous run whole.
+   */
+  commitRun(run: AnalysisRunWrite): Promise<void>;
+  /** The opaque breadth counters an incremental run of `universe` continues from (null: none stored). */
+  breadthState(universe: string): Promise<Uint8Array | null>;
+  deleteAll(): Promise<void>;
+}
+
+/** One analysis run's results, for AnalysisRepo.commitRun. */
+export interface AnalysisRunWrite {
+  /** Upserted by symbol. */
+  screenerRows: readonly ScreenerRow[];
+  /**
+   * Per symbol: its stored signals dated on or after the day (all of them for null) are replaced by its
+   * signals in `signals`. Symbols not listed keep theirs.
+   */
+  signalsFrom: ReadonlyMap<string, number | null>;
+  signals: SignalColumns;
+  states: readonly AnalysisState[];
+  /** Symbols whose rows, signals and states are removed (tickers that no longer have bars). */
+  deleteSymbols?: readonly string[];
+  /** Replaces the universe's breadth series (scopes not given are dropped) and its breadth state. */
+  breadth?: { universe: string; series: readonly BreadthSeries[]; state: Uint8Array | null };
+}
+
+/**
+ * Many signals in columns (a whole-market history holds millions, too many for objects): signal i is
+ * `kinds[kindIndex[i]]` of `symbols[symbolIndex[i]]` on `dates[i]` with `values[i]`.
+ */
+export interface SignalColumns {
+  symbols: readonly string[];
+  kinds: readonly SignalKind[];
+  symbolIndex: Int32Array;
+  dates: Int32Array;
+  kindIndex: Uint8Array;
+  values: Float64Array;
+}
+
+export interface AnalysisState {
+  symbol: string;
+  barVersion: number;
+  lastDate: number;
+  /** Adapter-agnostic bytes the analysis engine owns (e.g. indicator recurrences at the last bar). */
+  state: Uint8Array | null;
 }

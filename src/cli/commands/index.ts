@@ -1,6 +1,28 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
+import { registerAnalyzeCommand } from './analyze-command.js';
+import { registerBreadthCommand } from './breadth-command.js';
 import { registerConfigCommand } from './config-command.js';
+import { registerExportCommand } from './export-command.js';
+import { registerFetchCommand } from './fetch-command.js';
+import { registerGenerateCommand } from './generate-command.js';
+import { registerImportCommand } from './import-command.js';
+import { registerJobsCommand } from './jobs-command.js';
+import { registerPrecomputeCommand } from './precompute-command.js';
+import { registerRefreshCommand } from './refresh-command.js';
+import { registerSchedulerCommand } from './scheduler-command.js';
 
 /** Every CLI command, one registration function each (one file per command). */
-export const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [registerConfigCommand];
+export const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
+  registerAnalyzeCommand,
+  registerBreadthCommand,
+  registerConfigCommand,
+  registerExportCommand,
+  registerFetchCommand,
+  registerGenerateCommand,
+  registerImportCommand,
+  registerJobsCommand,
+  registerPrecomputeCommand,
+  registerRefreshCommand,
+  registerSchedulerCommand,
+];

@@ -1,0 +1,536 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BreadthSeries } from '../domain/breadth-series.js';
+import type { ScreenerRow } from '../domain/screener-row.js';
+import type { TickerInfo } from '../domain/ticker.js';
+import type { AnalysisState, SignalColumns, Store } from '../store/store.js';
+import { AnalysisShare, type ChunkResult, type CountsLayout, type WireJob, type WireResult } from './analysis-share.js';
+import type { AnalysisWorkerData, FromWorker, ToWorker } from './analysis-worker.js';
+import { BreadthCounts } from './breadth-counts.js';
+import { breadthSeriesFromCounts } from './breadth-series-from-counts.js';
+import { type BreadthState, type CountedTicker, decodeBreadthState, encodeBreadthState } from './breadth-state.js';
+import { inReadSnapshot } from './read-snapshot.js';
+import { applyRelativeStrength, type Benchmark } from './relative-strength.js';
+import { SIGNAL_KINDS } from './signal-kinds.js';
+import { decodeTickerState, type TickerState } from './ticker-state.js';
+
+/** The tickers an analysis covers; `name` keys its breadth series ('cached', 'sp500', ...). */
+export interface AnalysisUniverse {
+  name: string;
+  symbols: readonly string[];
+  /** Sector per symbol where the universe's source knows it; stored ticker info wins. */
+  sectors?: ReadonlyMap<string, string>;
+}
+
+export interface RunAnalysisOptions {
+  universe: AnalysisUniverse;
+  /** Recompute every ticker and the breadth from scratch instead of only what changed. */
+  full?: boolean;
+  /** Worker threads; 0 or absent = one per core; 1 = everything on the calling thread. */
+  workers?: number;
+  /**
+   * Use worker threads from this many tickers to analyse on. By default they are used when the estimated
+   * work pays for starting them.
+   */
+  minTickersForWorkers?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface AnalysisSummary {
+  universe: string;
+  mode: 'full' | 'incremental';
+  /** Why a run asked to be incremental recomputed everything, or null. */
+  fullReason: string | null;
+  /** Tickers of the universe with bars. */
+  tickers: number;
+  /** Tickers analysed from their first bar / continued over their new bars / unchanged. */
+  recomputed: number;
+  resumed: number;
+  skipped: number;
+  /** Tickers whose analysis was dropped because they no longer have bars. */
+  removed: number;
+  /** Bars run through the indicators. */
+  bars: number;
+  /** Signals written (the new ones of a resumed ticker, all of a recomputed one). */
+  signals: number;
+  breadthScopes: number;
+  breadthDates: number;
+  benchmark: Benchmark;
+  threads: number;
+  /**
+   * Wall time of the run and of the planning and storing phases; load, indicators, signals and breadth
+   * are summed over the threads that ran them (so they can add up to more than the wall time).
+   */
+  seconds: {
+    total: number;
+    plan: number;
+    load: number;
+    indicators: number;
+    signals: number;
+    breadth: number;
+    store: number;
+  };
+}
+
+const MAX_CHUNK_TICKERS = 96;
+/**
+ * Below this much work (in bars through the kernels) the calling thread is faster: each worker starts
+ * its own engine, compiles the analysis afresh and opens its own connection (~0.2 s before it helps).
+ */
+const WORK_FOR_WORKERS = 2_500_000;
+/** A resumed ticker costs about as much as this many bars of a full run (reading its recent bars dominates). */
+const RESUME_WORK = 100;
+
+/**
+ * Analyses a universe and stores the results in one transaction: a screener row and the signals of every
+ * ticker, breadth series for the universe and each sector, and per-ticker state for the next run.
+ *
+ * Incremental by default: a ticker whose bar version did not change is skipped; one that only gained
+ * bars continues its stored indicator recurrences over the new bars; breadth counters gain the new bars'
+ * contributions. The result equals a full run's bit for bit. Whatever an increment cannot express (a
+ * rewritten history, a ticker removed from the universe or moved to another sector) turns the run into a
+ * full one, and the summary says why.
+ */
+export async function runAnalysis(store: Store, opts: RunAnalysisOptions): Promise<AnalysisSummary> {
+  const started = performance.now();
+  const first = await attempt(store, opts, opts.full === true, null, started);
+  if (typeof first !== 'string') return first;
+  const second = await attempt(store, opts, true, first, started);
+  if (typeof second === 'string') throw new Error(`a full analysis asked to restart: ${second}`);
+  return second;
+}
+
+/** One pass; returns the reason instead of a summary when an incremental pass must become a full one. */
+async function attempt(
+  store: Store,
+  opts: RunAnalysisOptions,
+  fullRequested: boolean,
+  reasonIn: string | null,
+  started: number,
+): Promise<AnalysisSummary | string> {
+  const { universe } = opts;
+  let full = fullRequested;
+  let fullReason = reasonIn;
+  const withBars = new Set(await store.tickers.symbolsWithBars());
+  const symbols = [...new Set(universe.symbols)].filter((s) => withBars.has(s)).sort();
+  const infos = new Map<string, TickerInfo>((await store.tickers.list()).map((t) => [t.symbol, t]));
+  const versions = await store.bars.versions();
+  const storedStates = await store.analysis.getStates();
+  const bucketOf = (s: string) => infos.get(s)?.sector ?? universe.sectors?.get(s) ?? '';
+  let counted: BreadthState | null = null;
+  if (!full) {
+    counted = decodeBreadthState(await store.analysis.breadthState(universe.name));
+    if (!counted) {
+      full = true;
+      fullReason = `no breadth counters stored for universe "${universe.name}" yet`;
+    }
+  }
+  const states = new Map<string, { stored: AnalysisState; decoded: TickerState | null }>();
+  for (const [symbol, stored] of storedStates) states.set(symbol, { stored, decoded: decodeTickerState(stored.state) });
+  // Tickers whose analysed history the store says was rewritten since (not only appended to).
+  const historyVersions = (await store.bars.historyVersions?.()) ?? new Map<string, number>();
+  const rewritten = new Set<string>();
+  for (const [symbol, st] of states) {
+    if ((historyVersions.get(symbol) ?? 0) > st.stored.barVersion) rewritten.add(symbol);
+  }
+  if (counted) {
+    const reason = incrementBlocker(counted, new Set(symbols), bucketOf, states, rewritten);
+    if (reason) {
+      full = true;
+      fullReason = reason;
+      counted = null;
+    }
+  }
+
+  const stats = await store.bars.stats();
+  let baseDay = stats.firstDate ?? 0;
+  let lastDay = stats.lastDate ?? baseDay;
+  if (counted) {
+    baseDay = Math.min(baseDay, counted.counts.baseDay);
+    lastDay = Math.max(lastDay, counted.counts.baseDay + counted.counts.days - 1);
+  }
+  const bucketSet = new Set(symbols.map(bucketOf));
+  for (const b of counted?.counts.buckets ?? []) bucketSet.add(b);
+  const layout: CountsLayout = { baseDay, days: lastDay - baseDay + 1, buckets: [...bucketSet].sort() };
+  const bucketIndex = new Map(layout.buckets.map((b, i) => [b, i]));
+
+  const jobs: WireJob[] = [];
+  const skipped: string[] = [];
+  for (const symbol of symbols) {
+    const st = states.get(symbol);
+    const rec = counted?.tickers.get(symbol);
+    const bucket = bucketIndex.get(bucketOf(symbol))!;
+    const state = st?.stored.state ?? null;
+    const decoded = st?.decoded ?? null;
+    const isRewritten = rewritten.has(symbol);
+    if (!rec || !st?.decoded) {
+      jobs.push({ symbol, bucket, state, decoded, breadthAfter: null, resume: false, rewritten: isRewritten });
+    } else if (st.stored.barVersion === versions.get(symbol) && rec.lastDate === st.decoded.lastDate) {
+      skipped.push(symbol);
+    } else {
+      const resume = st.decoded.resumable && rec.lastDate === st.decoded.lastDate && !isRewritten;
+      jobs.push({ symbol, bucket, state, decoded, breadthAfter: rec.lastDate, resume, rewritten: isRewritten });
+    }
+  }
+  // Skipped tickers keep their stored rows (relative strength and metadata are refreshed below); a ticker
+  // whose row is missing is analysed after all.
+  const storedRows = await storedRowsOf(store, skipped);
+  for (let i = skipped.length - 1; i >= 0; i--) {
+    const symbol = skipped[i];
+    if (storedRows.has(symbol)) continue;
+    skipped.splice(i, 1);
+    const bucket = bucketIndex.get(bucketOf(symbol))!;
+    const breadthAfter = counted?.tickers.get(symbol)?.lastDate ?? null;
+    jobs.push({
+      symbol,
+      bucket,
+      state: states.get(symbol)?.stored.state ?? null,
+      breadthAfter,
+      resume: false,
+      rewritten: false,
+    });
+  }
+  const planned = performance.now();
+
+  const workers = opts.workers && opts.workers > 0 ? opts.workers : availableParallelism();
+  const worthThreads =
+    opts.minTickersForWorkers !== undefined
+      ? jobs.length >= opts.minTickersForWorkers
+      : estimatedWork(jobs, infos) >= WORK_FOR_WORKERS;
+  const threads = workers > 1 && canShareFile(store) && worthThreads ? Math.min(workers, jobs.length) : 1;
+  // Several chunks per thread, so the one that ends last has little left to do.
+  const chunkSize = Math.max(1, Math.min(MAX_CHUNK_TICKERS, Math.ceil(jobs.length / (threads * 4))));
+  // A ticker counted in the stored breadth whose history turns out rewritten makes this a full run: no
+  // point analysing the rest first.
+  const breadthAfterOf = new Map(jobs.map((j) => [j.symbol, j.breadthAfter]));
+  const stop = (c: ChunkResult) =>
+    c.results.some((r) => breadthAfterOf.get(r.symbol) !== null && (r.historyChanged || r.mode === 'missing'));
+  const chunks: WireJob[][] = [];
+  for (let i = 0; i < jobs.length; i += chunkSize) chunks.push(jobs.slice(i, i + chunkSize));
+  const run =
+    threads > 1
+      ? await runInWorkers(store, layout, chunks, threads, stop, opts.onProgress)
+      : await runHere(store, layout, chunks, stop, opts.onProgress);
+  const computed = performance.now();
+
+  const jobBySymbol = new Map(jobs.map((j) => [j.symbol, j]));
+  const results: WireResult[] = run.chunks.flatMap((c) => c.results);
+  for (const r of results) {
+    const job = jobBySymbol.get(r.symbol)!;
+    if (job.breadthAfter !== null && (r.historyChanged || r.mode === 'missing')) {
+      return `the bars of ${r.symbol} changed before its last analysed date (${r.mode === 'missing' ? 'removed' : 'history rewritten'})`;
+    }
+  }
+
+  // Breadth: the stored counters plus every thread's new contributions.
+  const counts = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
+  if (counted) counts.add(counted.counts);
+  for (const c of run.counts) counts.add(c);
+  const series: BreadthSeries[] = [breadthSeriesFromCounts('all', counts.total(), layout.baseDay, layout.days)];
+  for (const bucket of layout.buckets) {
+    if (bucket === '') continue;
+    series.push(
+      breadthSeriesFromCounts(`sector:${bucket}`, counts.data[bucketIndex.get(bucket)!], layout.baseDay, layout.days),
+    );
+  }
+  const countedTickers = new Map<string, CountedTicker>();
+  const resultBySymbol = new Map(results.map((r) => [r.symbol, r]));
+  for (const symbol of symbols) {
+    const r = resultBySymbol.get(symbol);
+    if (r && r.mode !== 'missing')
+      countedTickers.set(symbol, { lastDate: r.lastDate, bucket: bucketOf(symbol), epoch: r.epoch });
+    else if (!r && counted?.tickers.has(symbol)) countedTickers.set(symbol, counted.tickers.get(symbol)!);
+  }
+  const breadthDone = performance.now();
+
+  // Rows: new ones, and the stored ones of skipped tickers (their relative strength moves with the benchmark).
+  const flags = await flagsBySymbol(store);
+  const rows: ScreenerRow[] = [];
+  for (const symbol of symbols) {
+    const r = resultBySymbol.get(symbol);
+    const row = r ? r.row : (storedRows.get(symbol) ?? null);
+    if (!row) continue;
+    const info = infos.get(symbol);
+    row.name = info?.name ?? null;
+    row.sector = bucketOf(symbol) || null;
+    row.industry = info?.industry ?? null;
+    row.marketCap = info?.marketCap ?? null;
+    row.flags = flags.get(symbol) ?? [];
+    rows.push(row);
+  }
+  const benchmark = applyRelativeStrength(rows);
+
+  const signals = signalColumns(run.chunks);
+  const newStates: AnalysisState[] = [];
+  const signalsFrom = new Map<string, number | null>();
+  const removed = new Set([...storedStates.keys()].filter((s) => !withBars.has(s)));
+  let bars = 0;
+  let resumed = 0;
+  for (const r of results) {
+    if (r.mode === 'missing') {
+      removed.add(r.symbol);
+      continue;
+    }
+    if (r.mode === 'resume') resumed++;
+    bars += r.barsComputed;
+    signalsFrom.set(r.symbol, r.signalsFrom);
+    newStates.push({ symbol: r.symbol, barVersion: versions.get(r.symbol) ?? 0, lastDate: r.lastDate, state: r.state });
+  }
+  const storeStart = performance.now();
+  await store.analysis.commitRun({
+    screenerRows: rows,
+    signalsFrom,
+    signals,
+    states: newStates,
+    deleteSymbols: [...removed],
+    breadth: {
+      universe: universe.name,
+      series,
+      state: encodeBreadthState({ counts, tickers: countedTickers }),
+    },
+  });
+  const done = performance.now();
+  const t = run.times;
+  return {
+    universe: universe.name,
+    mode: full ? 'full' : 'incremental',
+    fullReason,
+    tickers: symbols.length,
+    recomputed: results.filter((r) => r.mode === 'full').length,
+    resumed,
+    skipped: skipped.length,
+    removed: removed.size,
+    bars,
+    signals: signals.dates.length,
+    breadthScopes: series.length,
+    breadthDates: series[0].dates.length,
+    benchmark,
+    threads,
+    seconds: {
+      total: (done - started) / 1000,
+      plan: (planned - started) / 1000,
+      load: t.load / 1000,
+      indicators: t.indicators / 1000,
+      signals: t.signals / 1000,
+      breadth: (t.breadth + (breadthDone - computed)) / 1000,
+      store: (done - storeStart + (storeStart - breadthDone)) / 1000,
+    },
+  };
+}
+
+/**
+ * Why the stored breadth counters cannot simply be added to, or null: a counted ticker left the
+ * universe (or lost its bars), changed sector, or had its history rewritten since it was counted.
+ */
+function incrementBlocker(
+  counted: BreadthState,
+  symbols: ReadonlySet<string>,
+  bucketOf: (s: string) => string,
+  states: ReadonlyMap<string, { decoded: TickerState | null }>,
+  rewritten: ReadonlySet<string>,
+): string | null {
+  for (const [symbol, rec] of counted.tickers) {
+    if (rewritten.has(symbol)) return `the history of ${symbol} was rewritten`;
+    if (!symbols.has(symbol)) return `${symbol} left the universe or lost its bars`;
+    if (bucketOf(symbol) !== rec.bucket)
+      return `the sector of ${symbol} changed from "${rec.bucket}" to "${bucketOf(symbol)}"`;
+    const st = states.get(symbol)?.decoded;
+    if (!st) return `the analysis state of ${symbol} is missing`;
+    if (st.epoch !== rec.epoch || st.lastDate < rec.lastDate) return `the history of ${symbol} was rewritten`;
+  }
+  return null;
+}
+
+/** Bars the jobs will run through the kernels, estimated from each ticker's date span (weekdays). */
+function estimatedWork(jobs: readonly WireJob[], infos: ReadonlyMap<string, TickerInfo>): number {
+  let work = 0;
+  for (const job of jobs) {
+    if (job.resume) {
+      work += RESUME_WORK;
+      continue;
+    }
+    const info = infos.get(job.symbol);
+    const span = info?.firstDate != null && info.lastDate != null ? info.lastDate - info.firstDate + 1 : 3650;
+    work += (span * 5) / 7;
+  }
+  return work;
+}
+
+/** The stored rows of the given tickers (all rows read at once when there are many). */
+async function storedRowsOf(store: Store, symbols: readonly string[]): Promise<Map<string, ScreenerRow>> {
+  const out = new Map<string, ScreenerRow>();
+  if (symbols.length > 100) {
+    const wanted = new Set(symbols);
+    for (const r of await store.analysis.screenerRows()) if (wanted.has(r.symbol)) out.set(r.symbol, r);
+  } else {
+    for (const symbol of symbols) {
+      const r = await store.analysis.screenerRow(symbol);
+      if (r) out.set(symbol, r);
+    }
+  }
+  return out;
+}
+
+function canShareFile(store: Store): boolean {
+  return store.kind === 'sqlite' && store.location !== ':memory:';
+}
+
+interface ExecutedRun {
+  chunks: ChunkResult[];
+  counts: BreadthCounts[];
+  times: { load: number; indicators: number; signals: number; breadth: number };
+}
+
+function addTimes(into: ExecutedRun['times'], c: ChunkResult): void {
+  into.load += c.times.load;
+  into.indicators += c.times.indicators;
+  into.signals += c.times.signals;
+  into.breadth += c.times.breadth;
+}
+
+async function runHere(
+  store: Store,
+  layout: CountsLayout,
+  chunks: readonly WireJob[][],
+  stop: (c: ChunkResult) => boolean,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ExecutedRun> {
+  const share = new AnalysisShare(store, layout);
+  const out: ExecutedRun = {
+    chunks: [],
+    counts: [share.counts],
+    times: { load: 0, indicators: 0, signals: 0, breadth: 0 },
+  };
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  let done = 0;
+  for (const jobs of chunks) {
+    const result = await inReadSnapshot(store, () => share.run(jobs));
+    out.chunks.push(result);
+    addTimes(out.times, result);
+    done += jobs.length;
+    onProgress?.(done, total);
+    if (stop(result)) break;
+  }
+  return out;
+}
+
+/**
+ * Hands chunks of tickers to worker threads as they ask for more (two in flight each, so a worker never
+ * waits for its next chunk), then collects their breadth counters.
+ */
+function runInWorkers(
+  store: Store,
+  layout: CountsLayout,
+  chunks: readonly WireJob[][],
+  threads: number,
+  stop: (c: ChunkResult) => boolean,
+  onProgress?: (done: number, total: number) => void,
+): Promise<ExecutedRun> {
+  const entry = import.meta.url.endsWith('.ts') ? './analysis-worker.ts' : './analysis-worker.js';
+  const data: AnalysisWorkerData = { db: store.location, layout };
+  const out: ExecutedRun = { chunks: [], counts: [], times: { load: 0, indicators: 0, signals: 0, breadth: 0 } };
+  const total = chunks.reduce((n, c) => n + c.length, 0);
+  let next = 0;
+  let done = 0;
+  return new Promise<ExecutedRun>((resolve, reject) => {
+    const workers: Worker[] = [];
+    let finished = 0;
+    let failed = false;
+    const fail = (error: Error) => {
+      if (failed) return;
+      failed = true;
+      for (const w of workers) void w.terminate();
+      reject(error);
+    };
+    for (let w = 0; w < threads; w++) {
+      const worker = startWorker(entry, data);
+      workers.push(worker);
+      let inFlight = 0;
+      let countsReceived = false;
+      const send = () => {
+        if (next < chunks.length) {
+          inFlight++;
+          // Decoded states stay here: the worker decodes the bytes itself.
+          const jobs = chunks[next++].map(({ decoded: _decoded, ...job }) => job);
+          const message: ToWorker = { type: 'jobs', jobs };
+          worker.postMessage(message);
+        } else if (inFlight === 0) {
+          const message: ToWorker = { type: 'finish' };
+          worker.postMessage(message);
+        }
+      };
+      worker.on('message', (message: FromWorker) => {
+        if (message.type === 'chunk') {
+          inFlight--;
+          out.chunks.push(message.result);
+          addTimes(out.times, message.result);
+          done += message.result.results.length;
+          onProgress?.(done, total);
+          if (stop(message.result)) next = chunks.length;
+          send();
+        } else if (message.type === 'counts') {
+          countsReceived = true;
+          out.counts.push(new BreadthCounts(layout.baseDay, layout.days, layout.buckets, message.data));
+          void worker.terminate();
+          if (++finished === threads) resolve(out);
+        } else {
+          fail(new Error(`analysis worker failed: ${message.message}`));
+        }
+      });
+      worker.on('error', (error) => fail(error));
+      worker.on('exit', (code) => {
+        if (!countsReceived) fail(new Error(`analysis worker exited with code ${code} before finishing`));
+      });
+      send();
+      send();
+    }
+  });
+}
+
+function startWorker(entry: string, data: AnalysisWorkerData): Worker {
+  const url = new URL(entry, import.meta.url);
+  if (!entry.endsWith('.ts')) return new Worker(url, { workerData: data });
+  // Running from the TypeScript sources (tsx in development and tests): the worker registers the same
+  // loader before importing its entry, which a plain worker does not inherit.
+  const api = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(boot, { eval: true, workerData: data });
+}
+
+/** Every chunk's signals as one set of columns; the symbols are the analysed tickers in result order. */
+function signalColumns(chunks: readonly ChunkResult[]): SignalColumns {
+  let n = 0;
+  for (const c of chunks) n += c.signalDates.length;
+  const symbols: string[] = [];
+  const symbolIndex = new Int32Array(n);
+  const dates = new Int32Array(n);
+  const kindIndex = new Uint8Array(n);
+  const values = new Float64Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    dates.set(c.signalDates, at);
+    kindIndex.set(c.signalKinds, at);
+    values.set(c.signalValues, at);
+    let i = at;
+    for (const r of c.results) {
+      const k = symbols.length;
+      symbols.push(r.symbol);
+      symbolIndex.fill(k, i, i + r.signalCount);
+      i += r.signalCount;
+    }
+    at += c.signalDates.length;
+  }
+  return { symbols, kinds: SIGNAL_KINDS, symbolIndex, dates, kindIndex, values };
+}
+
+/** Data-quality flag kinds recorded for each ticker by any source, sorted. */
+async function flagsBySymbol(store: Store): Promise<Map<string, string[]>> {
+  const sets = new Map<string, Set<string>>();
+  for (const fs of await store.fetchState.list()) {
+    if (fs.flags.length === 0) continue;
+    let set = sets.get(fs.symbol);
+    if (!set) sets.set(fs.symbol, (set = new Set()));
+    for (const f of fs.flags) set.add(f.kind);
+  }
+  return new Map([...sets].map(([s, set]) => [s, [...set].sort()]));
+}

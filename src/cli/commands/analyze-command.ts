@@ -1,0 +1,75 @@
+import type { Command } from 'commander';
+import { type AnalysisSummary, runAnalysis } from '../../analysis/run-analysis.js';
+import { resolveUniverse } from '../../universe/resolve-universe.js';
+import { type ResolvedUniverse, UniverseError } from '../../universe/universe-registry.js';
+import type { CliContext } from '../cli-context.js';
+import { UsageError } from '../exit-codes.js';
+import { printJson, printLine } from '../output.js';
+
+interface AnalyzeOptions {
+  universe?: string;
+  tickers?: string;
+  full?: boolean;
+  json?: boolean;
+}
+
+export function registerAnalyzeCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('analyze')
+    .description('compute indicators, signals, screener rows and market breadth from the stored bars (no network)')
+    .option('--universe <name>', 'which tickers (default cached = every stored ticker)')
+    .option('--tickers <list>', 'comma-separated symbols instead of a universe')
+    .option('--full', 'recompute every ticker and the breadth from scratch instead of only what changed')
+    .option('--json', 'print the run summary as JSON')
+    .addHelpText(
+      'after',
+      '\nIncremental by default: unchanged tickers are skipped and tickers that only gained bars continue from\n' +
+        'their stored state; the results equal a full run. Worker threads: ANALYSIS_WORKERS (0 = one per core).\n' +
+        'Indicator names for `show --indicators`: ema10 ema20 ema50 ema100 ema200 sma20 sma50 sma200 rsi14 macd\n' +
+        'macdSignal macdHist bbUpper bbMiddle bbLower atr14, or all.',
+    )
+    .action(async (opts: AnalyzeOptions) => {
+      if (opts.universe !== undefined && opts.tickers !== undefined) {
+        throw new UsageError('--universe and --tickers name the tickers twice; give one of them');
+      }
+      const store = await ctx.store();
+      let universe: ResolvedUniverse;
+      try {
+        universe = await resolveUniverse(opts.universe, { store, tickers: opts.tickers });
+      } catch (error) {
+        if (error instanceof UniverseError) throw new UsageError(error.message);
+        throw error;
+      }
+      const showProgress = !opts.json && process.stderr.isTTY === true;
+      let summary: AnalysisSummary;
+      try {
+        summary = await runAnalysis(store, {
+          universe: { name: universe.name, symbols: universe.symbols, sectors: universe.sectors },
+          full: opts.full === true,
+          workers: ctx.config.analysisWorkers,
+          onProgress: showProgress
+            ? (done, total) => process.stderr.write(`\r\x1b[Kanalysing ${done}/${total} tickers`)
+            : undefined,
+        });
+      } finally {
+        if (showProgress) process.stderr.write('\r\x1b[K');
+      }
+      if (opts.json) printJson(summary);
+      else printSummary(summary);
+    });
+}
+
+function printSummary(s: AnalysisSummary): void {
+  const t = s.seconds;
+  printLine(
+    `${s.mode} analysis of ${s.universe}: ${s.tickers} tickers (${s.recomputed} recomputed, ${s.resumed} continued, ` +
+      `${s.skipped} unchanged${s.removed > 0 ? `, ${s.removed} removed` : ''}), ${s.bars} bars, ${s.signals} signals, ` +
+      `breadth ${s.breadthScopes} scope(s) x ${s.breadthDates} dates, ${t.total.toFixed(2)} s on ${s.threads} thread(s)`,
+  );
+  if (s.fullReason) printLine(`full because ${s.fullReason}`);
+  printLine(
+    `seconds: plan ${t.plan.toFixed(2)}, load ${t.load.toFixed(2)}, indicators ${t.indicators.toFixed(2)}, ` +
+      `signals ${t.signals.toFixed(2)}, breadth ${t.breadth.toFixed(2)}, store ${t.store.toFixed(2)}` +
+      (s.threads > 1 ? ' (load..breadth summed over threads)' : ''),
+  );
+}

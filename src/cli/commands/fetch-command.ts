@@ -1,0 +1,265 @@
+import type { Command } from 'commander';
+import { parseDuration } from '../../config/index.js';
+import { createHistorySource, HISTORY_SOURCES, SourceSetupError } from '../../fetch/create-history-source.js';
+import { runFetch } from '../../fetch/fetch-engine.js';
+import type { FetchProgress, FetchRunMetrics } from '../../fetch/fetch-metrics.js';
+import {
+  fetchErrorText,
+  fetchJobStatus,
+  fetchOutcome,
+  newFetchRunId,
+  recentRequestTimes,
+  writeRunMetricsFile,
+} from '../../fetch/fetch-run-record.js';
+import { ProgressReporter } from '../../fetch/progress-reporter.js';
+import { selectSymbols } from '../../fetch/select-symbols.js';
+import { resolveUniverse } from '../../universe/resolve-universe.js';
+import { listUniverses, type ResolvedUniverse, UniverseError } from '../../universe/universe-registry.js';
+import type { CliContext } from '../cli-context.js';
+import { EXIT_ERROR, EXIT_PARTIAL, UsageError } from '../exit-codes.js';
+import { formatBytes, formatTable, printJson, printLine } from '../output.js';
+import { parseDayOption, parseIntOption } from './parse-options.js';
+
+interface FetchFlags {
+  universe?: string;
+  tickers?: string;
+  maxStocks?: string;
+  expand?: boolean;
+  source: string;
+  maxConcurrent?: string;
+  forceRefresh?: boolean;
+  maxAge?: string;
+  from?: string;
+  refetchGaps?: boolean;
+  json?: boolean;
+}
+
+/**
+ * Named lists (sp500, nasdaq100, all-listed ...) are remembered in the store's universes, so analysis and
+ * status can name what was fetched; the store's own list, ad-hoc tickers and files are not.
+ */
+function remembersMembership(name: string): boolean {
+  return name !== 'cached' && name !== 'tickers' && !name.includes(':');
+}
+
+export function registerFetchCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('fetch')
+    .description(
+      'download daily bars: new tickers in full, stored ones from their last day on, fresh ones skipped; rate-limited, retried, one transaction per ticker',
+    )
+    .option('--universe <name>', 'which tickers (default cached = every stored ticker); see below')
+    .option('--tickers <list>', 'comma-separated symbols instead of a universe, e.g. AAPL,MSFT,BRK.B')
+    .option('--max-stocks <n>', "at most N tickers: the universe's first N")
+    .option('--expand', 'only tickers not stored yet (add N more stocks with --max-stocks N, replacing nothing)')
+    .option('--source <name>', `where from: ${HISTORY_SOURCES.join('|')}`, 'yahoo')
+    .option('--max-concurrent <n>', 'requests in flight at most, 1-256 (default FETCH_MAX_CONCURRENT)')
+    .option('--force-refresh', 'fetch fresh tickers too')
+    .option(
+      '--max-age <duration>',
+      'a ticker fetched within this long is fresh and skipped, e.g. 30m, 24h, 7d (default FETCH_MAX_AGE)',
+    )
+    .option('--from <date>', 'first date of a whole-history request, YYYY-MM-DD (default: everything the source has)')
+    .option('--refetch-gaps', 'fetch the whole history again of tickers flagged with missing days (once)')
+    .option('--json', 'print the run metrics as JSON')
+    .addHelpText('after', () => {
+      const names = listUniverses()
+        .map((u) => `  ${u.usage.padEnd(14)} ${u.description}`)
+        .join('\n');
+      return `\nUniverses:\n${names}\n\nThe run's metrics are kept in job_runs and in <dataDir>/runs/<id>.json.\nExit code 0 when every ticker is fetched or fresh, 3 when some failed, 1 when all failed, 2 for a bad flag.`;
+    })
+    .action(async (flags: FetchFlags) => {
+      await fetchAction(flags, ctx);
+    });
+}
+
+async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
+  const config = ctx.config;
+  const maxStocks = parseIntOption('--max-stocks', flags.maxStocks, 1, 100_000_000);
+  const maxConcurrent = parseIntOption('--max-concurrent', flags.maxConcurrent, 1, 256) ?? config.fetchMaxConcurrent;
+  const from = parseDayOption('--from', flags.from);
+  const maxAgeText = flags.maxAge ?? config.fetchMaxAge;
+  const maxAgeMs = parseDuration(maxAgeText);
+  if (maxAgeMs === undefined) {
+    throw new UsageError(
+      `--max-age "${maxAgeText}" is not a duration; expected a number and a unit, e.g. 90s, 30m, 24h, 7d`,
+    );
+  }
+  if (!(HISTORY_SOURCES as readonly string[]).includes(flags.source)) {
+    throw new UsageError(`--source "${flags.source}" is unknown; expected one of ${HISTORY_SOURCES.join(', ')}`);
+  }
+  if (flags.universe !== undefined && flags.tickers !== undefined) {
+    throw new UsageError('--universe and --tickers name the tickers twice; give one of them');
+  }
+  let configured: ReturnType<typeof createHistorySource>;
+  try {
+    configured = createHistorySource(flags.source, config);
+  } catch (error) {
+    if (error instanceof SourceSetupError) throw new UsageError(error.message);
+    throw error;
+  }
+
+  const store = await ctx.store();
+  let universe: ResolvedUniverse;
+  try {
+    universe = await resolveUniverse(flags.universe, { store, tickers: flags.tickers });
+  } catch (error) {
+    if (error instanceof UniverseError) throw new UsageError(error.message);
+    throw error;
+  }
+  const stored = flags.expand ? new Set(await store.tickers.symbolsWithBars()) : undefined;
+  const { symbols, alreadyStored } = selectSymbols(universe.symbols, { maxStocks, expand: flags.expand, stored });
+  if (symbols.length === 0) {
+    const why =
+      flags.expand && alreadyStored > 0
+        ? `every ticker of ${universe.name} (${alreadyStored}) is stored already`
+        : universe.name === 'cached'
+          ? 'the store has no tickers yet; choose some with --universe (e.g. sp500, nasdaq100) or --tickers'
+          : `universe ${universe.name} is empty`;
+    if (flags.json) printJson({ requested: 0, message: `nothing to fetch: ${why}` });
+    else printLine(`nothing to fetch: ${why}`);
+    return;
+  }
+  if (remembersMembership(universe.name)) {
+    await store.universes.set(
+      universe.name,
+      universe.symbols.map((symbol) => ({ symbol })),
+      universe.description,
+    );
+  }
+
+  const startedAt = new Date();
+  if (!configured.rateLimiter.unlimited) {
+    configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, startedAt));
+  }
+  const runId = newFetchRunId(startedAt);
+  const params = {
+    universe: universe.name,
+    tickers: symbols.length,
+    source: configured.source.name,
+    maxStocks: maxStocks ?? null,
+    expand: flags.expand === true,
+    maxConcurrent,
+    forceRefresh: flags.forceRefresh === true,
+    maxAge: maxAgeText,
+    from: flags.from ?? null,
+    refetchGaps: flags.refetchGaps === true,
+  };
+  await store.jobRuns.create({ id: runId, kind: 'fetch', params, status: 'running' });
+  await store.jobRuns.update(runId, { startedAt });
+
+  const controller = new AbortController();
+  const onSigint = () => {
+    process.stderr.write('\nmarketdeck: stopping after the requests in flight (Ctrl-C again to quit at once)\n');
+    process.off('SIGINT', onSigint);
+    controller.abort(new Error('fetch cancelled by the user'));
+  };
+  process.on('SIGINT', onSigint);
+  const reporter = new ProgressReporter({ label: `fetch ${configured.source.name}` });
+  let lastJobUpdate = 0;
+  const onProgress = (p: FetchProgress) => {
+    reporter.update(p);
+    const t = Date.now();
+    if (t - lastJobUpdate >= 1000 || p.done === p.total) {
+      lastJobUpdate = t;
+      void store.jobRuns
+        .update(runId, {
+          progress: {
+            done: p.done,
+            total: p.total,
+            stage: 'fetch',
+            message: `${p.fetched} fetched, ${p.failed} failed, ${p.skipped} fresh`,
+          },
+        })
+        .catch(() => {});
+    }
+  };
+
+  let metrics: FetchRunMetrics;
+  try {
+    metrics = await runFetch({
+      store,
+      source: configured.source,
+      symbols,
+      httpStats: configured.httpStats,
+      signal: controller.signal,
+      onProgress,
+      options: {
+        runId,
+        maxConcurrent,
+        maxAgeMs,
+        forceRefresh: flags.forceRefresh,
+        from,
+        refetchGaps: flags.refetchGaps,
+        retries: config.fetchRetries,
+        rateLimiter: configured.rateLimiter,
+      },
+    });
+  } catch (error) {
+    reporter.finish();
+    await store.jobRuns.update(runId, { status: 'failed', finishedAt: new Date(), error: (error as Error).message });
+    throw error;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  reporter.finish();
+  await store.jobRuns.update(runId, {
+    status: fetchJobStatus(metrics),
+    finishedAt: new Date(metrics.finishedAt),
+    metrics: metrics as unknown as Record<string, unknown>,
+    error: fetchErrorText(metrics),
+    progress: {
+      done: metrics.tickers.requested - metrics.tickers.notRun,
+      total: metrics.tickers.requested,
+      stage: 'done',
+      message: '',
+    },
+  });
+  const file = await writeRunMetricsFile(config.dataDir, metrics);
+
+  const outcome = fetchOutcome(metrics);
+  if (outcome === 'partial') process.exitCode = EXIT_PARTIAL;
+  else if (outcome === 'failed') process.exitCode = EXIT_ERROR;
+  if (flags.json) printJson(metrics);
+  else printSummary(metrics, universe, file);
+}
+
+function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: string): void {
+  const t = m.tickers;
+  printLine(
+    `${m.runId}: ${t.requested} tickers of ${universe.name} from ${m.source} in ${m.seconds} s` +
+      (m.cancelled ? ` (cancelled, ${t.notRun} not run)` : ''),
+  );
+  printLine(
+    `  fetched ${t.fetched} (new ${t.new}, updated ${t.incremental}, whole history again ${t.fullRefetch}), fresh ${t.skippedFresh}, failed ${t.failed}`,
+  );
+  printLine(`  bars written ${m.barsWritten} (${m.barsAdded} new, ${m.barsChanged} changed)`);
+  printLine(
+    `  requests ${m.requests} (${m.retries} retries, ${m.rateLimited} throttled), ${formatBytes(m.bytes)}, ` +
+      `latency p50 ${fmtMs(m.latencyMs.p50)} p95 ${fmtMs(m.latencyMs.p95)}`,
+  );
+  const c = m.concurrency;
+  if (c.decreases > 0 || c.cooldowns > 0) {
+    printLine(
+      `  concurrency ${c.max} -> lowest ${c.lowest}, ended at ${c.final}; ${c.cooldowns} cool-down(s), ${c.cooldownMs} ms paused`,
+    );
+  }
+  const reasons = Object.entries(m.refetchReasons);
+  if (reasons.length > 0) printLine(`  whole history again: ${reasons.map(([r, n]) => `${n}x ${r}`).join(', ')}`);
+  if (m.failed.length > 0) {
+    printLine('');
+    const shown = m.failed.slice(0, 20);
+    printLine(
+      formatTable(
+        ['failed', 'kind', 'reason'],
+        shown.map((f) => [f.symbol, f.kind, f.reason]),
+      ),
+    );
+    if (m.failed.length > shown.length) printLine(`... and ${m.failed.length - shown.length} more (see ${file})`);
+  }
+  printLine(`metrics: ${file}`);
+}
+
+function fmtMs(ms: number): string {
+  return Number.isFinite(ms) ? `${ms} ms` : '-';
+}

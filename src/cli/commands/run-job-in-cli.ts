@@ -1,0 +1,41 @@
+import type { JobKind } from '../../jobs/job-kinds.js';
+import { createJobRuntime } from '../../jobs/job-runtime.js';
+import type { JobRun } from '../../store/store.js';
+import type { CliContext } from '../cli-context.js';
+
+/**
+ * Runs one job to the end through the in-process queue, so a command's run is recorded in job_runs like a
+ * scheduled one and never overlaps an equal job of this process. Progress goes to stderr on a terminal.
+ * Throws naming the job when it does not succeed.
+ */
+export async function runJobInCli(
+  ctx: CliContext,
+  kind: JobKind,
+  params: Record<string, unknown>,
+  opts: { quiet?: boolean } = {},
+): Promise<JobRun> {
+  const store = await ctx.store();
+  const { queue } = createJobRuntime({
+    store,
+    config: ctx.config,
+    log: (m) => process.stderr.write(`marketdeck: ${m}\n`),
+  });
+  const showProgress = !opts.quiet && process.stderr.isTTY === true;
+  if (showProgress) {
+    queue.subscribe((e) => {
+      if (e.type === 'progress') {
+        process.stderr.write(`\r\x1b[K${kind} ${e.progress.stage}: ${e.progress.message}`);
+      }
+    });
+  }
+  try {
+    const handle = await queue.enqueue(kind, params);
+    const run = await handle.done;
+    if (run.status !== 'succeeded')
+      throw new Error(`${kind} job ${run.id} ${run.status}: ${run.error ?? 'no error recorded'}`);
+    return run;
+  } finally {
+    if (showProgress) process.stderr.write('\r\x1b[K');
+    await queue.close();
+  }
+}

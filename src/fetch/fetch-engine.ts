@@ -1,0 +1,285 @@
+import type { EpochDay } from '../domain/epoch-day.js';
+import { detectQualityFlags } from '../sources/quality/detect-quality-flags.js';
+import { type HistorySource, SourceError, type SourceHistory } from '../sources/source.js';
+import type { QualityFlag, Store } from '../store/store.js';
+import { AdaptiveConcurrency, classifyOutcome } from './adaptive-concurrency.js';
+import type { FailedTicker, FetchProgress, FetchRunMetrics } from './fetch-metrics.js';
+import type { FetchEngineOptions } from './fetch-options.js';
+import { newFetchRunId } from './fetch-run-record.js';
+import type { HttpStats } from './instrumented-http-get.js';
+import { LatencyHistogram } from './latency-histogram.js';
+import {
+  type FetchMeta,
+  fetchMetaOf,
+  findRestatement,
+  fullReplacePlan,
+  MISSING_DAYS_REASON,
+  type PlanOptions,
+  planTickerFetch,
+  type RequestPlan,
+} from './plan-fetch.js';
+import { UNLIMITED_RATE } from './rate-limiter.js';
+import { RetryPolicy, withRetry } from './retry-policy.js';
+
+export interface RunFetchArgs {
+  store: Store;
+  source: HistorySource;
+  /** Canonical symbols, in the order they are fetched. */
+  symbols: readonly string[];
+  options: FetchEngineOptions;
+  /** Called after every ticker; cheap to call (reporters throttle their own output). */
+  onProgress?: (progress: FetchProgress) => void;
+  signal?: AbortSignal;
+  /** Counters of the instrumented HttpGet the source was built with (requests, bytes, latency). */
+  httpStats?: HttpStats;
+}
+
+/**
+ * Source failures after which no other ticker can succeed in this run (the daily quota is spent, the key is
+ * refused): the remaining tickers fail at once instead of each spending a request on the same answer.
+ */
+const RUN_STOPPING_KINDS = new Set(['quota', 'auth']);
+
+/**
+ * One fetch run: every symbol planned (fresh ones skipped), requested through the rate limiter, the
+ * adaptive concurrency limit and the retry policy, checked for restatements, and written with its fetch
+ * state, one transaction per ticker. Workers pull symbols one at a time and drop each answer once stored,
+ * so memory stays flat however large the universe; one ticker's failure is recorded and never stops the
+ * others.
+ */
+export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
+  const { store, source, symbols, options, signal, httpStats } = args;
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  const t0 = performance.now();
+  const runId = options.runId ?? newFetchRunId(startedAt);
+  const limiter = options.rateLimiter ?? UNLIMITED_RATE;
+  const concurrency = new AdaptiveConcurrency({ ...options.adaptive, max: options.maxConcurrent });
+  const policy = new RetryPolicy({
+    maxRetries: options.retries,
+    baseDelayMs: options.retryBaseDelayMs,
+    maxDelayMs: options.retryMaxDelayMs,
+  });
+  const ownLatency = new LatencyHistogram();
+
+  const m = {
+    fetched: 0,
+    skipped: 0,
+    failed: 0,
+    isNew: 0,
+    incremental: 0,
+    fullRefetch: 0,
+    barsAdded: 0,
+    barsChanged: 0,
+    attempts: 0,
+    retries: 0,
+    rateLimited: 0,
+    done: 0,
+  };
+  const errorsByKind: Record<string, number> = {};
+  const refetchReasons: Record<string, number> = {};
+  const failed: FailedTicker[] = [];
+  let stopped: SourceError | null = null;
+
+  /** One request with its retries; every attempt holds a concurrency slot and a rate-limit token. */
+  const request = (symbol: string, from: EpochDay | undefined): Promise<SourceHistory> =>
+    withRetry(
+      async () => {
+        if (stopped) throw stopped;
+        const release = await concurrency.acquire(signal);
+        const started = performance.now();
+        let attempted = false;
+        try {
+          await limiter.acquire(signal);
+          // Checked again after the waits: another worker may have learnt meanwhile that the quota is spent.
+          if (stopped) throw stopped;
+          attempted = true;
+          m.attempts++;
+          const answer = await source.fetchHistory({ symbol, from, signal });
+          concurrency.record('success');
+          return answer;
+        } catch (error) {
+          if (attempted && !signal?.aborted) {
+            // Before the slot is released: a worker waiting for it must already see that the run stopped.
+            if (error instanceof SourceError && RUN_STOPPING_KINDS.has(error.kind) && !stopped) {
+              stopped = new SourceError(error.kind, `not attempted: ${error.message}`, error.evidence);
+            }
+            const kind = error instanceof SourceError ? error.kind : 'error';
+            errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
+            const throttled = kind === 'rate-limited';
+            if (throttled) m.rateLimited++;
+            concurrency.record(classifyOutcome(error), {
+              status429: throttled,
+              retryAfterMs: error instanceof SourceError ? error.evidence.retryAfterMs : undefined,
+            });
+          }
+          throw error;
+        } finally {
+          if (attempted) ownLatency.record(performance.now() - started);
+          release();
+        }
+      },
+      policy,
+      { signal, onRetry: () => m.retries++ },
+    );
+
+  const planOptions = (): PlanOptions => ({
+    now: now(),
+    maxAgeMs: options.maxAgeMs,
+    forceRefresh: options.forceRefresh,
+    from: options.from,
+    refetchGaps: options.refetchGaps,
+  });
+
+  const fetchTicker = async (symbol: string): Promise<'fetched' | 'skipped'> => {
+    let plan = await planTickerFetch(store, source.name, symbol, planOptions());
+    if (plan.action === 'skip') return 'skipped';
+    let answer = await request(symbol, plan.from);
+    if (plan.kind === 'incremental' && plan.tail) {
+      const storedSplits = answer.splits.length > 0 ? await store.bars.splits(symbol, { from: plan.tail.date }) : [];
+      const reason = findRestatement(plan.tail, answer, new Set(storedSplits.map((s) => s.date as number)));
+      if (reason) {
+        const key = reason.split(/\s+/).slice(0, 3).join(' ');
+        refetchReasons[key] = (refetchReasons[key] ?? 0) + 1;
+        plan = fullReplacePlan(plan, reason, options.from);
+        answer = await request(symbol, plan.from);
+      }
+    }
+    await storeAnswer(plan, answer);
+    if (plan.kind === 'new') m.isNew++;
+    else if (plan.kind === 'incremental') m.incremental++;
+    else m.fullRefetch++;
+    return 'fetched';
+  };
+
+  const storeAnswer = async (plan: RequestPlan, answer: SourceHistory): Promise<void> => {
+    const fresh = detectQualityFlags(answer.bars, { splits: answer.splits });
+    const flags = plan.kind === 'incremental' ? keepOlderFlags(plan, answer, fresh) : fresh;
+    // The fetch memory changes only when a whole history was asked from another date or a missing-days refetch
+    // happened; it is written with the bars and the success, in the ticker's one transaction.
+    const previous = fetchMetaOf(plan.state);
+    const changes: FetchMeta = {};
+    if (plan.kind !== 'incremental' && (previous.historyFrom ?? null) !== (plan.from ?? null)) {
+      changes.historyFrom = plan.from ?? null;
+    }
+    const hasGaps = flags.some((f) => f.kind === 'missing-days');
+    if (hasGaps && plan.reason === MISSING_DAYS_REASON && !previous.gapsRefetched) changes.gapsRefetched = true;
+    if (!hasGaps && previous.gapsRefetched) changes.gapsRefetched = false;
+    const result = await store.bars.writeTicker({
+      symbol: plan.symbol,
+      bars: answer.bars,
+      dividends: answer.dividends,
+      splits: answer.splits,
+      info: answer.info,
+      mode: plan.mode,
+      fetch: {
+        source: source.name,
+        flags,
+        attemptedAt: now(),
+        ...(Object.keys(changes).length > 0 ? { meta: { ...changes } } : {}),
+      },
+    });
+    m.barsAdded += result.barsAdded;
+    m.barsChanged += result.barsChanged;
+  };
+
+  const recordFailure = async (symbol: string, error: unknown): Promise<void> => {
+    const kind = error instanceof SourceError ? error.kind : 'error';
+    const reason = error instanceof Error ? error.message : String(error);
+    failed.push({ symbol, kind, reason });
+    if (error === stopped) return;
+    try {
+      await store.fetchState.record({ symbol, source: source.name, at: now(), error: `${kind}: ${reason}` });
+    } catch {
+      // The failure is in the metrics either way; a store that cannot record it will fail the next write too.
+    }
+  };
+
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < symbols.length && !signal?.aborted) {
+      const symbol = symbols[next++];
+      try {
+        const outcome = await fetchTicker(symbol);
+        if (outcome === 'skipped') m.skipped++;
+        else m.fetched++;
+      } catch (error) {
+        if (signal?.aborted) {
+          // A cancelled ticker is neither fetched nor failed: the next run picks it up.
+          next = symbols.length;
+          break;
+        }
+        m.failed++;
+        await recordFailure(symbol, error);
+      }
+      m.done++;
+      args.onProgress?.({
+        total: symbols.length,
+        done: m.done,
+        fetched: m.fetched,
+        skipped: m.skipped,
+        failed: m.failed,
+        inFlight: concurrency.inFlight,
+        concurrency: concurrency.limit,
+        barsWritten: m.barsAdded + m.barsChanged,
+        symbol,
+      });
+    }
+  };
+  // A few more workers than request slots, so that while some parse and write an answer the slots stay full.
+  const workers = Math.min(symbols.length, options.maxConcurrent + Math.max(2, Math.ceil(options.maxConcurrent / 4)));
+  await Promise.all(Array.from({ length: workers }, worker));
+
+  const seconds = (performance.now() - t0) / 1000;
+  const http = httpStats?.snapshot();
+  return {
+    runId,
+    source: source.name,
+    startedAt: startedAt.toISOString(),
+    finishedAt: now().toISOString(),
+    seconds: Math.round(seconds * 1000) / 1000,
+    cancelled: signal?.aborted === true && m.done < symbols.length,
+    tickers: {
+      requested: symbols.length,
+      fetched: m.fetched,
+      skippedFresh: m.skipped,
+      failed: m.failed,
+      notRun: symbols.length - m.done,
+      new: m.isNew,
+      incremental: m.incremental,
+      fullRefetch: m.fullRefetch,
+    },
+    barsWritten: m.barsAdded + m.barsChanged,
+    barsAdded: m.barsAdded,
+    barsChanged: m.barsChanged,
+    requests: http ? http.requests : m.attempts,
+    retries: m.retries,
+    rateLimited: m.rateLimited,
+    bytes: http ? http.bytes : 0,
+    latencyMs: http ? http.latencyMs : ownLatency.summary(),
+    tickersPerSecond: seconds > 0 ? Math.round(((m.fetched + m.failed) / seconds) * 10) / 10 : 0,
+    concurrency: {
+      max: concurrency.max,
+      final: concurrency.limit,
+      lowest: concurrency.stats.lowest,
+      decreases: concurrency.stats.decreases,
+      increases: concurrency.stats.increases,
+      cooldowns: concurrency.stats.cooldowns,
+      cooldownMs: Math.round(concurrency.stats.cooldownMs),
+    },
+    errorsByKind,
+    failed,
+    refetchReasons,
+    ...(http ? { http } : {}),
+  };
+}
+
+/**
+ * Quality flags after an incremental update: the stored ones about days before the update stay, and the
+ * ones found in the new answer (which starts at the last stored day) replace the rest.
+ */
+function keepOlderFlags(plan: RequestPlan, answer: SourceHistory, fresh: QualityFlag[]): QualityFlag[] {
+  const start = answer.bars.dates.length > 0 ? answer.bars.dates[0] : Number.POSITIVE_INFINITY;
+  const older = (plan.state?.flags ?? []).filter((f) => f.date !== null && f.date !== undefined && f.date < start);
+  return [...older, ...fresh];
+}

@@ -1,0 +1,56 @@
+import type { FetchState, Store } from '../store/store.js';
+
+/** How current one source's data is, in tickers. */
+export interface SourceFreshness {
+  /** Fetched successfully within maxAge. */
+  fresh: number;
+  /** Fetched successfully once, longer ago than maxAge, and the last attempt did not fail. */
+  stale: number;
+  /** Not fresh, and the last attempt failed (the reason is in fetch_state.lastError). */
+  failed: number;
+  /** Known tickers this source has never been asked about. */
+  never: number;
+}
+
+/**
+ * Per source, how many tickers are fresh, stale, failing or never fetched: the data-age part of
+ * `marketdeck status`. A ticker whose data is fresh counts as fresh even when a later retry failed,
+ * matching what the fetch planner would skip.
+ */
+export async function fetchFreshness(
+  store: Store,
+  maxAgeMs: number,
+  now: Date = new Date(),
+): Promise<Record<string, SourceFreshness>> {
+  const [states, tickers] = await Promise.all([store.fetchState.list(), store.tickers.list()]);
+  const bySource = new Map<string, FetchState[]>();
+  for (const s of states) {
+    const list = bySource.get(s.source);
+    if (list) list.push(s);
+    else bySource.set(s.source, [s]);
+  }
+  const out: Record<string, SourceFreshness> = {};
+  for (const [source, list] of [...bySource].sort((a, b) => a[0].localeCompare(b[0]))) {
+    const counts: SourceFreshness = { fresh: 0, stale: 0, failed: 0, never: 0 };
+    const seen = new Set<string>();
+    for (const s of list) {
+      seen.add(s.symbol);
+      counts[classifyFreshness(s, maxAgeMs, now)]++;
+    }
+    for (const t of tickers) if (!seen.has(t.symbol)) counts.never++;
+    out[source] = counts;
+  }
+  return out;
+}
+
+export function classifyFreshness(
+  state: FetchState,
+  maxAgeMs: number,
+  now: Date,
+): 'fresh' | 'stale' | 'failed' | 'never' {
+  const success = state.lastSuccessAt?.getTime();
+  if (success !== undefined && now.getTime() - success < maxAgeMs) return 'fresh';
+  const attempt = state.lastAttemptAt?.getTime();
+  if (state.lastError && (success === undefined || (attempt !== undefined && attempt > success))) return 'failed';
+  return success !== undefined ? 'stale' : 'never';
+}

@@ -1,0 +1,77 @@
+/** One ticker that could not be fetched, and why. */
+export interface FailedTicker {
+  symbol: string;
+  /** SourceErrorKind, or 'error' for an unexpected failure (a store error, a bug). */
+  kind: string;
+  reason: string;
+}
+
+/**
+ * The summary of one fetch run, saved in job_runs.metrics and as <dataDir>/runs/<id>.json. Fixed size
+ * whatever the universe, except the list of failed tickers.
+ */
+export interface FetchRunMetrics {
+  runId: string;
+  source: string;
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  /** True when the run was cancelled before every ticker was handled. */
+  cancelled: boolean;
+  tickers: {
+    requested: number;
+    /** Fetched and stored. */
+    fetched: number;
+    skippedFresh: number;
+    failed: number;
+    /** Not reached before a cancel. */
+    notRun: number;
+    /** Of the fetched: first fetches, incremental updates, whole-history refetches (split, re-adjustment, gaps). */
+    new: number;
+    incremental: number;
+    fullRefetch: number;
+  };
+  /** Bars added (a new date) plus bars changed (a stored date with different values). */
+  barsWritten: number;
+  barsAdded: number;
+  barsChanged: number;
+  /** HTTP requests sent (every attempt, crumb requests included when a source makes them). */
+  requests: number;
+  /** Attempts after the first of a request. */
+  retries: number;
+  /** Requests the source throttled (HTTP 429 or a quota message). */
+  rateLimited: number;
+  bytes: number;
+  latencyMs: { count: number; p50: number; p95: number; max: number; mean: number };
+  /** Tickers per second over the whole run. */
+  tickersPerSecond: number;
+  concurrency: {
+    max: number;
+    final: number;
+    lowest: number;
+    decreases: number;
+    increases: number;
+    cooldowns: number;
+    cooldownMs: number;
+  };
+  /** Failed attempts by SourceErrorKind (retried ones included). */
+  errorsByKind: Record<string, number>;
+  failed: FailedTicker[];
+  /** Why a whole-history refetch happened, by reason's first words (new split, restated adjusted close...). */
+  refetchReasons: Record<string, number>;
+  http?: Record<string, unknown>;
+}
+
+/** What the progress reporter and job progress see, after every ticker. */
+export interface FetchProgress {
+  total: number;
+  done: number;
+  fetched: number;
+  skipped: number;
+  failed: number;
+  inFlight: number;
+  concurrency: number;
+  barsWritten: number;
+  /** The ticker just finished. */
+  symbol: string;
+}

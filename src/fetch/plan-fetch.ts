@@ -1,0 +1,207 @@
+import type { EpochDay } from '../domain/epoch-day.js';
+import type { SourceHistory } from '../sources/source.js';
+import type { FetchState, Store } from '../store/store.js';
+
+export interface PlanOptions {
+  now: Date;
+  /** A ticker fetched successfully within this long is fresh (--max-age, FETCH_MAX_AGE). */
+  maxAgeMs: number;
+  /** Fetch even fresh tickers (--force-refresh). */
+  forceRefresh?: boolean;
+  /** First date wanted for a whole history (--from); undefined = as far back as the source goes. */
+  from?: EpochDay;
+  /** Fetch the whole history again of a ticker flagged with missing days (once per flagging). */
+  refetchGaps?: boolean;
+}
+
+/** The last stored bar of a ticker, which an incremental request asks for again to detect restatements. */
+export interface StoredTail {
+  date: EpochDay;
+  close: number;
+  adjClose: number;
+}
+
+/** What remembering a ticker's fetches needs, kept in fetch_state.meta. */
+export interface FetchMeta {
+  /** The `from` of the last whole-history request (null = the whole history the source has). */
+  historyFrom?: number | null;
+  /** Set when a whole refetch was done because of missing days, so a source that lacks them is not asked again every run. */
+  gapsRefetched?: boolean;
+}
+
+export type FetchPlan = SkipPlan | RequestPlan;
+
+export interface SkipPlan {
+  symbol: string;
+  action: 'skip';
+  reason: string;
+}
+
+export interface RequestPlan {
+  symbol: string;
+  action: 'fetch';
+  /**
+   * 'new': nothing stored yet; 'incremental': from the last stored day on; 'full': the whole history of a
+   * stored ticker again (restatement, missing days, an earlier --from).
+   */
+  kind: 'new' | 'incremental' | 'full';
+  /** First date requested; undefined = the whole history. */
+  from?: EpochDay;
+  mode: 'merge' | 'replace';
+  reason: string;
+  /** The stored last bar, for incremental plans. */
+  tail: StoredTail | null;
+  /** The fetch state before this run. */
+  state: FetchState | null;
+}
+
+/** The reason of a whole refetch planned because of missing days. */
+export const MISSING_DAYS_REASON = 'missing days inside the stored range';
+
+/** Reads a fetch state's meta as FetchMeta, ignoring fields of the wrong type. */
+export function fetchMetaOf(state: FetchState | null): FetchMeta {
+  const m = state?.meta ?? {};
+  const out: FetchMeta = {};
+  if (typeof m.historyFrom === 'number' || m.historyFrom === null) out.historyFrom = m.historyFrom as number | null;
+  if (m.gapsRefetched === true) out.gapsRefetched = true;
+  return out;
+}
+
+/**
+ * Decides what to ask the source for one ticker: nothing when it is fresh, the days since the last stored
+ * one when it is stored, its whole history when it is new. The last stored day is requested again on
+ * purpose: comparing it with the answer reveals a new split or dividend re-adjustment
+ * (see `findRestatement`), after which appending would mix two adjustment bases.
+ */
+export async function planTickerFetch(
+  store: Store,
+  source: string,
+  symbol: string,
+  options: PlanOptions,
+): Promise<FetchPlan> {
+  const state = await store.fetchState.get(symbol, source);
+  const meta = fetchMetaOf(state);
+  if (!options.forceRefresh && state?.lastSuccessAt) {
+    const age = options.now.getTime() - state.lastSuccessAt.getTime();
+    if (age < options.maxAgeMs) {
+      return { symbol, action: 'skip', reason: `fresh: fetched ${formatAge(age)} ago` };
+    }
+  }
+  const tail = await readStoredTail(store, symbol);
+  if (!tail) {
+    return {
+      symbol,
+      action: 'fetch',
+      kind: 'new',
+      from: options.from,
+      mode: 'merge',
+      reason: 'not stored',
+      tail,
+      state,
+    };
+  }
+  const full = (reason: string, mode: 'merge' | 'replace'): RequestPlan => ({
+    symbol,
+    action: 'fetch',
+    kind: 'full',
+    from: options.from ?? ((meta.historyFrom ?? undefined) as EpochDay | undefined),
+    mode,
+    reason,
+    tail,
+    state,
+  });
+  if (options.from !== undefined && typeof meta.historyFrom === 'number' && options.from < meta.historyFrom) {
+    return full('history requested from an earlier date', 'merge');
+  }
+  if (options.refetchGaps && !meta.gapsRefetched && state?.flags.some((f) => f.kind === 'missing-days')) {
+    return full(MISSING_DAYS_REASON, 'merge');
+  }
+  return {
+    symbol,
+    action: 'fetch',
+    kind: 'incremental',
+    from: tail.date,
+    mode: 'merge',
+    reason: 'update from the last stored day',
+    tail,
+    state,
+  };
+}
+
+/**
+ * The plan for refetching a ticker's whole history after an incremental answer showed a restatement; it
+ * replaces what is stored, because every earlier adjusted price changed.
+ */
+export function fullReplacePlan(plan: RequestPlan, reason: string, from?: EpochDay): RequestPlan {
+  const historyFrom = fetchMetaOf(plan.state).historyFrom;
+  return {
+    ...plan,
+    kind: 'full',
+    from: from ?? ((historyFrom ?? undefined) as EpochDay | undefined),
+    mode: 'replace',
+    reason,
+  };
+}
+
+/** Relative difference above which two prices of the same day are different prices, not float noise. */
+const RESTATEMENT_TOLERANCE = 1e-6;
+
+/**
+ * Why an incremental answer cannot simply be appended, or null when it can:
+ * - a split in the answer that is not stored: every earlier split-adjusted price changed;
+ * - the adjusted/unadjusted ratio of the last stored day changed: a dividend went ex and the source
+ *   re-adjusted the whole history. The ratio (not the close itself) is compared, so a last bar stored
+ *   while the day was still trading, whose close moves until the bell, is an update and not a restatement;
+ * - the answer has bars but not the last stored day: the overlap cannot be checked.
+ */
+export function findRestatement(
+  tail: StoredTail,
+  answer: Pick<SourceHistory, 'bars' | 'splits'>,
+  storedSplitDays: ReadonlySet<number>,
+): string | null {
+  for (const s of answer.splits) {
+    if (!storedSplitDays.has(s.date)) return `new split ${s.numerator}:${s.denominator} on day ${s.date}`;
+  }
+  const dates = answer.bars.dates;
+  if (dates.length === 0) return null;
+  let i = -1;
+  for (let k = 0; k < dates.length && dates[k] <= tail.date; k++) if (dates[k] === tail.date) i = k;
+  if (i === -1) return `the answer lacks the last stored day ${tail.date}`;
+  const before = tail.adjClose / tail.close;
+  const after = answer.bars.adjClose[i] / answer.bars.close[i];
+  if (!sameNumber(before, after)) {
+    return `adjusted close of the last stored day was restated (adjClose/close ${fmt(before)} -> ${fmt(after)})`;
+  }
+  return null;
+}
+
+function sameNumber(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  const scale = Math.max(Math.abs(a), Math.abs(b));
+  return scale === 0 || Math.abs(a - b) / scale <= RESTATEMENT_TOLERANCE;
+}
+
+function fmt(x: number): string {
+  return Number.isFinite(x) ? x.toPrecision(8) : String(x);
+}
+
+/**
+ * The last stored bar. The ticker row's last date finds it with a one-day read; a ticker without one (a store
+ * that does not keep it) has its series read once. No ticker row means nothing stored.
+ */
+async function readStoredTail(store: Store, symbol: string): Promise<StoredTail | null> {
+  const info = await store.tickers.get(symbol);
+  if (!info) return null;
+  const hint = info.lastDate ?? undefined;
+  let series = hint !== undefined && hint !== null ? await store.bars.read(symbol, { from: hint }) : null;
+  if (!series || series.dates.length === 0) series = await store.bars.read(symbol);
+  if (!series || series.dates.length === 0) return null;
+  const i = series.dates.length - 1;
+  return { date: series.dates[i] as EpochDay, close: series.close[i], adjClose: series.adjClose[i] };
+}
+
+function formatAge(ms: number): string {
+  if (ms < 120_000) return `${Math.round(ms / 1000)}s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)}m`;
+  return `${(ms / 3_600_000).toFixed(1)}h`;
+}

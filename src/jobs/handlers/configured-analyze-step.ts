@@ -1,0 +1,28 @@
+import { type RunAnalysisOptions, runAnalysis } from '../../analysis/run-analysis.js';
+import type { Config } from '../../config/index.js';
+import type { Store } from '../../store/store.js';
+import { resolveUniverse } from '../../universe/resolve-universe.js';
+import type { JobMetrics } from '../job-handler.js';
+import type { StepRunner } from './step-runner.js';
+
+/**
+ * The analyze step of analyze and update jobs: params may name `universe` (default: every stored ticker)
+ * or `tickers`, and `full: true` to recompute everything instead of only what changed.
+ */
+export function createConfiguredAnalyzeStep(store: Store, config: Pick<Config, 'analysisWorkers'>): StepRunner {
+  return async (ctx) => {
+    const p = ctx.params;
+    const tickers =
+      typeof p.tickers === 'string' || Array.isArray(p.tickers) ? (p.tickers as string | string[]) : undefined;
+    const universe = await resolveUniverse(typeof p.universe === 'string' ? p.universe : undefined, { store, tickers });
+    const options: RunAnalysisOptions = {
+      universe: { name: universe.name, symbols: universe.symbols, sectors: universe.sectors },
+      full: p.full === true,
+      workers: config.analysisWorkers,
+      onProgress: (done, total) =>
+        ctx.progress({ done, total, stage: 'analyze', message: `${done} of ${total} tickers analysed` }),
+    };
+    ctx.signal.throwIfAborted();
+    return (await runAnalysis(store, options)) as unknown as JobMetrics;
+  };
+}

@@ -1,0 +1,60 @@
+import { type Config, parseDuration } from '../../config/index.js';
+import { createHistorySource } from '../../fetch/create-history-source.js';
+import { runFetch } from '../../fetch/fetch-engine.js';
+import { fetchErrorText, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
+import type { HttpGet } from '../../sources/http-get.js';
+import type { Store } from '../../store/store.js';
+import { resolveUniverse } from '../../universe/resolve-universe.js';
+import type { JobMetrics } from '../job-handler.js';
+import type { StepRunner } from './step-runner.js';
+
+type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
+  Pick<Config, 'fetchMaxAge' | 'fetchMaxConcurrent' | 'fetchRetries'>;
+
+/**
+ * The fetch step of fetch and update jobs, set up from config like `marketdeck fetch` with no flags:
+ * params may name `universe` (default: every stored ticker), `tickers`, `source` (default yahoo) and
+ * `forceRefresh`. Some tickers failing is a success with the failures in the metrics; every one failing
+ * fails the step.
+ */
+export function createConfiguredFetchStep(
+  store: Store,
+  config: FetchStepConfig,
+  options: { httpGet?: HttpGet } = {},
+): StepRunner {
+  return async (ctx) => {
+    const p = ctx.params;
+    const configured = createHistorySource(typeof p.source === 'string' ? p.source : 'yahoo', config, options);
+    const tickers =
+      typeof p.tickers === 'string' || Array.isArray(p.tickers) ? (p.tickers as string | string[]) : undefined;
+    const universe = await resolveUniverse(typeof p.universe === 'string' ? p.universe : undefined, { store, tickers });
+    const now = new Date();
+    if (!configured.rateLimiter.unlimited) {
+      configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, now));
+    }
+    const metrics = await runFetch({
+      store,
+      source: configured.source,
+      symbols: universe.symbols,
+      httpStats: configured.httpStats,
+      signal: ctx.signal,
+      onProgress: (f) =>
+        ctx.progress({
+          done: f.done,
+          total: f.total,
+          stage: 'fetch',
+          message: `${f.fetched} fetched, ${f.failed} failed, ${f.skipped} fresh`,
+        }),
+      options: {
+        runId: ctx.id,
+        maxConcurrent: config.fetchMaxConcurrent,
+        maxAgeMs: parseDuration(config.fetchMaxAge) ?? 86_400_000,
+        forceRefresh: p.forceRefresh === true,
+        retries: config.fetchRetries,
+        rateLimiter: configured.rateLimiter,
+      },
+    });
+    if (fetchOutcome(metrics) === 'failed') throw new Error(fetchErrorText(metrics) ?? 'every ticker failed');
+    return metrics as unknown as JobMetrics;
+  };
+}

@@ -1,0 +1,34 @@
+import type { DashboardCache } from '../../precompute/dashboard-cache.js';
+import type { PrecomputeOptions } from '../../precompute/precompute.js';
+import type { JobHandlers } from '../job-handler.js';
+import { createAnalyzeHandler } from './analyze-handler.js';
+import { createFetchHandler } from './fetch-handler.js';
+import { createPrecomputeHandler } from './precompute-handler.js';
+import { createReportHandler } from './report-handler.js';
+import type { StepRunner } from './step-runner.js';
+import { createUpdateHandler } from './update-handler.js';
+
+export type { StepRunner } from './step-runner.js';
+
+export interface JobHandlerDeps {
+  store: PrecomputeOptions['store'];
+  cache: DashboardCache;
+  /** The fetch engine adapted to a job (source, universe and options from config); absent = fetch jobs fail saying so. */
+  runFetch?: StepRunner;
+  /** The analyze runner adapted to a job; absent = analyze jobs fail saying so. */
+  runAnalyze?: StepRunner;
+}
+
+/** The handler registry: one handler per job kind, update made of the other three. */
+export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
+  const fetch = createFetchHandler(deps.runFetch);
+  const analyze = createAnalyzeHandler(deps.runAnalyze);
+  const precompute = createPrecomputeHandler(deps);
+  return {
+    fetch,
+    analyze,
+    precompute,
+    report: createReportHandler(deps),
+    update: createUpdateHandler({ fetch, analyze, precompute }),
+  };
+}

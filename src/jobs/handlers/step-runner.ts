@@ -1,0 +1,17 @@
+import type { JobContext, JobMetrics } from '../job-handler.js';
+
+/**
+ * A pipeline step as the jobs layer calls it: the job's context in, metrics out. The fetch and analyze
+ * engines are adapted to this shape where the process is put together (they need a source, a universe and
+ * options built from config), so each handler stays a small file and tests inject fakes.
+ */
+export type StepRunner = (ctx: JobContext) => Promise<JobMetrics>;
+
+/** A runner for a step this process was not given: fails the job with a message saying what is missing. */
+export function missingStep(step: string): StepRunner {
+  return async () => {
+    throw new Error(
+      `no ${step} runner is wired into this job queue; pass run${step[0].toUpperCase()}${step.slice(1)} to createJobHandlers`,
+    );
+  };
+}

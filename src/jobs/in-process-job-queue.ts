@@ -1,0 +1,342 @@
+import { randomBytes } from 'node:crypto';
+import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store/store.js';
+import type { JobContext, JobHandlers } from './job-handler.js';
+import { JOB_KINDS, type JobKind } from './job-kinds.js';
+import type { JobEvent, JobHandle, JobListener, JobQueue } from './job-queue.js';
+import { pruneJobRuns } from './prune-job-runs.js';
+
+export interface InProcessJobQueueOptions {
+  jobRuns: JobRunRepo;
+  handlers: JobHandlers;
+  /** Finished runs older than this many days are pruned at start and then at most hourly; absent = never. */
+  retentionDays?: number;
+  /** At most one progress write to job_runs (and one progress event) per job per this many ms. Default 250. */
+  progressIntervalMs?: number;
+  now?: () => Date;
+  log?: (message: string) => void;
+}
+
+interface ActiveJob {
+  run: JobRun;
+  paramsKey: string;
+  resources: readonly string[];
+  state: 'queued' | 'running';
+  /** False until the job_runs row exists; the job still holds its place (and resources) in line. */
+  ready: boolean;
+  controller: AbortController;
+  done: Promise<JobRun>;
+  resolve: (run: JobRun) => void;
+  /** job_runs writes of this job, chained so that a late progress write never lands after the final status. */
+  writes: Promise<void>;
+  progressTimer: NodeJS.Timeout | null;
+  lastProgressAt: number;
+}
+
+const PRUNE_EVERY_MS = 3_600_000;
+
+/**
+ * Runs jobs in this process, recording every transition in job_runs.
+ *
+ * Dedupe: a request for a kind with params equal to a queued or running job's joins that job (same id, same
+ * outcome) instead of doing the work twice — a second "update" clicked while one runs waits for the running
+ * one. A request with other params queues, and starts once no running or earlier queued job writes what it
+ * writes (see JOB_KINDS resources), so two jobs never do the same work at once and line order is kept.
+ *
+ * Start-up marks runs left queued or running by a crashed process as interrupted. A live job of another
+ * process marked that way gets its true final status when it finishes.
+ */
+export class InProcessJobQueue implements JobQueue {
+  private readonly jobs = new Map<string, ActiveJob>();
+  private readonly listeners = new Set<JobListener>();
+  private readonly jobRuns: JobRunRepo;
+  private readonly handlers: JobHandlers;
+  private readonly progressIntervalMs: number;
+  private readonly now: () => Date;
+  private readonly log: (message: string) => void;
+  private readonly retentionDays: number | undefined;
+  private started: Promise<{ interrupted: number; pruned: number }> | null = null;
+  private lastPruneAt = 0;
+  private closed = false;
+
+  constructor(opts: InProcessJobQueueOptions) {
+    this.jobRuns = opts.jobRuns;
+    this.handlers = opts.handlers;
+    this.retentionDays = opts.retentionDays;
+    this.progressIntervalMs = opts.progressIntervalMs ?? 250;
+    this.now = opts.now ?? (() => new Date());
+    this.log = opts.log ?? (() => {});
+  }
+
+  /** Marks crashed runs interrupted and prunes old ones; idempotent, and enqueue calls it first. */
+  start(): Promise<{ interrupted: number; pruned: number }> {
+    this.started ??= (async () => {
+      const interrupted = await this.jobRuns.markInterrupted();
+      if (interrupted > 0) this.log(`marked ${interrupted} job run(s) left by a previous process as interrupted`);
+      const pruned = await this.prune();
+      return { interrupted, pruned };
+    })();
+    return this.started;
+  }
+
+  async enqueue(kind: JobKind, params: Record<string, unknown> = {}): Promise<JobHandle> {
+    const handler = this.handlers[kind];
+    if (!handler) {
+      throw new Error(
+        `job kind "${kind}" has no handler here; this queue runs ${Object.keys(this.handlers).join(', ')}`,
+      );
+    }
+    await this.start();
+    if (this.closed) throw new Error(`the job queue is closed; job "${kind}" was not queued`);
+    const normalized = normalizeParams(params);
+    const paramsKey = JSON.stringify(normalized);
+    for (const job of this.jobs.values()) {
+      if (job.run.kind === kind && job.paramsKey === paramsKey) {
+        return { id: job.run.id, kind, joined: true, done: job.done };
+      }
+    }
+    const run: JobRun = {
+      id: newJobId(kind, this.now()),
+      kind,
+      params: normalized,
+      status: 'queued',
+      progress: null,
+      startedAt: null,
+      finishedAt: null,
+      createdAt: this.now(),
+      metrics: null,
+      error: null,
+    };
+    let resolve!: (run: JobRun) => void;
+    const done = new Promise<JobRun>((r) => {
+      resolve = r;
+    });
+    const job: ActiveJob = {
+      run,
+      paramsKey,
+      resources: JOB_KINDS[kind].resources,
+      state: 'queued',
+      ready: false,
+      controller: new AbortController(),
+      done,
+      resolve,
+      writes: Promise.resolve(),
+      progressTimer: null,
+      lastProgressAt: 0,
+    };
+    // Registered before the first await so that a concurrent equal request joins instead of duplicating.
+    this.jobs.set(run.id, job);
+    const created = this.jobRuns.create({ id: run.id, kind, params: normalized, status: 'queued' });
+    job.writes = created.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      run.createdAt = (await created).createdAt;
+    } catch (error) {
+      this.jobs.delete(run.id);
+      this.pump();
+      throw error;
+    }
+    job.ready = true;
+    this.emit({ type: 'queued', run: snapshot(run) });
+    this.pump();
+    return { id: run.id, kind, joined: false, done };
+  }
+
+  async get(id: string): Promise<JobRun | null> {
+    const job = this.jobs.get(id);
+    return job ? snapshot(job.run) : this.jobRuns.get(id);
+  }
+
+  list(opts?: { kind?: JobKind; status?: JobStatus; limit?: number }): Promise<JobRun[]> {
+    return this.jobRuns.list(opts);
+  }
+
+  async active(): Promise<JobRun[]> {
+    return [...this.jobs.values()].map((j) => snapshot(j.run));
+  }
+
+  async cancel(id: string): Promise<boolean> {
+    const job = this.jobs.get(id);
+    if (!job) return false;
+    if (job.state === 'running') {
+      job.controller.abort(new Error(`job ${id} was cancelled`));
+      return true;
+    }
+    await this.finish(job, { status: 'cancelled', error: 'cancelled before it started' });
+    return true;
+  }
+
+  subscribe(listener: JobListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const running: Promise<JobRun>[] = [];
+    for (const job of [...this.jobs.values()]) {
+      if (job.state === 'queued') await this.finish(job, { status: 'cancelled', error: 'the job queue closed' });
+      else {
+        job.controller.abort(new Error('the job queue closed'));
+        running.push(job.done);
+      }
+    }
+    await Promise.all(running);
+  }
+
+  /** Starts every queued job whose resources no running or earlier queued job holds. */
+  private pump(): void {
+    if (this.closed) return;
+    const claimed = new Set<string>();
+    for (const job of this.jobs.values()) {
+      if (job.state === 'running') for (const r of job.resources) claimed.add(r);
+    }
+    for (const job of this.jobs.values()) {
+      if (job.state !== 'queued') continue;
+      const free = job.resources.every((r) => !claimed.has(r));
+      for (const r of job.resources) claimed.add(r);
+      if (free && job.ready) {
+        job.state = 'running';
+        void this.execute(job);
+      }
+    }
+  }
+
+  private async execute(job: ActiveJob): Promise<void> {
+    const { run } = job;
+    run.status = 'running';
+    run.startedAt = this.now();
+    this.write(job, { status: 'running', startedAt: run.startedAt });
+    this.emit({ type: 'started', run: snapshot(run) });
+    const ctx: JobContext = {
+      id: run.id,
+      kind: run.kind as JobKind,
+      params: run.params,
+      signal: job.controller.signal,
+      progress: (update) => this.progress(job, update),
+      log: (message) => this.log(`[${run.id}] ${message}`),
+    };
+    const handler = this.handlers[run.kind as JobKind]!;
+    try {
+      const metrics = await Promise.resolve().then(() => handler(ctx));
+      await this.finish(job, { status: 'succeeded', metrics, error: null });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (job.controller.signal.aborted) {
+        const reason = job.controller.signal.reason;
+        await this.finish(job, { status: 'cancelled', error: reason instanceof Error ? reason.message : message });
+      } else {
+        await this.finish(job, { status: 'failed', error: message });
+      }
+    }
+  }
+
+  private progress(job: ActiveJob, update: Partial<JobProgress>): void {
+    const prev = job.run.progress ?? { done: 0, total: 0, stage: '', message: '' };
+    job.run.progress = { ...prev, ...update };
+    if (job.progressTimer) return;
+    const wait = job.lastProgressAt + this.progressIntervalMs - Date.now();
+    if (wait <= 0) this.flushProgress(job);
+    else {
+      job.progressTimer = setTimeout(() => this.flushProgress(job), wait);
+      job.progressTimer.unref();
+    }
+  }
+
+  private flushProgress(job: ActiveJob): void {
+    job.progressTimer = null;
+    if (job.run.status !== 'running' || !job.run.progress) return;
+    job.lastProgressAt = Date.now();
+    const progress = { ...job.run.progress };
+    this.write(job, { progress });
+    this.emit({ type: 'progress', id: job.run.id, kind: job.run.kind as JobKind, progress });
+  }
+
+  private async finish(
+    job: ActiveJob,
+    patch: { status: JobStatus; metrics?: Record<string, unknown>; error: string | null },
+  ): Promise<void> {
+    if (job.progressTimer) clearTimeout(job.progressTimer);
+    job.progressTimer = null;
+    const { run } = job;
+    run.status = patch.status;
+    run.finishedAt = this.now();
+    run.error = patch.error;
+    if (patch.metrics) run.metrics = patch.metrics;
+    this.write(job, {
+      status: run.status,
+      finishedAt: run.finishedAt,
+      error: run.error,
+      progress: run.progress,
+      ...(patch.metrics ? { metrics: patch.metrics } : {}),
+    });
+    await job.writes;
+    this.jobs.delete(run.id);
+    const final = snapshot(run);
+    this.emit({ type: 'finished', run: final });
+    job.resolve(final);
+    this.pump();
+    if (Date.now() - this.lastPruneAt >= PRUNE_EVERY_MS) await this.prune();
+  }
+
+  private write(job: ActiveJob, patch: Parameters<JobRunRepo['update']>[1]): void {
+    job.writes = job.writes
+      .then(() => this.jobRuns.update(job.run.id, patch))
+      .catch((error) => this.log(`[${job.run.id}] could not record ${Object.keys(patch).join(', ')}: ${error}`));
+  }
+
+  private async prune(): Promise<number> {
+    this.lastPruneAt = Date.now();
+    if (this.retentionDays === undefined) return 0;
+    try {
+      return await pruneJobRuns(this.jobRuns, this.retentionDays, this.now());
+    } catch (error) {
+      this.log(`could not prune job runs: ${error}`);
+      return 0;
+    }
+  }
+
+  private emit(event: JobEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.log(`a job listener threw: ${error}`);
+      }
+    }
+  }
+}
+
+/** A sortable, readable id: kind, UTC start time to the second, and a random suffix. */
+function newJobId(kind: string, at: Date): string {
+  const stamp = at
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  return `${kind}-${stamp}-${randomBytes(3).toString('hex')}`;
+}
+
+/** JSON round trip with keys sorted, so params equal in meaning compare equal and store as they will read back. */
+function normalizeParams(params: Record<string, unknown>): Record<string, unknown> {
+  return sortKeys(JSON.parse(JSON.stringify(params ?? {}))) as Record<string, unknown>;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value !== null && typeof value === 'object') {
+    const obj = value as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, sortKeys(obj[k])]),
+    );
+  }
+  return value;
+}
+
+function snapshot(run: JobRun): JobRun {
+  return { ...run, progress: run.progress ? { ...run.progress } : null };
+}

@@ -1,0 +1,30 @@
+/**
+ * The kinds of work marketdeck runs as jobs. `resources` names what a kind writes: two jobs that write the
+ * same thing never run at once (an update holds everything a fetch, an analyze and a precompute hold), so a
+ * precompute asked for during an update waits for it instead of publishing half-analysed data twice.
+ */
+export const JOB_KINDS = {
+  fetch: { description: 'download missing and stale bars from the sources', resources: ['bars'] },
+  analyze: {
+    description: 'indicators, signals, screener rows and breadth from the stored bars',
+    resources: ['analysis'],
+  },
+  precompute: { description: 'build every dashboard payload into dashboard_cache', resources: ['cache'] },
+  report: { description: 'a market summary from the analysed data, kept in the job metrics', resources: ['report'] },
+  update: { description: 'fetch, then analyze, then precompute', resources: ['bars', 'analysis', 'cache'] },
+} as const satisfies Record<string, { description: string; resources: readonly string[] }>;
+
+export type JobKind = keyof typeof JOB_KINDS;
+
+export const JOB_KIND_NAMES = Object.keys(JOB_KINDS) as JobKind[];
+
+export function isJobKind(value: string): value is JobKind {
+  return Object.hasOwn(JOB_KINDS, value);
+}
+
+/** Throws naming the value and the kinds there are. */
+export function parseJobKind(value: string): JobKind {
+  if (!isJobKind(value))
+    throw new RangeError(`job kind "${value}" is unknown; expected one of ${JOB_KIND_NAMES.join(', ')}`);
+  return value;
+}

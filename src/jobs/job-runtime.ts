@@ -1,0 +1,45 @@
+import type { Config } from '../config/index.js';
+import { DashboardCache } from '../precompute/dashboard-cache.js';
+import type { Store } from '../store/store.js';
+import { createConfiguredAnalyzeStep } from './handlers/configured-analyze-step.js';
+import { createConfiguredFetchStep } from './handlers/configured-fetch-step.js';
+import { createJobHandlers, type StepRunner } from './handlers/index.js';
+import { InProcessJobQueue } from './in-process-job-queue.js';
+
+/** What a process that runs jobs holds: the queue and the dashboard cache its precompute jobs write through. */
+export interface JobRuntime {
+  queue: InProcessJobQueue;
+  cache: DashboardCache;
+}
+
+export interface JobRuntimeOptions {
+  store: Store;
+  config: Config;
+  /** Default: the fetch set up from config (createConfiguredFetchStep). */
+  runFetch?: StepRunner;
+  /** Default: runAnalysis over the universe in the job's params (createConfiguredAnalyzeStep). */
+  runAnalyze?: StepRunner;
+  log?: (message: string) => void;
+}
+
+/** The default set-up of `serve`, `scheduler` and the one-shot job commands: an in-process queue. */
+export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
+  const log = opts.log ?? (() => {});
+  const cache = new DashboardCache(opts.store.cache, {
+    ttlMinutes: opts.config.cacheExpirationMinutes,
+    onError: (key, error) => log(`recomputing cache entry "${key}" failed: ${error}`),
+  });
+  const handlers = createJobHandlers({
+    store: opts.store,
+    cache,
+    runFetch: opts.runFetch ?? createConfiguredFetchStep(opts.store, opts.config),
+    runAnalyze: opts.runAnalyze ?? createConfiguredAnalyzeStep(opts.store, opts.config),
+  });
+  const queue = new InProcessJobQueue({
+    jobRuns: opts.store.jobRuns,
+    handlers,
+    retentionDays: opts.config.jobRetentionDays,
+    log,
+  });
+  return { queue, cache };
+}

@@ -1,0 +1,84 @@
+import type { ScreenerRow } from '../domain/screener-row.js';
+import { isoDay } from './iso-day.js';
+import { roundForDisplay } from './round-for-display.js';
+
+/** Every screener field, in the order the table shows them. */
+export const SCREENER_COLUMNS = [
+  'symbol',
+  'name',
+  'sector',
+  'industry',
+  'marketCap',
+  'date',
+  'bars',
+  'close',
+  'volume',
+  'change1d',
+  'ret1d',
+  'ret1w',
+  'ret1m',
+  'ret3m',
+  'ret6m',
+  'retYtd',
+  'ret1y',
+  'ema10',
+  'ema20',
+  'ema50',
+  'ema100',
+  'ema200',
+  'sma20',
+  'sma50',
+  'sma200',
+  'rsi14',
+  'macd',
+  'macdSignal',
+  'macdHist',
+  'macdStage',
+  'bbPercentB',
+  'bbBandwidth',
+  'atr14',
+  'atrPct',
+  'vol20',
+  'vol60',
+  'high52w',
+  'low52w',
+  'distHigh52w',
+  'distLow52w',
+  'avgVolume50',
+  'volumeRatio',
+  'relStrength',
+  'flags',
+] as const satisfies readonly (keyof ScreenerRow)[];
+
+export type ScreenerCell = string | number | null | string[];
+
+/**
+ * The whole screener table, column names once and one array per ticker (a 10,000-row table as objects would
+ * repeat every name 10,000 times); the page filters and sorts it in the browser.
+ */
+export interface ScreenerPayload {
+  asOf: string | null;
+  columns: readonly string[];
+  rows: ScreenerCell[][];
+}
+
+export function buildScreener(rows: readonly ScreenerRow[]): ScreenerPayload {
+  let latest: number | null = null;
+  const out: ScreenerCell[][] = new Array(rows.length);
+  const sorted = [...rows].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i];
+    if (latest === null || r.date > latest) latest = r.date;
+    out[i] = SCREENER_COLUMNS.map((c) => cell(c, r[c]));
+  }
+  return { asOf: latest === null ? null : isoDay(latest), columns: SCREENER_COLUMNS, rows: out };
+}
+
+function cell(column: (typeof SCREENER_COLUMNS)[number], value: ScreenerRow[keyof ScreenerRow]): ScreenerCell {
+  if (column === 'date') return isoDay(value as number);
+  if (column === 'marketCap' || column === 'volume' || column === 'bars') {
+    return typeof value === 'number' && Number.isFinite(value) ? value : null;
+  }
+  if (typeof value === 'number') return roundForDisplay(value);
+  return value as ScreenerCell;
+}

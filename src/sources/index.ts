@@ -1,0 +1,6 @@
+export * from './alphavantage/alpha-vantage-daily-source.js';
+export * from './exchange-day.js';
+export * from './http-get.js';
+export * from './source.js';
+export * from './yahoo/yahoo-chart-source.js';
+export * from './yahoo/yahoo-quote-source.js';

@@ -1,0 +1,101 @@
+import type { BarSeries } from '../domain/bar-series.js';
+import type { EpochDay } from '../domain/epoch-day.js';
+import type { Dividend, Split, TickerInfo } from '../domain/ticker.js';
+
+/**
+ * A market-data source of daily history (Yahoo chart, Alpha Vantage). The network lives only behind this
+ * interface; the fetch engine plans, rate-limits, retries and stores around it.
+ */
+export interface HistorySource {
+  /** 'yahoo', 'alphavantage': the key of fetch_state rows and of the per-source rate limit. */
+  readonly name: string;
+  /**
+   * Daily bars, dividends and splits for [from, to] (inclusive exchange dates; from undefined = the whole history).
+   * Throws a SourceError for anything that is not a valid answer: nothing of a failed response is returned.
+   */
+  fetchHistory(request: HistoryRequest): Promise<SourceHistory>;
+}
+
+export interface HistoryRequest {
+  symbol: string;
+  from?: EpochDay;
+  to?: EpochDay;
+  signal?: AbortSignal;
+}
+
+export interface SourceHistory {
+  symbol: string;
+  bars: BarSeries;
+  dividends: Dividend[];
+  splits: Split[];
+  /** What the response said about the instrument (name, exchange, currency, type). */
+  info: Omit<TickerInfo, 'symbol'>;
+  /** IANA zone the bar dates were read in (meta.exchangeTimezoneName). */
+  timezone?: string;
+  /** What the source repaired or dropped on the way (null rows, unsorted or duplicate dates), for the run log. */
+  notes?: string[];
+}
+
+/** Latest quote fields used by screeners (Yahoo v7 quote). */
+export interface Quote {
+  symbol: string;
+  name?: string | null;
+  exchange?: string | null;
+  currency?: string | null;
+  quoteType?: string | null;
+  price?: number | null;
+  marketCap?: number | null;
+  trailingPE?: number | null;
+  forwardPE?: number | null;
+  eps?: number | null;
+  /** A fraction (0.0041 = 0.41 %); Yahoo's v7 quote sends `dividendYield` in percent and it is divided by 100. */
+  dividendYield?: number | null;
+  fiftyTwoWeekHigh?: number | null;
+  fiftyTwoWeekLow?: number | null;
+  averageVolume?: number | null;
+  sharesOutstanding?: number | null;
+}
+
+export interface QuoteSource {
+  readonly name: string;
+  /** Up to the source's batch size per request; unknown symbols are absent from the result, not errors. */
+  fetchQuotes(symbols: readonly string[], signal?: AbortSignal): Promise<Quote[]>;
+}
+
+export type SourceErrorKind =
+  | 'not-found'
+  | 'bad-request'
+  | 'rate-limited'
+  | 'server-error'
+  | 'timeout'
+  | 'network'
+  | 'malformed'
+  | 'html'
+  | 'truncated'
+  | 'auth'
+  | 'quota';
+
+/** Kinds worth another attempt after a backoff. 404/400 are final. */
+export const RETRYABLE_KINDS: ReadonlySet<SourceErrorKind> = new Set([
+  'rate-limited',
+  'server-error',
+  'timeout',
+  'network',
+  'truncated',
+]);
+
+/** A failed request, with the evidence kept: HTTP status and the first bytes of the body. */
+export class SourceError extends Error {
+  constructor(
+    readonly kind: SourceErrorKind,
+    message: string,
+    readonly evidence: { url?: string; status?: number; bodyStart?: string; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+    this.name = 'SourceError';
+  }
+
+  get retryable(): boolean {
+    return RETRYABLE_KINDS.has(this.kind);
+  }
+}

@@ -1,0 +1,515 @@
+import type Database from 'better-sqlite3';
+import { lowerBound } from '../../domain/bar-series.js';
+import { BREADTH_FIELDS, type BreadthSeries } from '../../domain/breadth-series.js';
+import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
+import type { ScreenerRow } from '../../domain/screener-row.js';
+import type { Signal, SignalKind } from '../../domain/signal.js';
+import { bufferToFloat64, bufferToInt32, typedArrayToBuffer } from '../bar-codec.js';
+import type { AnalysisRepo, AnalysisRunWrite, AnalysisState, DateRange, SignalColumns } from '../store.js';
+import { immediateTransaction } from './immediate-transaction.js';
+
+/**
+ * Stored code of each signal kind (a byte per signal in the signals blobs). Codes are part of the file
+ * format: a new kind gets the next free code, and no code is ever reused.
+ */
+const KIND_CODE: Readonly<Record<SignalKind, number>> = {
+  'golden-cross': 0,
+  'death-cross': 1,
+  'close-above-sma50': 2,
+  'close-below-sma50': 3,
+  'close-above-sma200': 4,
+  'close-below-sma200': 5,
+  'rsi-above-70': 6,
+  'rsi-below-30': 7,
+  'macd-bullish-cross': 8,
+  'macd-bearish-cross': 9,
+  'new-52w-high': 10,
+  'new-52w-low': 11,
+  'bb-squeeze': 12,
+  'bb-breakout-up': 13,
+  'bb-breakout-down': 14,
+  'volume-spike': 15,
+};
+const KIND_OF_CODE: SignalKind[] = [];
+for (const [kind, code] of Object.entries(KIND_CODE)) KIND_OF_CODE[code] = kind as SignalKind;
+
+type SignalYearRow = [symbol: string, year: number, dates: Buffer, kinds: Buffer, vals: Buffer];
+type SignalRangeRow = [year: number, lastDate: number, dates: Buffer, kinds: Buffer, vals: Buffer];
+type BreadthRow = { scope: string; n: number; dates: Buffer; fields: string; data: Buffer };
+type StateRow = { symbol: string; bar_version: number; last_date: number; state: Buffer | null };
+
+/** One symbol's signals of one year, as columns sorted by date. */
+interface YearSignals {
+  dates: Int32Array;
+  kinds: Uint8Array;
+  values: Float64Array;
+}
+
+/**
+ * The analysis tables of the SQLite store (schema in migrations/002-analysis.ts). Signals are kept as
+ * per-ticker, per-year columns, so a whole-market run writes ~10 rows per ticker and an incremental run
+ * rewrites only the current year's row of each ticker.
+ */
+export class SqliteAnalysisRepo implements AnalysisRepo {
+  private readonly s;
+  private readonly commitTx: (run: AnalysisRunWrite) => void;
+  private readonly putRowsTx: (rows: readonly ScreenerRow[]) => void;
+  private readonly putStatesTx: (states: readonly AnalysisState[]) => void;
+  private readonly writeBreadthTx: (universe: string, series: readonly BreadthSeries[]) => void;
+  private readonly deleteAllTx: () => void;
+
+  constructor(db: Database.Database) {
+    this.s = {
+      putRow: db.prepare<[string, number, string]>(
+        'INSERT INTO screener_rows (symbol, date, row) VALUES (?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET date = excluded.date, row = excluded.row',
+      ),
+      rows: db.prepare<[], string>('SELECT row FROM screener_rows ORDER BY symbol').pluck(),
+      row: db.prepare<[string], string>('SELECT row FROM screener_rows WHERE symbol = ?').pluck(),
+      deleteRow: db.prepare<[string]>('DELETE FROM screener_rows WHERE symbol = ?'),
+      putSignalYear: db.prepare<[string, number, number, number, number, Buffer, Buffer, Buffer]>(
+        'INSERT OR REPLACE INTO signals (symbol, year, n, first_date, last_date, dates, kinds, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      deleteSignals: db.prepare<[string]>('DELETE FROM signals WHERE symbol = ?'),
+      deleteSignalsAfterYear: db.prepare<[string, number]>('DELETE FROM signals WHERE symbol = ? AND year >= ?'),
+      deleteSignalYear: db.prepare<[string, number]>('DELETE FROM signals WHERE symbol = ? AND year = ?'),
+      deleteAllSignals: db.prepare('DELETE FROM signals'),
+      signalSymbols: db.prepare<[], string>('SELECT DISTINCT symbol FROM signals').pluck(),
+      signalsLastDate: db
+        .prepare<[string, number], number | null>('SELECT max(last_date) FROM signals WHERE symbol = ? AND year >= ?')
+        .pluck(),
+      signalYearsFrom: db
+        .prepare<[string, number], SignalRangeRow>(
+          'SELECT year, last_date, dates, kinds, vals FROM signals WHERE symbol = ? AND year >= ? ORDER BY year',
+        )
+        .raw(),
+      symbolSignals: db
+        .prepare<[string, number], SignalYearRow>(
+          'SELECT symbol, year, dates, kinds, vals FROM signals WHERE symbol = ? AND year >= ? ORDER BY year DESC',
+        )
+        .raw(),
+      signalYears: db
+        .prepare<[number], number>('SELECT DISTINCT year FROM signals WHERE year >= ? ORDER BY year DESC')
+        .pluck(),
+      yearSignals: db
+        .prepare<[number, number], SignalYearRow>(
+          'SELECT symbol, year, dates, kinds, vals FROM signals WHERE year = ? AND last_date >= ? ORDER BY symbol',
+        )
+        .raw(),
+      putBreadth: db.prepare<[string, string, number, number | null, number | null, Buffer, string, Buffer]>(
+        'INSERT OR REPLACE INTO breadth (universe, scope, n, first_date, last_date, dates, fields, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      deleteBreadth: db.prepare<[string]>('DELETE FROM breadth WHERE universe = ?'),
+      breadth: db.prepare<[string, string], BreadthRow>(
+        'SELECT scope, n, dates, fields, data FROM breadth WHERE universe = ? AND scope = ?',
+      ),
+      scopes: db.prepare<[string], string>('SELECT scope FROM breadth WHERE universe = ? ORDER BY scope').pluck(),
+      putBreadthState: db.prepare<[string, Buffer, number]>(
+        'INSERT OR REPLACE INTO breadth_state (universe, state, updated_at) VALUES (?, ?, ?)',
+      ),
+      deleteBreadthState: db.prepare<[string]>('DELETE FROM breadth_state WHERE universe = ?'),
+      breadthState: db.prepare<[string], Buffer>('SELECT state FROM breadth_state WHERE universe = ?').pluck(),
+      putState: db.prepare<[string, number, number, Buffer | null]>(
+        'INSERT OR REPLACE INTO analysis_state (symbol, bar_version, last_date, state) VALUES (?, ?, ?, ?)',
+      ),
+      states: db.prepare<[], StateRow>('SELECT symbol, bar_version, last_date, state FROM analysis_state'),
+      state: db.prepare<[string], StateRow>(
+        'SELECT symbol, bar_version, last_date, state FROM analysis_state WHERE symbol = ?',
+      ),
+      deleteState: db.prepare<[string]>('DELETE FROM analysis_state WHERE symbol = ?'),
+    };
+    this.putRowsTx = immediateTransaction(db, (rows: readonly ScreenerRow[]) => this.putRows(rows));
+    this.putStatesTx = immediateTransaction(db, (states: readonly AnalysisState[]) => this.putStatesSync(states));
+    this.writeBreadthTx = immediateTransaction(db, (universe: string, series: readonly BreadthSeries[]) =>
+      this.writeBreadthSync(universe, series),
+    );
+    this.commitTx = immediateTransaction(db, (run: AnalysisRunWrite) => this.commitSync(run));
+    this.deleteAllTx = immediateTransaction(db, () => {
+      for (const table of ['screener_rows', 'signals', 'breadth', 'breadth_state', 'analysis_state']) {
+        db.prepare(`DELETE FROM ${table}`).run();
+      }
+    });
+  }
+
+  async writeScreenerRows(rows: readonly ScreenerRow[]): Promise<void> {
+    this.putRowsTx(rows);
+  }
+
+  async screenerRows(): Promise<ScreenerRow[]> {
+    return this.s.rows.all().map((text) => JSON.parse(text) as ScreenerRow);
+  }
+
+  async screenerRow(symbol: string): Promise<ScreenerRow | null> {
+    const text = this.s.row.get(symbol);
+    return text === undefined ? null : (JSON.parse(text) as ScreenerRow);
+  }
+
+  async replaceSignals(symbols: readonly string[], signals: readonly Signal[]): Promise<void> {
+    const wanted = new Set(symbols);
+    const kept = signals.filter((s) => wanted.has(s.symbol));
+    const order = [...wanted];
+    const index = new Map(order.map((s, i) => [s, i]));
+    const kinds = Object.keys(KIND_CODE) as SignalKind[];
+    const columns: SignalColumns = {
+      symbols: order,
+      kinds,
+      symbolIndex: Int32Array.from(kept, (s) => index.get(s.symbol)!),
+      dates: Int32Array.from(kept, (s) => s.date),
+      kindIndex: Uint8Array.from(kept, (s) => kindCode(s.kind)),
+      values: Float64Array.from(kept, (s) => s.value),
+    };
+    this.commitTx({
+      screenerRows: [],
+      signalsFrom: new Map(order.map((s) => [s, null])),
+      signals: columns,
+      states: [],
+    });
+  }
+
+  /**
+   * Newest first (then by symbol and kind). `since` is an inclusive EpochDay; with a `limit` and no
+   * `since`, only as many years are read as the limit needs.
+   */
+  async signals(opts: { symbol?: string; kind?: SignalKind; since?: number; limit?: number } = {}): Promise<Signal[]> {
+    const since = opts.since ?? -(2 ** 31);
+    const kindFilter = opts.kind === undefined ? -1 : kindCode(opts.kind);
+    const limit = opts.limit ?? Number.POSITIVE_INFINITY;
+    const out: Signal[] = [];
+    const collect = (rows: SignalYearRow[]) => {
+      for (const [symbol, , d, k, v] of rows) {
+        const col = decodeYear(d, k, v);
+        for (let i = 0; i < col.dates.length; i++) {
+          if (col.dates[i] < since || (kindFilter >= 0 && col.kinds[i] !== kindFilter)) continue;
+          out.push({ symbol, date: col.dates[i] as EpochDay, kind: KIND_OF_CODE[col.kinds[i]], value: col.values[i] });
+        }
+      }
+    };
+    const firstYear = opts.since === undefined ? -100_000 : yearOfDay(opts.since);
+    if (opts.symbol !== undefined) {
+      collect(this.s.symbolSignals.all(opts.symbol, firstYear));
+    } else {
+      for (const year of this.s.signalYears.all(firstYear)) {
+        collect(this.s.yearSignals.all(year, since));
+        // Earlier years only hold older signals.
+        if (out.length >= limit) break;
+      }
+    }
+    out.sort(
+      (a, b) =>
+        b.date - a.date ||
+        (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) ||
+        KIND_CODE[a.kind] - KIND_CODE[b.kind],
+    );
+    return Number.isFinite(limit) ? out.slice(0, Math.max(0, limit)) : out;
+  }
+
+  async writeBreadth(universe: string, series: readonly BreadthSeries[]): Promise<void> {
+    this.writeBreadthTx(universe, series);
+  }
+
+  async breadth(universe: string, scope: string, range?: DateRange): Promise<BreadthSeries | null> {
+    const row = this.s.breadth.get(universe, scope);
+    if (!row) return null;
+    const dates = bufferToInt32(row.dates, row.n).slice();
+    const fields = JSON.parse(row.fields) as string[];
+    const data = bufferToFloat64(row.data, row.n * fields.length);
+    const from = range?.from === undefined ? 0 : lowerBound(dates, range.from);
+    const to = range?.to === undefined ? row.n : lowerBound(dates, range.to + 1);
+    const series = { scope, dates: dates.slice(from, Math.max(from, to)) } as BreadthSeries;
+    const record = series as unknown as Record<string, Float64Array>;
+    for (const name of BREADTH_FIELDS) {
+      const f = fields.indexOf(name);
+      const column = new Float64Array(series.dates.length);
+      if (f >= 0) column.set(data.subarray(f * row.n + from, f * row.n + from + column.length));
+      else column.fill(Number.NaN);
+      record[name] = column;
+    }
+    return series;
+  }
+
+  async breadthScopes(universe: string): Promise<string[]> {
+    return this.s.scopes.all(universe);
+  }
+
+  async getStates(symbols?: readonly string[]): Promise<Map<string, AnalysisState>> {
+    const out = new Map<string, AnalysisState>();
+    const add = (r: StateRow | undefined) => {
+      if (r) {
+        out.set(r.symbol, {
+          symbol: r.symbol,
+          barVersion: r.bar_version,
+          lastDate: r.last_date,
+          state: r.state === null ? null : new Uint8Array(r.state),
+        });
+      }
+    };
+    if (symbols === undefined) for (const r of this.s.states.all()) add(r);
+    else for (const symbol of symbols) add(this.s.state.get(symbol));
+    return out;
+  }
+
+  async putStates(states: readonly AnalysisState[]): Promise<void> {
+    this.putStatesTx(states);
+  }
+
+  async commitRun(run: AnalysisRunWrite): Promise<void> {
+    validateColumns(run.signals);
+    this.commitTx(run);
+  }
+
+  async breadthState(universe: string): Promise<Uint8Array | null> {
+    const blob = this.s.breadthState.get(universe);
+    return blob === undefined ? null : new Uint8Array(blob);
+  }
+
+  async deleteAll(): Promise<void> {
+    this.deleteAllTx();
+  }
+
+  private commitSync(run: AnalysisRunWrite): void {
+    for (const symbol of run.deleteSymbols ?? []) {
+      this.s.deleteRow.run(symbol);
+      this.s.deleteSignals.run(symbol);
+      this.s.deleteState.run(symbol);
+    }
+    this.putRows(run.screenerRows);
+    this.replaceSignalsSync(run.signalsFrom, run.signals);
+    this.putStatesSync(run.states);
+    if (run.breadth) {
+      this.writeBreadthSync(run.breadth.universe, run.breadth.series);
+      if (run.breadth.state) {
+        this.s.putBreadthState.run(run.breadth.universe, toBuffer(run.breadth.state), Date.now());
+      } else {
+        this.s.deleteBreadthState.run(run.breadth.universe);
+      }
+    }
+  }
+
+  private putRows(rows: readonly ScreenerRow[]): void {
+    for (const r of rows) this.s.putRow.run(r.symbol, r.date, JSON.stringify(r));
+  }
+
+  private putStatesSync(states: readonly AnalysisState[]): void {
+    for (const st of states) {
+      this.s.putState.run(st.symbol, st.barVersion, st.lastDate, st.state ? toBuffer(st.state) : null);
+    }
+  }
+
+  private writeBreadthSync(universe: string, series: readonly BreadthSeries[]): void {
+    this.s.deleteBreadth.run(universe);
+    const fields = JSON.stringify(BREADTH_FIELDS);
+    for (const s of series) {
+      const n = s.dates.length;
+      const data = new Float64Array(n * BREADTH_FIELDS.length);
+      BREADTH_FIELDS.forEach((name, f) => {
+        const column = s[name];
+        if (column.length !== n) {
+          throw new RangeError(
+            `breadth ${universe}/${s.scope} field ${name} has ${column.length} values, expected ${n}`,
+          );
+        }
+        data.set(column, f * n);
+      });
+      this.s.putBreadth.run(
+        universe,
+        s.scope,
+        n,
+        n > 0 ? s.dates[0] : null,
+        n > 0 ? s.dates[n - 1] : null,
+        typedArrayToBuffer(s.dates),
+        fields,
+        typedArrayToBuffer(data),
+      );
+    }
+  }
+
+  /** Per symbol, keeps the stored signals before its `from` day and writes the new ones by year. */
+  private replaceSignalsSync(signalsFrom: ReadonlyMap<string, number | null>, input: SignalColumns): void {
+    const c = groupedBySymbol(input);
+    const codes = Uint8Array.from(c.kinds, kindCode);
+    const identity = codes.every((code, i) => code === i);
+    const runStart = new Int32Array(c.symbols.length).fill(-1);
+    const runEnd = new Int32Array(c.symbols.length);
+    for (let i = 0; i < c.symbolIndex.length; i++) {
+      const k = c.symbolIndex[i];
+      if (runStart[k] < 0) runStart[k] = i;
+      runEnd[k] = i + 1;
+    }
+    const symbolIndex = new Map(c.symbols.map((symbol, i) => [symbol, i]));
+    const kindsOf = (from: number, to: number): Uint8Array => {
+      if (identity) return c.kindIndex.subarray(from, to);
+      const out = new Uint8Array(to - from);
+      for (let i = from; i < to; i++) out[i - from] = codes[c.kindIndex[i]];
+      return out;
+    };
+    const clearedAll = this.clearAllSignalsIfReplaced(signalsFrom);
+    for (const [symbol, from] of signalsFrom) {
+      const k = symbolIndex.get(symbol);
+      const a = k === undefined || runStart[k] < 0 ? 0 : runStart[k];
+      const b = k === undefined || runStart[k] < 0 ? 0 : runEnd[k];
+      // Stored signals of the first replaced year that stay (dated before `from`), when that row changes.
+      let kept: YearSignals | null = null;
+      let firstYear = Number.NEGATIVE_INFINITY;
+      if (from === null) {
+        if (!clearedAll) this.s.deleteSignals.run(symbol);
+      } else {
+        if (a < b && c.dates[a] < from) {
+          throw new RangeError(
+            `signal of ${symbol} on day ${c.dates[a]} is before the replaced span starting on day ${from}`,
+          );
+        }
+        firstYear = yearOfDay(from);
+        // The usual incremental case appends after every stored signal, in a later year or with no new
+        // signal at all: the stored rows stay as they are, found out without reading them.
+        const latest = this.s.signalsLastDate.get(symbol, firstYear) ?? null;
+        const joinsFirstYear = a < b && yearOfDay(c.dates[a]) === firstYear;
+        let stale = false;
+        const rows =
+          (latest !== null && latest >= from) || (latest !== null && joinsFirstYear)
+            ? this.s.signalYearsFrom.all(symbol, firstYear)
+            : [];
+        for (const [year, lastDate, d, kinds, v] of rows) {
+          if (year === firstYear) {
+            const col = decodeYear(d, kinds, v);
+            if (lastDate >= from) {
+              stale = true;
+              const keep = lowerBound(col.dates, from);
+              kept = {
+                dates: col.dates.slice(0, keep),
+                kinds: col.kinds.slice(0, keep),
+                values: col.values.slice(0, keep),
+              };
+            } else kept = col;
+          } else stale = true;
+        }
+        // An append (the usual incremental case) leaves the stored rows alone unless new signals join them.
+        if (stale) this.s.deleteSignalsAfterYear.run(symbol, firstYear);
+        else if (a === b || yearOfDay(c.dates[a]) > firstYear) kept = null;
+        if (kept && (a === b || yearOfDay(c.dates[a]) > firstYear)) {
+          this.putYear(symbol, firstYear, kept);
+          kept = null;
+        }
+      }
+      for (let i = a; i < b; ) {
+        const year = yearOfDay(c.dates[i]);
+        const j = lowerBoundIn(c.dates, i, b, firstDayOfYear(year + 1));
+        let col: YearSignals = { dates: c.dates.subarray(i, j), kinds: kindsOf(i, j), values: c.values.subarray(i, j) };
+        if (kept && year === firstYear) col = concatYears(kept, col);
+        kept = null;
+        this.putYear(symbol, year, col);
+        i = j;
+      }
+    }
+  }
+
+  /**
+   * A whole-market run replaces every ticker's signals: when the stored ones all belong to replaced
+   * symbols, one DELETE of the table (which SQLite truncates) beats 100,000 row deletes. True when done.
+   */
+  private clearAllSignalsIfReplaced(signalsFrom: ReadonlyMap<string, number | null>): boolean {
+    if (signalsFrom.size < 1000) return false;
+    for (const from of signalsFrom.values()) if (from !== null) return false;
+    for (const symbol of this.s.signalSymbols.all()) if (!signalsFrom.has(symbol)) return false;
+    this.s.deleteAllSignals.run();
+    return true;
+  }
+
+  private putYear(symbol: string, year: number, col: YearSignals): void {
+    const n = col.dates.length;
+    if (n === 0) {
+      this.s.deleteSignalYear.run(symbol, year);
+      return;
+    }
+    this.s.putSignalYear.run(
+      symbol,
+      year,
+      n,
+      col.dates[0],
+      col.dates[n - 1],
+      typedArrayToBuffer(col.dates),
+      Buffer.from(col.kinds.buffer, col.kinds.byteOffset, col.kinds.byteLength),
+      typedArrayToBuffer(col.values),
+    );
+  }
+}
+
+function kindCode(kind: SignalKind): number {
+  const code = KIND_CODE[kind];
+  if (code === undefined) {
+    throw new RangeError(`signal kind "${kind}" is not known; expected one of ${Object.keys(KIND_CODE).join(', ')}`);
+  }
+  return code;
+}
+
+function decodeYear(dates: Buffer, kinds: Buffer, vals: Buffer): YearSignals {
+  return { dates: bufferToInt32(dates), kinds: new Uint8Array(kinds), values: bufferToFloat64(vals) };
+}
+
+/**
+ * The columns with each symbol's signals in one run, by date. A run's output already is (each ticker's
+ * signals in date order), and is returned as it is; anything else is sorted (stable) into that shape.
+ */
+function groupedBySymbol(c: SignalColumns): SignalColumns {
+  const n = c.dates.length;
+  const seen = new Uint8Array(c.symbols.length);
+  let grouped = true;
+  for (let i = 0; i < n && grouped; i++) {
+    const k = c.symbolIndex[i];
+    if (i > 0 && k === c.symbolIndex[i - 1]) {
+      if (c.dates[i] < c.dates[i - 1]) grouped = false;
+    } else if (seen[k]) grouped = false;
+    seen[k] = 1;
+  }
+  if (grouped) return c;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (x, y) => c.symbolIndex[x] - c.symbolIndex[y] || c.dates[x] - c.dates[y] || x - y,
+  );
+  return {
+    symbols: c.symbols,
+    kinds: c.kinds,
+    symbolIndex: Int32Array.from(order, (i) => c.symbolIndex[i]),
+    dates: Int32Array.from(order, (i) => c.dates[i]),
+    kindIndex: Uint8Array.from(order, (i) => c.kindIndex[i]),
+    values: Float64Array.from(order, (i) => c.values[i]),
+  };
+}
+
+function concatYears(x: YearSignals, y: YearSignals): YearSignals {
+  const n = x.dates.length + y.dates.length;
+  const out: YearSignals = { dates: new Int32Array(n), kinds: new Uint8Array(n), values: new Float64Array(n) };
+  out.dates.set(x.dates);
+  out.dates.set(y.dates, x.dates.length);
+  out.kinds.set(x.kinds);
+  out.kinds.set(y.kinds, x.kinds.length);
+  out.values.set(x.values);
+  out.values.set(y.values, x.values.length);
+  return out;
+}
+
+/** First index in [lo, hi) whose date is >= day. */
+function lowerBoundIn(dates: Int32Array, lo: number, hi: number, day: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (dates[mid] < day) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function validateColumns(c: SignalColumns): void {
+  const n = c.dates.length;
+  if (c.symbolIndex.length !== n || c.kindIndex.length !== n || c.values.length !== n) {
+    throw new RangeError(
+      `signal columns differ in length: dates ${n}, symbolIndex ${c.symbolIndex.length}, kindIndex ${c.kindIndex.length}, values ${c.values.length}`,
+    );
+  }
+  for (const kind of c.kinds) kindCode(kind);
+  for (let i = 0; i < n; i++) {
+    if (c.symbolIndex[i] < 0 || c.symbolIndex[i] >= c.symbols.length || c.kindIndex[i] >= c.kinds.length) {
+      throw new RangeError(`signal ${i} points outside the symbols or kinds lists`);
+    }
+  }
+}
+
+function toBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

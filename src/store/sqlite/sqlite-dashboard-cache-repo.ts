@@ -1,0 +1,80 @@
+import type Database from 'better-sqlite3';
+import type { CacheEntryMeta, DashboardCacheRepo } from '../store.js';
+import { immediateTransaction } from './immediate-transaction.js';
+import { toJson } from './sqlite-values.js';
+
+interface MetaRow {
+  key: string;
+  created_at: number;
+  expires_at: number;
+  bytes: number;
+}
+
+/** Precomputed dashboard payloads as JSON text, so the server answers without recomputing. */
+export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
+  private readonly getStmt: Database.Statement<[string], MetaRow & { value: string }>;
+  private readonly setStmt: Database.Statement<[string, string, number, number, number]>;
+  private readonly deleteStmt: Database.Statement<[string]>;
+  private readonly clearStmt: Database.Statement<[]>;
+  private readonly listStmt: Database.Statement<[], MetaRow>;
+  private readonly setManyTx: (entries: readonly { key: string; value: unknown }[], ttlMinutes: number) => number;
+
+  constructor(db: Database.Database) {
+    this.getStmt = db.prepare('SELECT * FROM dashboard_cache WHERE key = ?');
+    this.setStmt = db.prepare(`
+      INSERT INTO dashboard_cache (key, value, created_at, expires_at, bytes) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET
+        value = excluded.value, created_at = excluded.created_at, expires_at = excluded.expires_at, bytes = excluded.bytes`);
+    this.deleteStmt = db.prepare('DELETE FROM dashboard_cache WHERE key = ?');
+    this.clearStmt = db.prepare('DELETE FROM dashboard_cache');
+    this.listStmt = db.prepare('SELECT key, created_at, expires_at, bytes FROM dashboard_cache ORDER BY key');
+    this.setManyTx = immediateTransaction(
+      db,
+      (entries: readonly { key: string; value: unknown }[], ttlMinutes: number) => {
+        let bytes = 0;
+        for (const e of entries) bytes += this.setOne(e.key, e.value, ttlMinutes);
+        return bytes;
+      },
+    );
+  }
+
+  async getEntry(key: string): Promise<{ value: unknown; meta: CacheEntryMeta } | null> {
+    const row = this.getStmt.get(key);
+    return row ? { value: JSON.parse(row.value), meta: toMeta(row) } : null;
+  }
+
+  async set(key: string, value: unknown, ttlMinutes: number): Promise<void> {
+    this.setOne(key, value, ttlMinutes);
+  }
+
+  async setMany(entries: readonly { key: string; value: unknown }[], ttlMinutes: number): Promise<number> {
+    return this.setManyTx(entries, ttlMinutes);
+  }
+
+  private setOne(key: string, value: unknown, ttlMinutes: number): number {
+    if (!Number.isFinite(ttlMinutes)) {
+      throw new RangeError(`cache ttl ${ttlMinutes} for "${key}" is not valid; expected a number of minutes`);
+    }
+    const text = toJson(value, `dashboard cache value for "${key}"`);
+    const bytes = Buffer.byteLength(text);
+    const now = Date.now();
+    this.setStmt.run(key, text, now, now + Math.round(ttlMinutes * 60_000), bytes);
+    return bytes;
+  }
+
+  async delete(key: string): Promise<void> {
+    this.deleteStmt.run(key);
+  }
+
+  async clearAll(): Promise<number> {
+    return this.clearStmt.run().changes;
+  }
+
+  async list(): Promise<CacheEntryMeta[]> {
+    return this.listStmt.all().map(toMeta);
+  }
+}
+
+function toMeta(r: MetaRow): CacheEntryMeta {
+  return { key: r.key, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at), bytes: r.bytes };
+}

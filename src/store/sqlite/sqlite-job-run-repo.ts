@@ -1,0 +1,142 @@
+import type Database from 'better-sqlite3';
+import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store.js';
+import { fromJson, fromMs, toJson, toMs } from './sqlite-values.js';
+
+interface JobRunRow {
+  id: string;
+  kind: string;
+  params: string;
+  status: JobStatus;
+  progress: string | null;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+  metrics: string | null;
+  error: string | null;
+}
+
+type JobPatch = Parameters<JobRunRepo['update']>[1];
+type ListOptions = NonNullable<Parameters<JobRunRepo['list']>[0]>;
+
+const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
+
+/** Patch keys -> column and how the value is stored; the column names here are the only SQL built from input. */
+const PATCH_COLUMNS: { [K in keyof Required<JobPatch>]: [string, (v: JobPatch[K]) => unknown] } = {
+  status: ['status', (v) => checkStatus(v as JobStatus)],
+  progress: ['progress', (v) => (v === null || v === undefined ? null : toJson(v, 'job progress'))],
+  startedAt: ['started_at', (v) => toMs(v)],
+  finishedAt: ['finished_at', (v) => toMs(v)],
+  metrics: ['metrics', (v) => (v === null || v === undefined ? null : toJson(v, 'job metrics'))],
+  error: ['error', (v) => v ?? null],
+};
+
+/** Every job run with its parameters, progress and metrics: the history `marketdeck jobs` shows. */
+export class SqliteJobRunRepo implements JobRunRepo {
+  private readonly insertStmt: Database.Statement;
+  private readonly getStmt: Database.Statement<[string], JobRunRow>;
+  private readonly interruptStmt: Database.Statement<[number]>;
+  private readonly pruneStmt: Database.Statement<[number]>;
+
+  constructor(private readonly db: Database.Database) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO job_runs (id, kind, params, status, created_at) VALUES (@id, @kind, @params, @status, @createdAt)',
+    );
+    this.getStmt = db.prepare('SELECT * FROM job_runs WHERE id = ?');
+    // A queued or running job found at start-up belongs to a process that died.
+    this.interruptStmt = db.prepare(`
+      UPDATE job_runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?)
+      WHERE status IN ('queued', 'running')`);
+    this.pruneStmt = db.prepare(`
+      DELETE FROM job_runs
+      WHERE status NOT IN ('queued', 'running') AND coalesce(finished_at, created_at) < ?`);
+  }
+
+  async create(run: {
+    id: string;
+    kind: string;
+    params: Record<string, unknown>;
+    status?: JobStatus;
+  }): Promise<JobRun> {
+    if (this.getStmt.get(run.id)) throw new Error(`job run "${run.id}" already exists; expected a new id`);
+    this.insertStmt.run({
+      id: run.id,
+      kind: run.kind,
+      params: toJson(run.params ?? {}, `params of job ${run.id}`),
+      status: checkStatus(run.status ?? 'queued'),
+      createdAt: Date.now(),
+    });
+    return toRun(this.getStmt.get(run.id)!);
+  }
+
+  async update(id: string, patch: JobPatch): Promise<void> {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const key of Object.keys(patch) as (keyof JobPatch)[]) {
+      const spec = PATCH_COLUMNS[key];
+      if (!spec || patch[key] === undefined) continue;
+      sets.push(`${spec[0]} = ?`);
+      values.push((spec[1] as (v: unknown) => unknown)(patch[key]));
+    }
+    if (sets.length === 0) return;
+    const r = this.db.prepare(`UPDATE job_runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    if (r.changes === 0) throw new Error(`job run "${id}" does not exist; expected an id returned by create()`);
+  }
+
+  async get(id: string): Promise<JobRun | null> {
+    const row = this.getStmt.get(id);
+    return row ? toRun(row) : null;
+  }
+
+  /** Newest first. */
+  async list(opts: ListOptions = {}): Promise<JobRun[]> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (opts.kind !== undefined) {
+      where.push('kind = ?');
+      values.push(opts.kind);
+    }
+    if (opts.status !== undefined) {
+      where.push('status = ?');
+      values.push(checkStatus(opts.status));
+    }
+    if (opts.since !== undefined) {
+      where.push('created_at >= ?');
+      values.push(toMs(opts.since));
+    }
+    const sql =
+      'SELECT * FROM job_runs' +
+      (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+      ' ORDER BY created_at DESC, rowid DESC' +
+      (opts.limit !== undefined ? ' LIMIT ?' : '');
+    if (opts.limit !== undefined) values.push(opts.limit);
+    return (this.db.prepare(sql).all(...values) as JobRunRow[]).map(toRun);
+  }
+
+  async markInterrupted(): Promise<number> {
+    return this.interruptStmt.run(Date.now()).changes;
+  }
+
+  async prune(before: Date): Promise<number> {
+    return this.pruneStmt.run(toMs(before)!).changes;
+  }
+}
+
+function checkStatus(s: JobStatus): JobStatus {
+  if (!STATUSES.includes(s)) throw new RangeError(`job status "${s}" is not valid; expected ${STATUSES.join('|')}`);
+  return s;
+}
+
+function toRun(r: JobRunRow): JobRun {
+  return {
+    id: r.id,
+    kind: r.kind,
+    params: fromJson<Record<string, unknown>>(r.params, {}),
+    status: r.status,
+    progress: fromJson<JobProgress | null>(r.progress, null),
+    createdAt: new Date(r.created_at),
+    startedAt: fromMs(r.started_at),
+    finishedAt: fromMs(r.finished_at),
+    metrics: fromJson<Record<string, unknown> | null>(r.metrics, null),
+    error: r.error,
+  };
+}

@@ -1,0 +1,53 @@
+import type Database from 'better-sqlite3';
+import type { RejectRepo, RejectRow } from '../store.js';
+import { immediateTransaction } from './immediate-transaction.js';
+
+interface RejectDbRow {
+  id: number;
+  source: string;
+  location: string;
+  symbol: string | null;
+  reason: string;
+  raw: string;
+  created_at: number;
+}
+
+/** Input lines and responses that could not be used, kept so the user can see why and fix them. */
+export class SqliteRejectRepo implements RejectRepo {
+  private readonly addTx: (rows: readonly RejectRow[]) => void;
+  private readonly countStmt: Database.Statement<[], number>;
+  private readonly listStmt: Database.Statement<[number], RejectDbRow>;
+
+  constructor(db: Database.Database) {
+    const put = db.prepare<[string, string, string | null, string, string, number]>(
+      'INSERT INTO rejects (source, location, symbol, reason, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.addTx = immediateTransaction(db, (rows: readonly RejectRow[]) => {
+      const now = Date.now();
+      for (const r of rows) put.run(r.source, r.location, r.symbol ?? null, r.reason, r.raw, now);
+    });
+    this.countStmt = db.prepare<[], number>('SELECT count(*) FROM rejects').pluck();
+    this.listStmt = db.prepare('SELECT * FROM rejects ORDER BY id DESC LIMIT ?');
+  }
+
+  async add(rows: readonly RejectRow[]): Promise<void> {
+    this.addTx(rows);
+  }
+
+  async count(): Promise<number> {
+    return this.countStmt.get() ?? 0;
+  }
+
+  /** Newest first. */
+  async list(limit = 100): Promise<(RejectRow & { id: number; createdAt: Date })[]> {
+    return this.listStmt.all(limit).map((r) => ({
+      id: r.id,
+      source: r.source,
+      location: r.location,
+      symbol: r.symbol,
+      reason: r.reason,
+      raw: r.raw,
+      createdAt: new Date(r.created_at),
+    }));
+  }
+}

@@ -1,0 +1,109 @@
+import { readdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  bundledConstituentsFile,
+  bundledSampleDir,
+  SAMPLE_DESCRIPTION,
+  SAMPLE_UNIVERSE,
+} from '../sources/csv/bundled-sample.js';
+import { FileReadError } from '../sources/csv/read-line-batches.js';
+import { readPriceCsv } from '../sources/csv/read-price-csv.js';
+import { readSymbolTable, SymbolTableError } from '../sources/csv/read-symbol-table.js';
+import type { Store } from '../store/store.js';
+import { allListedUniverse } from './all-listed-universe.js';
+import { dow30Universe } from './dow30-universe.js';
+import { internationalUniverse } from './international-universe.js';
+import { nasdaq100Universe } from './nasdaq100-universe.js';
+import { type ResolvedUniverse, registerUniverse, UniverseError } from './universe-registry.js';
+
+/** Sectors of the given symbols as stored in ticker info (set by imports with sectors, or by quote fetches). */
+async function storedSectors(store: Store, symbols: readonly string[]): Promise<Map<string, string>> {
+  const wanted = new Set(symbols);
+  const out = new Map<string, string>();
+  for (const t of await store.tickers.list()) if (t.sector && wanted.has(t.symbol)) out.set(t.symbol, t.sector);
+  return out;
+}
+
+/** A symbol file as a universe; errors name the file and line. */
+async function fromSymbolFile(path: string, name: string, description: string): Promise<ResolvedUniverse> {
+  let rows: Awaited<ReturnType<typeof readSymbolTable>>;
+  try {
+    rows = await readSymbolTable(path);
+  } catch (error) {
+    if (error instanceof SymbolTableError || error instanceof FileReadError) throw new UniverseError(error.message);
+    throw error;
+  }
+  if (rows.length === 0)
+    throw new UniverseError(
+      `${path}: no symbols in the file; expected one symbol a line or a CSV with a Symbol column`,
+    );
+  const sectors = new Map<string, string>();
+  for (const r of rows) if (r.sector) sectors.set(r.symbol, r.sector);
+  return { name, symbols: rows.map((r) => r.symbol), description, sectors: sectors.size > 0 ? sectors : undefined };
+}
+
+registerUniverse({
+  name: 'cached',
+  usage: 'cached',
+  description: 'every ticker with bars in the store (the default)',
+  takesArgument: false,
+  async resolve({ store }) {
+    const symbols = await store.tickers.symbolsWithBars();
+    return {
+      name: 'cached',
+      symbols,
+      description: 'Every ticker stored',
+      sectors: await storedSectors(store, symbols),
+    };
+  },
+});
+
+registerUniverse({
+  name: 'sp500',
+  usage: 'sp500',
+  description: 'the S&P 500 list shipped with marketdeck (2018-04-02, with sectors)',
+  takesArgument: false,
+  async resolve() {
+    return fromSymbolFile(bundledConstituentsFile(), 'sp500', 'S&P 500 constituents as of 2018-04-02 (shipped list)');
+  },
+});
+
+registerUniverse({
+  name: SAMPLE_UNIVERSE,
+  usage: SAMPLE_UNIVERSE,
+  description: 'the bundled sample tickers (about 100 S&P 500 members)',
+  takesArgument: false,
+  async resolve({ store }) {
+    let symbols = (await store.universes.get(SAMPLE_UNIVERSE))?.map((m) => m.symbol);
+    if (!symbols) {
+      // Not imported yet: the tickers are the ones in the bundled price files.
+      const found = new Set<string>();
+      const dir = bundledSampleDir();
+      for (const f of (await readdir(dir)).filter((n) => n.endsWith('.csv.gz'))) {
+        for await (const block of readPriceCsv(resolve(dir, f), { onReject: () => {} })) found.add(block.symbol);
+      }
+      symbols = [...found].sort();
+    }
+    const listed = await readSymbolTable(bundledConstituentsFile());
+    const sectors = new Map<string, string>();
+    const inSample = new Set(symbols);
+    for (const r of listed) if (r.sector && inSample.has(r.symbol)) sectors.set(r.symbol, r.sector);
+    return { name: SAMPLE_UNIVERSE, symbols, description: SAMPLE_DESCRIPTION, sectors };
+  },
+});
+
+registerUniverse({
+  name: 'file',
+  usage: 'file:PATH',
+  description: 'symbols from a file: one a line, or a CSV with a Symbol column (and optional Sector)',
+  takesArgument: true,
+  async resolve(_ctx, argument) {
+    const path = resolve(argument ?? '');
+    return fromSymbolFile(path, `file:${path}`, `Symbols listed in ${path}`);
+  },
+});
+
+registerUniverse(nasdaq100Universe);
+registerUniverse(dow30Universe);
+registerUniverse(internationalUniverse);
+registerUniverse(allListedUniverse);

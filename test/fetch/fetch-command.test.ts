@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
+
+/** The CLI entry next to this test: src/cli/run.ts under tsx, dist/src/cli/run.js when built. */
+function cliEntry(): string {
+  const here = fileURLToPath(import.meta.url);
+  let root = dirname(here);
+  while (!existsSync(join(root, 'package.json'))) root = dirname(root);
+  return here.endsWith('.ts') ? join(root, 'src', 'cli', 'run.ts') : join(root, 'dist', 'src', 'cli', 'run.js');
+}
+
+/**
+ * Runs the CLI in a child process, asynchronously: the test server answers from this process's event loop.
+ * The child inherits this process's loader flags (tsx when run from source).
+ */
+function cli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const flags = process.execArgv.filter((a) => !a.startsWith('--test'));
+  const child = spawn(process.execPath, [...flags, cliEntry(), ...args], {
+    env: { ...process.env, ...baseEnv, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const baseEnv: Record<string, string | undefined> = {};
+
+describe('marketdeck fetch', () => {
+  let server: MarketTestServer;
+  let dir: string;
+  let db: string;
+
+  before(async () => {
+    server = await startMarketTestServer({ firstDay: '2024-09-02', lastDay: '2024-12-31' });
+    dir = mkdtempSync(join(tmpdir(), 'marketdeck-fetch-cli-'));
+    db = join(dir, 'cli.db');
+    Object.assign(baseEnv, {
+      YAHOO_BASE_URL: server.url,
+      MARKETDECK_DATA_DIR: join(dir, 'data'),
+      FETCH_RETRIES: '2',
+      ENABLE_ALPHA_VANTAGE: 'false',
+      ALPHA_VANTAGE_API_KEY: '',
+    });
+  });
+  after(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fetches the given tickers, exits 0 and keeps the run metrics in job_runs and runs/<id>.json', async () => {
+    const r = await cli(['--db', db, 'fetch', '--tickers', 'S0001,S0002,BRK.B', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(r.stdout);
+    assert.equal(m.tickers.fetched, 3);
+    assert.equal(m.requests, 3);
+    const file = join(dir, 'data', 'runs', `${m.runId}.json`);
+    assert.ok(existsSync(file));
+    assert.equal(JSON.parse(readFileSync(file, 'utf8')).tickers.fetched, 3);
+    const store = await SqliteStore.open(db);
+    try {
+      const run = await store.jobRuns.get(m.runId);
+      assert.equal(run?.kind, 'fetch');
+      assert.equal(run?.status, 'succeeded');
+      assert.equal((run?.metrics as { barsWritten?: number } | null)?.barsWritten, m.barsWritten);
+      assert.ok((await store.bars.read('BRK.B')) !== null, 'a class share is stored under its dotted symbol');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('exits 3 when one ticker fails and names it and its reason', async () => {
+    const r = await cli(['--db', db, 'fetch', '--tickers', 'S0003,NONEXIST']);
+    assert.equal(r.code, 3);
+    assert.match(r.stdout, /NONEXIST\s+not-found/);
+    assert.match(r.stdout, /fetched 1/);
+  });
+
+  it('exits 1 when every ticker fails', async () => {
+    const r = await cli(['--db', db, 'fetch', '--tickers', 'NONEXIST,UNKNOWN1', '--json']);
+    assert.equal(r.code, 1);
+    assert.equal(JSON.parse(r.stdout).tickers.failed, 2);
+  });
+
+  it('skips fresh tickers on the next run without a request', async () => {
+    const before = server.stats().requests;
+    const r = await cli(['--db', db, 'fetch', '--tickers', 'S0001,S0002', '--json']);
+    assert.equal(r.code, 0);
+    assert.equal(JSON.parse(r.stdout).tickers.skippedFresh, 2);
+    assert.equal(server.stats().requests, before);
+  });
+
+  it('adds the next N not-yet-stored tickers of a universe with --expand', async () => {
+    const r = await cli(['--db', db, 'fetch', '--universe', 'dow30', '--max-stocks', '2', '--expand', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).tickers.requested, 2);
+    const again = await cli(['--db', db, 'fetch', '--universe', 'dow30', '--max-stocks', '3', '--expand', '--json']);
+    const m = JSON.parse(again.stdout);
+    assert.equal(m.tickers.requested, 3);
+    assert.equal(m.tickers.fetched, 3, 'three new tickers, none of the two stored before');
+    const store = await SqliteStore.open(db);
+    try {
+      const stored = await store.tickers.symbolsWithBars();
+      for (const s of ['AAPL', 'AMGN', 'AMZN', 'AXP', 'BA']) assert.ok(stored.includes(s), s);
+      assert.equal(stored.includes('CAT'), false);
+      assert.equal((await store.universes.get('dow30'))?.length, 30, 'the whole named universe is remembered');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('rejects bad flag values with exit 2 naming the value and what is expected', async () => {
+    const cases: [string[], RegExp][] = [
+      [['--max-concurrent', '0'], /--max-concurrent "0" .*1-256/],
+      [['--max-age', 'soon'], /--max-age "soon" is not a duration/],
+      [['--from', '2024-13-01'], /--from "2024-13-01" .*YYYY-MM-DD/],
+      [['--source', 'bloomberg'], /--source "bloomberg" .*yahoo, alphavantage/],
+      [['--universe', 'ftse'], /unknown universe "ftse"/],
+      [['--max-stocks', '-1'], /--max-stocks "-1"/],
+    ];
+    for (const [flags, message] of cases) {
+      const names = flags[0] === '--universe' ? [] : ['--tickers', 'S0001'];
+      const r = await cli(['--db', db, 'fetch', ...names, ...flags]);
+      assert.equal(r.code, 2, flags.join(' '));
+      assert.match(r.stderr, message);
+    }
+  });
+
+  it('refuses Alpha Vantage unless it is enabled and has a key (exit 2)', async () => {
+    const off = await cli(['--db', db, 'fetch', '--tickers', 'IBM', '--source', 'alphavantage']);
+    assert.equal(off.code, 2);
+    assert.match(off.stderr, /ENABLE_ALPHA_VANTAGE/);
+    const noKey = await cli(['--db', db, 'fetch', '--tickers', 'IBM', '--source', 'alphavantage'], {
+      ENABLE_ALPHA_VANTAGE: 'true',
+    });
+    assert.equal(noKey.code, 2);
+    assert.match(noKey.stderr, /ALPHA_VANTAGE_API_KEY/);
+  });
+
+  it('fetches from Alpha Vantage within its rate limit when enabled with a key', async () => {
+    const r = await cli(['--db', db, 'fetch', '--tickers', 'IBM,S0050', '--source', 'alphavantage', '--json'], {
+      ENABLE_ALPHA_VANTAGE: 'true',
+      ALPHA_VANTAGE_API_KEY: 'test-key',
+      ALPHA_VANTAGE_BASE_URL: server.url,
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const m = JSON.parse(r.stdout);
+    assert.equal(m.source, 'alphavantage');
+    assert.equal(m.tickers.fetched, 2);
+    assert.ok(!r.stdout.includes('test-key'), 'the API key never appears in the output');
+  });
+});

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { BarSeries } from '../../src/domain/bar-series.js';
+import { dayFromIso } from '../../src/domain/epoch-day.js';
+import { runFetch } from '../../src/fetch/fetch-engine.js';
+import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
+import { TokenBucketLimiter } from '../../src/fetch/token-bucket.js';
+import { AlphaVantageDailySource } from '../../src/sources/alphavantage/alpha-vantage-daily-source.js';
+import { createFetchHttpGet } from '../../src/sources/http-get.js';
+import { isUsTradingDay } from '../../src/sources/quality/us-market-holidays.js';
+import { type FetchKit, openFetchKit, TEST_ENGINE_OPTIONS, testSymbols } from './fetch-test-kit.js';
+
+/** The stored series equals what the server serves: same dates (none missing, none twice) and values. */
+async function assertStoredAsServed(kit: FetchKit, symbol: string): Promise<void> {
+  const stored = await kit.store.bars.read(symbol);
+  const served = kit.server.series(symbol);
+  assert.ok(stored, `${symbol} has bars`);
+  assert.ok(served, `${symbol} is served`);
+  assertSameSeries(stored, served.bars, symbol);
+}
+
+function assertSameSeries(a: BarSeries, b: BarSeries, symbol: string): void {
+  assert.equal(a.dates.length, b.dates.length, `${symbol}: bar count`);
+  assert.deepEqual([...a.dates], [...b.dates], `${symbol}: dates`);
+  for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    assert.deepEqual([...a[f]], [...b[f]], `${symbol}: ${f}`);
+  }
+  // The chart body carries adjusted closes to 4 decimals, as Yahoo's does.
+  for (let i = 0; i < a.adjClose.length; i++) {
+    assert.ok(
+      Math.abs(a.adjClose[i] - b.adjClose[i]) <= 5.1e-5,
+      `${symbol}: adjClose[${i}] ${a.adjClose[i]} vs ${b.adjClose[i]}`,
+    );
+  }
+}
+
+describe('runFetch against the market test server', () => {
+  let kit: FetchKit;
+  before(async () => {
+    kit = await openFetchKit();
+  });
+  after(() => kit.close());
+
+  it('stores every ticker once and completely although 10% of requests fail', async () => {
+    kit.server.setKnobs({ faults: { status5xx: 0.04, rateLimited: 0.03, reset: 0.015, cutBody: 0.015 } });
+    const symbols = testSymbols(60);
+    const m = await kit.fetch(symbols);
+    kit.server.setKnobs({ faults: {} });
+    assert.equal(m.tickers.failed, 0, JSON.stringify(m.failed));
+    assert.equal(m.tickers.fetched, 60);
+    assert.ok(m.retries > 0, 'some requests were retried');
+    assert.equal(m.requests, 60 + m.retries);
+    for (const s of symbols) await assertStoredAsServed(kit, s);
+    const states = await kit.store.fetchState.list('yahoo');
+    assert.equal(states.filter((s) => s.lastSuccessAt !== null).length, 60);
+  });
+
+  it('skips every ticker on a second run: nothing is requested', async () => {
+    const m = await kit.fetch(testSymbols(60));
+    assert.equal(m.tickers.skippedFresh, 60);
+    assert.equal(m.requests, 0);
+    assert.equal(m.barsWritten, 0);
+  });
+
+  it('fails an unknown symbol with its reason and stores the others', async () => {
+    const m = await kit.fetch(['S0100', 'NONEXIST', 'S0101']);
+    assert.equal(m.tickers.fetched, 2);
+    assert.equal(m.tickers.failed, 1);
+    assert.equal(m.failed[0].symbol, 'NONEXIST');
+    assert.equal(m.failed[0].kind, 'not-found');
+    assert.match(m.failed[0].reason, /404/);
+    const state = await kit.store.fetchState.get('NONEXIST', 'yahoo');
+    assert.match(state?.lastError ?? '', /not-found/);
+    assert.equal(state?.lastSuccessAt, null);
+    await assertStoredAsServed(kit, 'S0100');
+  });
+
+  it('after one new day sends one request per ticker and writes only the new bar', async () => {
+    const symbols = testSymbols(60);
+    const newDay = kit.server.addDay();
+    const m = await kit.fetch(symbols, { maxAgeMs: 0 });
+    assert.equal(m.tickers.incremental, 60);
+    assert.equal(m.requests, 60);
+    assert.equal(m.barsAdded, 60);
+    assert.equal(m.barsChanged, 0);
+    assert.equal(m.tickers.fullRefetch, 0);
+    for (const s of symbols.slice(0, 10)) {
+      const bars = await kit.store.bars.read(s);
+      assert.equal(bars?.dates[bars.dates.length - 1], newDay);
+      await assertStoredAsServed(kit, s);
+    }
+  });
+
+  it('replaces the whole history when a split appears', async () => {
+    const symbol = 'S0007';
+    kit.server.addSplit(symbol, kit.server.lastDay(), 4, 1);
+    const before = kit.server.requestsFor(symbol);
+    const m = await kit.fetch([symbol], { maxAgeMs: 0 });
+    assert.equal(m.tickers.fullRefetch, 1);
+    assert.equal(kit.server.requestsFor(symbol) - before, 2, 'the incremental request, then the whole history');
+    assert.match(Object.keys(m.refetchReasons).join(), /new split/);
+    await assertStoredAsServed(kit, symbol);
+    const splits = await kit.store.bars.splits(symbol);
+    assert.deepEqual(
+      splits.map((s) => [s.numerator, s.denominator]),
+      [[4, 1]],
+    );
+  });
+
+  it('replaces the whole history when the adjusted closes of stored days were restated', async () => {
+    const symbol = 'S0008';
+    const served = kit.server.series(symbol);
+    assert.ok(served);
+    const n = served.bars.dates.length;
+    // A dividend re-adjustment: same closes, every adjusted close lowered by 1%.
+    const bars = Array.from({ length: n }, (_, i) => ({
+      date: served.bars.dates[i] as never,
+      open: served.bars.open[i],
+      high: served.bars.high[i],
+      low: served.bars.low[i],
+      close: served.bars.close[i],
+      adjClose: served.bars.adjClose[i] * 0.99,
+      volume: served.bars.volume[i],
+    }));
+    kit.server.setSeries(symbol, bars);
+    const m = await kit.fetch([symbol], { maxAgeMs: 0 });
+    assert.equal(m.tickers.fullRefetch, 1);
+    assert.match(Object.keys(m.refetchReasons).join(), /adjusted close/);
+    await assertStoredAsServed(kit, symbol);
+  });
+
+  it('flags missing days, and fills them by refetching the whole history once when asked', async () => {
+    const symbol = 'GAPPY';
+    const days: number[] = [];
+    for (let d = dayFromIso('2024-10-01'); d <= dayFromIso('2024-11-29'); d++) if (isUsTradingDay(d)) days.push(d);
+    const bar = (date: number, i: number) => ({
+      date: date as never,
+      open: 50 + i / 10,
+      high: 51 + i / 10,
+      low: 49 + i / 10,
+      close: 50 + i / 10,
+      adjClose: 50 + i / 10,
+      volume: 1e6,
+    });
+    const full = days.map(bar);
+    kit.server.setSeries(
+      symbol,
+      full.filter((_, i) => i < 20 || i > 22),
+    );
+    await kit.fetch([symbol]);
+    const flagged = await kit.store.fetchState.get(symbol, 'yahoo');
+    assert.deepEqual(
+      flagged?.flags.filter((f) => f.kind === 'missing-days').map((f) => f.date),
+      [days[20]],
+    );
+    kit.server.setSeries(symbol, full);
+    const m = await kit.fetch([symbol], { maxAgeMs: 0, refetchGaps: true });
+    assert.equal(m.tickers.fullRefetch, 1);
+    assert.equal((await kit.store.bars.read(symbol))?.dates.length, days.length);
+    const filled = await kit.store.fetchState.get(symbol, 'yahoo');
+    assert.deepEqual(
+      filled?.flags.filter((f) => f.kind === 'missing-days'),
+      [],
+    );
+  });
+
+  it('waits out 429s with a plain-text body and stores everything', async () => {
+    kit.server.setKnobs({ rateLimit: { perSecond: 40, burst: 4, body: 'Edge: Too Many Requests' } });
+    const symbols = testSymbols(30, 200);
+    const m = await kit.fetch(symbols, { retries: 12 });
+    kit.server.setKnobs({ rateLimit: null });
+    assert.equal(m.tickers.failed, 0, JSON.stringify(m.failed));
+    assert.ok(m.rateLimited > 0, 'the server throttled some requests');
+    assert.equal(m.errorsByKind['rate-limited'], m.rateLimited);
+    for (const s of symbols) await assertStoredAsServed(kit, s);
+  });
+
+  it('lowers its concurrency under a storm of 429s and recovers every ticker', async () => {
+    kit.server.setKnobs({ scriptedFaults: { kind: 'rateLimited', everyNth: 1, failAttempts: 3 } });
+    const symbols = testSymbols(24, 300);
+    const m = await kit.fetch(symbols, { maxConcurrent: 8, retries: 6 });
+    kit.server.setKnobs({ scriptedFaults: null });
+    assert.equal(m.tickers.failed, 0, JSON.stringify(m.failed));
+    assert.ok(m.concurrency.decreases > 0, 'the limit was lowered');
+    assert.ok(m.concurrency.lowest < 8);
+    assert.ok(m.concurrency.cooldowns > 0, 'bursts of 429 paused every request');
+    for (const s of symbols) await assertStoredAsServed(kit, s);
+  });
+});
+
+describe('runFetch against Alpha Vantage limits', () => {
+  let kit: FetchKit;
+  before(async () => {
+    kit = await openFetchKit({ knobs: { alphaVantage: { perDay: 2 } } });
+  });
+  after(() => kit.close());
+
+  it('stops asking once the daily quota is spent: the rest fail without a request', async () => {
+    const httpStats = new HttpStats();
+    const source = new AlphaVantageDailySource({
+      httpGet: instrumentHttpGet(createFetchHttpGet({ timeoutMs: 3_000 }), httpStats),
+      apiKey: 'free-key',
+      baseUrl: kit.server.url,
+    });
+    const m = await runFetch({
+      store: kit.store,
+      source,
+      symbols: ['IBM', 'KO', 'PEP', 'MMM', 'JNJ'],
+      httpStats,
+      options: { ...TEST_ENGINE_OPTIONS, maxConcurrent: 1, rateLimiter: new TokenBucketLimiter({ perMinute: 75 }) },
+    });
+    assert.equal(m.tickers.fetched, 2);
+    assert.equal(m.tickers.failed, 3);
+    assert.equal(m.requests, 3, 'two answered, one refused for the day, none after it');
+    assert.deepEqual(
+      m.failed.map((f) => [f.symbol, f.kind]),
+      [
+        ['PEP', 'quota'],
+        ['MMM', 'quota'],
+        ['JNJ', 'quota'],
+      ],
+    );
+    assert.match(m.failed[1].reason, /not attempted/);
+    const state = await kit.store.fetchState.get('PEP', 'alphavantage');
+    assert.match(state?.lastError ?? '', /quota/);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * Wall-clock time in an IANA zone -> UTC instant, written independently of src/sources/exchange-day.ts so that
+ * the test server checks the sources' date reading instead of sharing its mistakes.
+ */
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const stamps = new Map<string, Map<number, number>>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** The zone's offset from UTC at an instant, in seconds (east positive: Berlin summer = 7200). */
+export function zoneOffsetSeconds(zone: string, epochSeconds: number): number {
+  const p: Record<string, number> = {};
+  for (const part of formatter(zone).formatToParts(epochSeconds * 1000)) {
+    if (part.type !== 'literal') p[part.type] = Number(part.value);
+  }
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) / 1000;
+  return asUtc - epochSeconds;
+}
+
+/** The instant at which `minutes` after local midnight of `day` happens in `zone` (memoised per zone/minutes/day). */
+export function zonedEpochSeconds(day: number, minutes: number, zone: string): number {
+  const key = `${zone}|${minutes}`;
+  let memo = stamps.get(key);
+  if (memo === undefined) {
+    memo = new Map();
+    stamps.set(key, memo);
+  }
+  const hit = memo.get(day);
+  if (hit !== undefined) return hit;
+  const local = day * 86_400 + minutes * 60;
+  let t = local - zoneOffsetSeconds(zone, local);
+  // The offset at the guess can differ from the offset at the answer near a DST change; one correction settles it.
+  t = local - zoneOffsetSeconds(zone, t);
+  memo.set(day, t);
+  return t;
+}
+
+/** Short zone name as Yahoo's meta.timezone shows it ("EST", "EDT"; other zones as Intl names them). */
+const nameFormatters = new Map<string, Intl.DateTimeFormat>();
+
+export function zoneAbbreviation(zone: string, epochSeconds: number): string {
+  let f = nameFormatters.get(zone);
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'short' });
+    nameFormatters.set(zone, f);
+  }
+  const parts = f.formatToParts(epochSeconds * 1000);
+  return parts.find((p) => p.type === 'timeZoneName')?.value ?? 'UTC';
+}
