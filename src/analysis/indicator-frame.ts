@@ -68,7 +68,10 @@ export class FrameBuffers {
   /** Frames already cut from the current buffers, by length (tickers mostly share a few lengths). */
   private frames = new Map<number, IndicatorFrame>();
 
-  /** A frame of `length` bars; its arrays are views valid until the next call. */
+  /**
+   * A frame of `length` bars; its arrays are views valid until the next call. Callers point dates, close
+   * and volume at their series' own arrays (the frame object is reused for the same length).
+   */
   frame(length: number): IndicatorFrame {
     if (length > this.capacity) {
       this.capacity = Math.max(length, Math.ceil(this.capacity * 1.5), 512);
@@ -83,8 +86,7 @@ export class FrameBuffers {
       if (this.frames.size > 64) this.frames.clear();
       this.frames.set(length, frame);
     }
-    // Callers point dates, close and volume at a series' own arrays; hand out a copy of the views.
-    return { ...frame };
+    return frame;
   }
 }
 

@@ -1,11 +1,10 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { TickerInfo } from '../domain/ticker.js';
 import type { AnalysisState, SignalColumns, Store } from '../store/store.js';
 import { AnalysisShare, type ChunkResult, type CountsLayout, type WireJob, type WireResult } from './analysis-share.js';
-import type { AnalysisWorkerData, FromWorker, ToWorker } from './analysis-worker.js';
+import { AnalysisWorkerPool, addTimes, type ExecutedRun, emptyRun } from './analysis-worker-pool.js';
 import { BreadthCounts } from './breadth-counts.js';
 import { breadthSeriesFromCounts } from './breadth-series-from-counts.js';
 import { type BreadthState, type CountedTicker, decodeBreadthState, encodeBreadthState } from './breadth-state.js';
@@ -93,17 +92,30 @@ const RESUME_WORK = 100;
  */
 export async function runAnalysis(store: Store, opts: RunAnalysisOptions): Promise<AnalysisSummary> {
   const started = performance.now();
-  const first = await attempt(store, opts, opts.full === true, null, started);
-  if (typeof first !== 'string') return first;
-  const second = await attempt(store, opts, true, first, started);
-  if (typeof second === 'string') throw new Error(`a full analysis asked to restart: ${second}`);
-  return second;
+  const workers = opts.workers && opts.workers > 0 ? opts.workers : availableParallelism();
+  // Workers start now, so their start-up overlaps the planning; a pass with little work leaves them idle.
+  const mayUseWorkers =
+    opts.minTickersForWorkers !== undefined
+      ? opts.universe.symbols.length >= opts.minTickersForWorkers
+      : opts.universe.symbols.length * RESUME_WORK >= WORK_FOR_WORKERS;
+  const pool =
+    workers > 1 && canShareFile(store) && mayUseWorkers ? AnalysisWorkerPool.start(store.location, workers) : null;
+  try {
+    const first = await attempt(store, opts, pool, opts.full === true, null, started);
+    if (typeof first !== 'string') return first;
+    const second = await attempt(store, opts, pool, true, first, started);
+    if (typeof second === 'string') throw new Error(`a full analysis asked to restart: ${second}`);
+    return second;
+  } finally {
+    await pool?.close();
+  }
 }
 
 /** One pass; returns the reason instead of a summary when an incremental pass must become a full one. */
 async function attempt(
   store: Store,
   opts: RunAnalysisOptions,
+  pool: AnalysisWorkerPool | null,
   fullRequested: boolean,
   reasonIn: string | null,
   started: number,
@@ -192,12 +204,11 @@ async function attempt(
   }
   const planned = performance.now();
 
-  const workers = opts.workers && opts.workers > 0 ? opts.workers : availableParallelism();
   const worthThreads =
     opts.minTickersForWorkers !== undefined
       ? jobs.length >= opts.minTickersForWorkers
       : estimatedWork(jobs, infos) >= WORK_FOR_WORKERS;
-  const threads = workers > 1 && canShareFile(store) && worthThreads ? Math.min(workers, jobs.length) : 1;
+  const threads = pool && worthThreads ? pool.size : 1;
   // Several chunks per thread, so the one that ends last has little left to do.
   const chunkSize = Math.max(1, Math.min(MAX_CHUNK_TICKERS, Math.ceil(jobs.length / (threads * 4))));
   // A ticker counted in the stored breadth whose history turns out rewritten makes this a full run: no
@@ -209,7 +220,7 @@ async function attempt(
   for (let i = 0; i < jobs.length; i += chunkSize) chunks.push(jobs.slice(i, i + chunkSize));
   const run =
     threads > 1
-      ? await runInWorkers(store, layout, chunks, threads, stop, opts.onProgress)
+      ? await pool!.run(layout, chunks, stop, opts.onProgress)
       : await runHere(store, layout, chunks, stop, opts.onProgress);
   const computed = performance.now();
 
@@ -375,19 +386,6 @@ function canShareFile(store: Store): boolean {
   return store.kind === 'sqlite' && store.location !== ':memory:';
 }
 
-interface ExecutedRun {
-  chunks: ChunkResult[];
-  counts: BreadthCounts[];
-  times: { load: number; indicators: number; signals: number; breadth: number };
-}
-
-function addTimes(into: ExecutedRun['times'], c: ChunkResult): void {
-  into.load += c.times.load;
-  into.indicators += c.times.indicators;
-  into.signals += c.times.signals;
-  into.breadth += c.times.breadth;
-}
-
 async function runHere(
   store: Store,
   layout: CountsLayout,
@@ -396,11 +394,8 @@ async function runHere(
   onProgress?: (done: number, total: number) => void,
 ): Promise<ExecutedRun> {
   const share = new AnalysisShare(store, layout);
-  const out: ExecutedRun = {
-    chunks: [],
-    counts: [share.counts],
-    times: { load: 0, indicators: 0, signals: 0, breadth: 0 },
-  };
+  const out = emptyRun();
+  out.counts.push(share.counts);
   const total = chunks.reduce((n, c) => n + c.length, 0);
   let done = 0;
   for (const jobs of chunks) {
@@ -412,89 +407,6 @@ async function runHere(
     if (stop(result)) break;
   }
   return out;
-}
-
-/**
- * Hands chunks of tickers to worker threads as they ask for more (two in flight each, so a worker never
- * waits for its next chunk), then collects their breadth counters.
- */
-function runInWorkers(
-  store: Store,
-  layout: CountsLayout,
-  chunks: readonly WireJob[][],
-  threads: number,
-  stop: (c: ChunkResult) => boolean,
-  onProgress?: (done: number, total: number) => void,
-): Promise<ExecutedRun> {
-  const entry = import.meta.url.endsWith('.ts') ? './analysis-worker.ts' : './analysis-worker.js';
-  const data: AnalysisWorkerData = { db: store.location, layout };
-  const out: ExecutedRun = { chunks: [], counts: [], times: { load: 0, indicators: 0, signals: 0, breadth: 0 } };
-  const total = chunks.reduce((n, c) => n + c.length, 0);
-  let next = 0;
-  let done = 0;
-  return new Promise<ExecutedRun>((resolve, reject) => {
-    const workers: Worker[] = [];
-    let finished = 0;
-    let failed = false;
-    const fail = (error: Error) => {
-      if (failed) return;
-      failed = true;
-      for (const w of workers) void w.terminate();
-      reject(error);
-    };
-    for (let w = 0; w < threads; w++) {
-      const worker = startWorker(entry, data);
-      workers.push(worker);
-      let inFlight = 0;
-      let countsReceived = false;
-      const send = () => {
-        if (next < chunks.length) {
-          inFlight++;
-          // Decoded states stay here: the worker decodes the bytes itself.
-          const jobs = chunks[next++].map(({ decoded: _decoded, ...job }) => job);
-          const message: ToWorker = { type: 'jobs', jobs };
-          worker.postMessage(message);
-        } else if (inFlight === 0) {
-          const message: ToWorker = { type: 'finish' };
-          worker.postMessage(message);
-        }
-      };
-      worker.on('message', (message: FromWorker) => {
-        if (message.type === 'chunk') {
-          inFlight--;
-          out.chunks.push(message.result);
-          addTimes(out.times, message.result);
-          done += message.result.results.length;
-          onProgress?.(done, total);
-          if (stop(message.result)) next = chunks.length;
-          send();
-        } else if (message.type === 'counts') {
-          countsReceived = true;
-          out.counts.push(new BreadthCounts(layout.baseDay, layout.days, layout.buckets, message.data));
-          void worker.terminate();
-          if (++finished === threads) resolve(out);
-        } else {
-          fail(new Error(`analysis worker failed: ${message.message}`));
-        }
-      });
-      worker.on('error', (error) => fail(error));
-      worker.on('exit', (code) => {
-        if (!countsReceived) fail(new Error(`analysis worker exited with code ${code} before finishing`));
-      });
-      send();
-      send();
-    }
-  });
-}
-
-function startWorker(entry: string, data: AnalysisWorkerData): Worker {
-  const url = new URL(entry, import.meta.url);
-  if (!entry.endsWith('.ts')) return new Worker(url, { workerData: data });
-  // Running from the TypeScript sources (tsx in development and tests): the worker registers the same
-  // loader before importing its entry, which a plain worker does not inherit.
-  const api = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: data });
 }
 
 /** Every chunk's signals as one set of columns; the symbols are the analysed tickers in result order. */

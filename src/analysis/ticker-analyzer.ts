@@ -138,10 +138,8 @@ export class TickerAnalyzer {
     f.close = recent.close;
     f.volume = recent.volume;
     fillMissingRange(recent.close, recent.high, recent.low, f.high, f.low, 0, total);
-    for (const a of [f.sma20, f.sma50, f.sma200, f.volumeSma50, f.rsi14, f.macd, f.macdSignal, f.macdHist]) {
-      a.fill(Number.NaN, 0, j);
-    }
-    for (const a of [f.bbUpper, f.bbMiddle, f.bbLower, f.bandwidth]) a.fill(Number.NaN, 0, j);
+    // Indicator values before the last analysed bar are not known here and are never read: signals and
+    // breadth compare each new bar with the one before, and the windows below start no earlier.
     const recurrences = st.recurrences.slice();
     writeLastOutputs(recurrences, f, j - 1);
     f.macdHist[j - 2] = st.prevMacdHist;

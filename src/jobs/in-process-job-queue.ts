@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store/store.js';
 import type { JobContext, JobHandlers } from './job-handler.js';
 import { JOB_KINDS, type JobKind } from './job-kinds.js';
+import { currentJobOwner, isJobOwnerAlive } from './job-owner.js';
 import type { JobEvent, JobHandle, JobListener, JobQueue } from './job-queue.js';
 import { pruneJobRuns } from './prune-job-runs.js';
 
@@ -70,7 +71,7 @@ export class InProcessJobQueue implements JobQueue {
   /** Marks crashed runs interrupted and prunes old ones; idempotent, and enqueue calls it first. */
   start(): Promise<{ interrupted: number; pruned: number }> {
     this.started ??= (async () => {
-      const interrupted = await this.jobRuns.markInterrupted();
+      const interrupted = await this.jobRuns.markInterrupted(isJobOwnerAlive);
       if (interrupted > 0) this.log(`marked ${interrupted} job run(s) left by a previous process as interrupted`);
       const pruned = await this.prune();
       return { interrupted, pruned };
@@ -105,6 +106,7 @@ export class InProcessJobQueue implements JobQueue {
       createdAt: this.now(),
       metrics: null,
       error: null,
+      owner: currentJobOwner(),
     };
     let resolve!: (run: JobRun) => void;
     const done = new Promise<JobRun>((r) => {
@@ -125,7 +127,7 @@ export class InProcessJobQueue implements JobQueue {
     };
     // Registered before the first await so that a concurrent equal request joins instead of duplicating.
     this.jobs.set(run.id, job);
-    const created = this.jobRuns.create({ id: run.id, kind, params: normalized, status: 'queued' });
+    const created = this.jobRuns.create({ id: run.id, kind, params: normalized, status: 'queued', owner: run.owner });
     job.writes = created.then(
       () => undefined,
       () => undefined,

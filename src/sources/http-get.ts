@@ -218,11 +218,10 @@ export function createNodeHttpGet(options: NodeHttpGetOptions): HttpGet {
           }),
         );
       }, options.timeoutMs);
-      const onAbort = () => fail(callerSignal?.reason);
-      callerSignal?.addEventListener('abort', onAbort, { once: true });
+      const stopWaiting = callerSignal ? whenAborted(callerSignal, () => fail(callerSignal.reason)) : null;
       const cleanup = () => {
         clearTimeout(timer);
-        callerSignal?.removeEventListener('abort', onAbort);
+        stopWaiting?.();
       };
 
       const send = (target: URL, redirectsLeft: number, mayRetry: boolean) => {
@@ -237,7 +236,12 @@ export function createNodeHttpGet(options: NodeHttpGetOptions): HttpGet {
           );
           return;
         }
-        const req = client.request(target, {
+        const req = client.request({
+          protocol: target.protocol,
+          // WHATWG keeps the brackets of an IPv6 literal; the socket wants the bare address.
+          hostname: target.hostname.startsWith('[') ? target.hostname.slice(1, -1) : target.hostname,
+          port: target.port,
+          path: `${target.pathname}${target.search}`,
           method: 'GET',
           headers,
           agent: target.protocol === 'https:' ? agents.https : agents.http,
@@ -311,6 +315,34 @@ export function createNodeHttpGet(options: NodeHttpGetOptions): HttpGet {
       }
       send(target, maxRedirects, true);
     });
+}
+
+/** Requests waiting on each caller signal; the signal itself has one listener that wakes them all. */
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `fn` when `signal` aborts; returns the function that stops waiting. A run hands one signal to
+ * thousands of requests: one listener per signal instead of one per request, because EventTarget listeners
+ * are slow to add and remove and Node warns past ten on one signal.
+ */
+function whenAborted(signal: AbortSignal, fn: () => void): () => void {
+  let waiters = abortWaiters.get(signal);
+  if (waiters === undefined) {
+    const set = new Set<() => void>();
+    waiters = set;
+    abortWaiters.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        abortWaiters.delete(signal);
+        for (const wake of set) wake();
+      },
+      { once: true },
+    );
+  }
+  const own = waiters;
+  own.add(fn);
+  return () => own.delete(fn);
 }
 
 /** Collects a response body and decodes its Content-Encoding; a body that ends early is 'truncated'. */

@@ -225,18 +225,29 @@ export interface JobRun {
   createdAt: Date;
   metrics: Record<string, unknown> | null;
   error: string | null;
+  /** The process running it, as host:pid (null for runs recorded before owners were kept). */
+  owner: string | null;
 }
 
 export interface JobRunRepo {
-  create(run: { id: string; kind: string; params: Record<string, unknown>; status?: JobStatus }): Promise<JobRun>;
+  create(run: {
+    id: string;
+    kind: string;
+    params: Record<string, unknown>;
+    status?: JobStatus;
+    owner?: string | null;
+  }): Promise<JobRun>;
   update(
     id: string,
     patch: Partial<Pick<JobRun, 'status' | 'progress' | 'startedAt' | 'finishedAt' | 'metrics' | 'error'>>,
   ): Promise<void>;
   get(id: string): Promise<JobRun | null>;
   list(opts?: { kind?: string; status?: JobStatus; limit?: number; since?: Date }): Promise<JobRun[]>;
-  /** Marks every queued or running run as interrupted (called at start-up after a crash); returns how many. */
-  markInterrupted(): Promise<number>;
+  /**
+   * Marks queued or running runs as interrupted (called at start-up after a crash); returns how many. With
+   * `isOwnerAlive`, runs whose owner process is still alive are left alone; runs with no owner are marked.
+   */
+  markInterrupted(isOwnerAlive?: (owner: string) => boolean): Promise<number>;
   /** Deletes finished runs older than `before`; returns how many. */
   prune(before: Date): Promise<number>;
 }

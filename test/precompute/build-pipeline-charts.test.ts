@@ -19,6 +19,7 @@ function run(id: string, kind: string, status: JobStatus, hoursAgo: number, metr
     finishedAt: status === 'running' ? null : new Date(startedAt.getTime() + 60_000),
     metrics,
     error: status === 'failed' ? 'boom' : null,
+    owner: null,
   };
 }
 

@@ -531,6 +531,17 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(await store.jobRuns.get('done'), null);
         assert.equal((await store.jobRuns.list()).length, 2);
       });
+
+      it('leaves runs whose owner is still alive when marking interrupted', async () => {
+        await store.jobRuns.create({ id: 'live', kind: 'update', params: {}, status: 'running', owner: 'h:1' });
+        await store.jobRuns.create({ id: 'dead', kind: 'update', params: {}, status: 'running', owner: 'h:2' });
+        await store.jobRuns.create({ id: 'old', kind: 'update', params: {}, status: 'queued' });
+        assert.equal(await store.jobRuns.markInterrupted((owner) => owner === 'h:1'), 2);
+        assert.equal((await store.jobRuns.get('live'))?.status, 'running');
+        assert.equal((await store.jobRuns.get('live'))?.owner, 'h:1');
+        assert.equal((await store.jobRuns.get('dead'))?.status, 'interrupted');
+        assert.equal((await store.jobRuns.get('old'))?.status, 'interrupted');
+      });
     });
   });
 }

@@ -13,6 +13,7 @@ import {
 } from '../../fetch/fetch-run-record.js';
 import { ProgressReporter } from '../../fetch/progress-reporter.js';
 import { selectSymbols } from '../../fetch/select-symbols.js';
+import { currentJobOwner } from '../../jobs/job-owner.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
 import { listUniverses, type ResolvedUniverse, UniverseError } from '../../universe/universe-registry.js';
 import type { CliContext } from '../cli-context.js';
@@ -145,7 +146,7 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
     from: flags.from ?? null,
     refetchGaps: flags.refetchGaps === true,
   };
-  await store.jobRuns.create({ id: runId, kind: 'fetch', params, status: 'running' });
+  await store.jobRuns.create({ id: runId, kind: 'fetch', params, status: 'running', owner: currentJobOwner() });
   await store.jobRuns.update(runId, { startedAt });
 
   const controller = new AbortController();

@@ -11,18 +11,26 @@ import { registerJobsCommand } from './jobs-command.js';
 import { registerPrecomputeCommand } from './precompute-command.js';
 import { registerRefreshCommand } from './refresh-command.js';
 import { registerSchedulerCommand } from './scheduler-command.js';
+import { registerShowCommand } from './show-command.js';
+import { registerStatusCommand } from './status-command.js';
+import { registerUpCommand } from './up-command.js';
+import { registerUpdateCommand } from './update-command.js';
 
-/** Every CLI command, one registration function each (one file per command). */
+/** Every CLI command, one registration function each (one file per command), in the order `--help` lists them. */
 export const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
+  registerUpCommand,
+  registerStatusCommand,
+  registerFetchCommand,
+  registerImportCommand,
   registerAnalyzeCommand,
   registerBreadthCommand,
-  registerConfigCommand,
-  registerExportCommand,
-  registerFetchCommand,
-  registerGenerateCommand,
-  registerImportCommand,
-  registerJobsCommand,
+  registerShowCommand,
+  registerUpdateCommand,
   registerPrecomputeCommand,
   registerRefreshCommand,
+  registerJobsCommand,
   registerSchedulerCommand,
+  registerGenerateCommand,
+  registerExportCommand,
+  registerConfigCommand,
 ];

@@ -66,8 +66,11 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
       rows: db.prepare<[], string>('SELECT row FROM screener_rows ORDER BY symbol').pluck(),
       row: db.prepare<[string], string>('SELECT row FROM screener_rows WHERE symbol = ?').pluck(),
       deleteRow: db.prepare<[string]>('DELETE FROM screener_rows WHERE symbol = ?'),
+      // Upserts update rows in place; INSERT OR REPLACE would delete and re-insert them.
       putSignalYear: db.prepare<[string, number, number, number, number, Buffer, Buffer, Buffer]>(
-        'INSERT OR REPLACE INTO signals (symbol, year, n, first_date, last_date, dates, kinds, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        `INSERT INTO signals (symbol, year, n, first_date, last_date, dates, kinds, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (symbol, year) DO UPDATE SET n = excluded.n, first_date = excluded.first_date,
+           last_date = excluded.last_date, dates = excluded.dates, kinds = excluded.kinds, vals = excluded.vals`,
       ),
       deleteSignals: db.prepare<[string]>('DELETE FROM signals WHERE symbol = ?'),
       deleteSignalsAfterYear: db.prepare<[string, number]>('DELETE FROM signals WHERE symbol = ? AND year >= ?'),
@@ -109,7 +112,9 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
       deleteBreadthState: db.prepare<[string]>('DELETE FROM breadth_state WHERE universe = ?'),
       breadthState: db.prepare<[string], Buffer>('SELECT state FROM breadth_state WHERE universe = ?').pluck(),
       putState: db.prepare<[string, number, number, Buffer | null]>(
-        'INSERT OR REPLACE INTO analysis_state (symbol, bar_version, last_date, state) VALUES (?, ?, ?, ?)',
+        `INSERT INTO analysis_state (symbol, bar_version, last_date, state) VALUES (?, ?, ?, ?)
+         ON CONFLICT (symbol) DO UPDATE SET bar_version = excluded.bar_version, last_date = excluded.last_date,
+           state = excluded.state`,
       ),
       states: db.prepare<[], StateRow>('SELECT symbol, bar_version, last_date, state FROM analysis_state'),
       state: db.prepare<[string], StateRow>(

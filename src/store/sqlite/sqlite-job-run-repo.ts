@@ -13,6 +13,7 @@ interface JobRunRow {
   finished_at: number | null;
   metrics: string | null;
   error: string | null;
+  owner: string | null;
 }
 
 type JobPatch = Parameters<JobRunRepo['update']>[1];
@@ -34,18 +35,20 @@ const PATCH_COLUMNS: { [K in keyof Required<JobPatch>]: [string, (v: JobPatch[K]
 export class SqliteJobRunRepo implements JobRunRepo {
   private readonly insertStmt: Database.Statement;
   private readonly getStmt: Database.Statement<[string], JobRunRow>;
-  private readonly interruptStmt: Database.Statement<[number]>;
+  private readonly interruptStmt: Database.Statement<[number, string]>;
+  private readonly unfinishedStmt: Database.Statement<[], { id: string; owner: string | null }>;
   private readonly pruneStmt: Database.Statement<[number]>;
 
   constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(
-      'INSERT INTO job_runs (id, kind, params, status, created_at) VALUES (@id, @kind, @params, @status, @createdAt)',
+      'INSERT INTO job_runs (id, kind, params, status, created_at, owner) VALUES (@id, @kind, @params, @status, @createdAt, @owner)',
     );
     this.getStmt = db.prepare('SELECT * FROM job_runs WHERE id = ?');
-    // A queued or running job found at start-up belongs to a process that died.
+    // A queued or running job found at start-up belongs to a process that died, unless its owner still runs.
     this.interruptStmt = db.prepare(`
       UPDATE job_runs SET status = 'interrupted', finished_at = coalesce(finished_at, ?)
-      WHERE status IN ('queued', 'running')`);
+      WHERE id = ? AND status IN ('queued', 'running')`);
+    this.unfinishedStmt = db.prepare("SELECT id, owner FROM job_runs WHERE status IN ('queued', 'running')");
     this.pruneStmt = db.prepare(`
       DELETE FROM job_runs
       WHERE status NOT IN ('queued', 'running') AND coalesce(finished_at, created_at) < ?`);
@@ -56,6 +59,7 @@ export class SqliteJobRunRepo implements JobRunRepo {
     kind: string;
     params: Record<string, unknown>;
     status?: JobStatus;
+    owner?: string | null;
   }): Promise<JobRun> {
     if (this.getStmt.get(run.id)) throw new Error(`job run "${run.id}" already exists; expected a new id`);
     this.insertStmt.run({
@@ -64,6 +68,7 @@ export class SqliteJobRunRepo implements JobRunRepo {
       params: toJson(run.params ?? {}, `params of job ${run.id}`),
       status: checkStatus(run.status ?? 'queued'),
       createdAt: Date.now(),
+      owner: run.owner ?? null,
     });
     return toRun(this.getStmt.get(run.id)!);
   }
@@ -112,8 +117,17 @@ export class SqliteJobRunRepo implements JobRunRepo {
     return (this.db.prepare(sql).all(...values) as JobRunRow[]).map(toRun);
   }
 
-  async markInterrupted(): Promise<number> {
-    return this.interruptStmt.run(Date.now()).changes;
+  async markInterrupted(isOwnerAlive?: (owner: string) => boolean): Promise<number> {
+    const now = Date.now();
+    const mark = this.db.transaction(() => {
+      let n = 0;
+      for (const run of this.unfinishedStmt.all()) {
+        if (run.owner !== null && isOwnerAlive?.(run.owner)) continue;
+        n += this.interruptStmt.run(now, run.id).changes;
+      }
+      return n;
+    });
+    return mark();
   }
 
   async prune(before: Date): Promise<number> {
@@ -138,5 +152,6 @@ function toRun(r: JobRunRow): JobRun {
     finishedAt: fromMs(r.finished_at),
     metrics: fromJson<Record<string, unknown> | null>(r.metrics, null),
     error: r.error,
+    owner: r.owner ?? null,
   };
 }

@@ -1,0 +1,81 @@
+import type { Command } from 'commander';
+import { isoFromDay } from '../../domain/epoch-day.js';
+import { importSample } from '../../fetch/import-sample.js';
+import type { PrecomputeSummary } from '../../precompute/precompute.js';
+import type { CliContext } from '../cli-context.js';
+import { printJson, printLine } from '../output.js';
+import { runJobInCli } from './run-job-in-cli.js';
+
+interface UpOptions {
+  json?: boolean;
+  fetch?: boolean;
+}
+
+/**
+ * The one command a new user runs (`npm start`): a working dashboard from an empty folder. An empty
+ * database gets the bundled sample (no network needed), then analysis and precompute run; with --fetch
+ * an update from Yahoo runs first, and a network that is away leaves the stored data as it is.
+ */
+export function registerUpCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('up')
+    .description('import the bundled sample into an empty database, analyze and precompute (what npm start runs)')
+    .option('--fetch', 'fetch fresh data for the stored tickers first (needs the network)')
+    .option('--json', 'print a JSON summary of each step')
+    .action(async (opts: UpOptions) => {
+      const store = await ctx.store();
+      const say = (line: string) => {
+        if (!opts.json) printLine(line);
+      };
+      const steps: Record<string, unknown> = {};
+      const before = await store.bars.stats();
+      if (before.tickers === 0) {
+        say('empty database: importing the bundled sample (real S&P 500 data, 2013-02-08 .. 2018-02-07)');
+        const summary = await importSample(store);
+        steps.importSample = summary;
+        say(
+          `  ${summary.tickers} tickers, ${summary.rowsStored} bars, ${summary.rowsRejected} rows rejected (see sample/README.md)`,
+        );
+      }
+      if (opts.fetch) {
+        try {
+          const run = await runJobInCli(ctx, 'fetch', {}, { quiet: opts.json });
+          steps.fetch = run.metrics;
+          say('  fetch done');
+        } catch (error) {
+          steps.fetch = { error: (error as Error).message };
+          say(`  fetch failed, continuing with the stored data: ${(error as Error).message}`);
+        }
+      }
+      say('analyzing');
+      const analyze = await runJobInCli(ctx, 'analyze', {}, { quiet: opts.json });
+      steps.analyze = analyze.metrics;
+      say('precomputing the dashboard');
+      const precompute = await runJobInCli(ctx, 'precompute', {}, { quiet: opts.json });
+      steps.precompute = precompute.metrics;
+      const after = await store.bars.stats();
+      const sample = (await store.universes.list()).find((u) => u.name === 'sample');
+      const result = {
+        tickers: after.tickers,
+        bars: after.bars,
+        dateRange: {
+          from: after.firstDate === null ? null : isoFromDay(after.firstDate),
+          to: after.lastDate === null ? null : isoFromDay(after.lastDate),
+        },
+        sampleData: sample ? sample.description : null,
+        steps,
+      };
+      if (opts.json) {
+        printJson(result);
+        return;
+      }
+      const summary = (precompute.metrics as unknown as PrecomputeSummary | null)?.summary;
+      say(`  ${summary ?? 'done'}`);
+      say('');
+      say(`ready: ${result.tickers} tickers, ${result.bars} bars, ${result.dateRange.from} .. ${result.dateRange.to}`);
+      if (sample) say(`data: ${sample.description}`);
+      say(
+        'next: `marketdeck status`, `marketdeck show AAPL`, `marketdeck breadth --json`, `marketdeck fetch --universe sp500`',
+      );
+    });
+}

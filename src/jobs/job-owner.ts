@@ -1,0 +1,26 @@
+import { hostname } from 'node:os';
+
+/** This process as a job owner: host:pid. */
+export function currentJobOwner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+/**
+ * Whether the process that owns a job still runs. On this host the pid answers (signal 0 probes without
+ * sending anything); a job owned by another host is assumed alive, since only that host can tell.
+ */
+export function isJobOwnerAlive(owner: string): boolean {
+  const colon = owner.lastIndexOf(':');
+  const host = owner.slice(0, colon);
+  const pid = Number(owner.slice(colon + 1));
+  if (colon < 0 || !Number.isInteger(pid) || pid <= 0) return false;
+  if (host !== hostname()) return true;
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const BIN = resolve('bin', 'marketdeck');
+
+describe('up, status and show on the bundled sample', () => {
+  let dir: string;
+  let db: string;
+  const run = (args: string[]) => {
+    const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, MARKETDECK_DATA_DIR: dir },
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  };
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), 'md-up-'));
+    db = join(dir, 'marketdeck.db');
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('up imports the sample into an empty database, analyzes and precomputes', () => {
+    const r = run(['up', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const out = JSON.parse(r.stdout);
+    assert.ok(out.tickers >= 100, `tickers ${out.tickers}`);
+    assert.equal(out.dateRange.from, '2013-02-08');
+    assert.equal(out.dateRange.to, '2018-02-07');
+    assert.match(out.sampleData, /sample/i);
+    assert.ok(out.steps.importSample.rowsStored > 100_000);
+    assert.ok(out.steps.precompute.entries_cached > 100);
+  });
+
+  it('up on a database with data does not import again', () => {
+    const r = run(['up', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).steps.importSample, undefined);
+  });
+
+  it('status --json has top-level ticker and bar counts, the cache and recent jobs', () => {
+    const r = run(['status', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.ok(s.tickers >= 100);
+    assert.ok(s.bars > 100_000);
+    assert.equal(s.database.kind, 'sqlite');
+    assert.ok(s.cache.fresh > 100);
+    assert.equal(s.cache.expired, 0);
+    assert.equal(s.cache.ttlMinutes, 15);
+    assert.ok(s.cache.lastPrecompute);
+    assert.ok(
+      s.recentJobs.some((j: { kind: string; status: string }) => j.kind === 'analyze' && j.status === 'succeeded'),
+    );
+  });
+
+  it('show prints columnar JSON with indicator arrays aligned with dates', () => {
+    const r = run([
+      'show',
+      'AAPL',
+      '--from',
+      '2018-01-02',
+      '--to',
+      '2018-01-31',
+      '--indicators',
+      'sma20,rsi14',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.symbol, 'AAPL');
+    assert.equal(s.dates[0], '2018-01-02');
+    assert.equal(s.dates.at(-1), '2018-01-31');
+    for (const key of ['open', 'high', 'low', 'close', 'adjClose', 'volume', 'sma20', 'rsi14']) {
+      assert.equal(s[key].length, s.dates.length, key);
+    }
+    // The Kaggle sample has no adjusted close: JSON null, not 0.
+    assert.equal(s.adjClose[0], null);
+    assert.ok(s.rsi14.every((v: number) => v > 0 && v < 100));
+    assert.deepEqual(s.splits, []);
+  });
+
+  it('show of an unknown ticker exits 1 naming it; a bad date or indicator exits 2', () => {
+    const unknown = run(['show', 'ZZZZ', '--json']);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /"ZZZZ"/);
+    const badDate = run(['show', 'AAPL', '--from', '2018-13-01']);
+    assert.equal(badDate.code, 2);
+    assert.match(badDate.stderr, /--from "2018-13-01"/);
+    const badIndicator = run(['show', 'AAPL', '--indicators', 'sma21', '--json']);
+    assert.equal(badIndicator.code, 2);
+    assert.match(badIndicator.stderr, /sma21/);
+    const badSymbol = run(['show', 'A B']);
+    assert.equal(badSymbol.code, 2);
+  });
+});
