@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dayFromIso } from '../../src/domain/epoch-day.js';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import type { FetchRunMetrics } from '../../src/fetch/fetch-metrics.js';
 import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
@@ -75,6 +76,8 @@ async function fetchInChild(
       ].join('\n'),
     );
   }
+  // The history fetch alone: the quote phase that follows it (when this CLI has one) has its own requests.
+  if (await cliHasNoQuotesFlag(entry)) flags = [...flags, '--no-quotes'];
   const list = join(ctx.tmpDir, `tickers-${tickers.length}-${tickers[0]}.txt`);
   writeFileSync(list, `${tickers.join('\n')}\n`);
   const serverCpuBefore = await server.cpu();
@@ -128,6 +131,69 @@ async function fetchInChild(
     clientCpuMs: cpu ? Number(cpu[1]) / 1000 : Number.NaN,
     serverCpuMs,
   };
+}
+
+let noQuotesFlag: Promise<boolean> | null = null;
+
+/** Whether `marketdeck fetch` has a quote phase that --no-quotes turns off. */
+function cliHasNoQuotesFlag(entry: string): Promise<boolean> {
+  noQuotesFlag ??= new Promise((resolve) => {
+    const child = spawn(process.execPath, [entry, 'fetch', '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let help = '';
+    child.stdout.on('data', (d) => {
+      help += d;
+    });
+    child.on('error', () => resolve(false));
+    child.on('close', () => resolve(help.includes('--no-quotes')));
+  });
+  return noQuotesFlag;
+}
+
+interface BareRun {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  cpuMs: number;
+  bytes: number;
+}
+
+/**
+ * The same requests as a fetch run, through the same transport, bodies read and dropped: what this machine
+ * and the test server allow a client at this concurrency, with nothing validated or stored.
+ */
+async function bareClientInChild(
+  server: MarketTestServerProcess,
+  concurrency: number,
+  count: number,
+  period1: number,
+): Promise<BareRun> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const child = spawn(
+    process.execPath,
+    [
+      join(here, '..', 'support', `bare-http-client${ext}`),
+      server.url,
+      String(concurrency),
+      String(count),
+      String(period1),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const code = await new Promise<number>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (c) => resolve(c ?? -1));
+  });
+  if (code !== 0) throw new Error(`bare HTTP client exited ${code}: ${stderr.slice(-2000)}`);
+  return JSON.parse(stdout) as BareRun;
 }
 
 /** Every ticker stored exactly as served: counts of bars missing and of dates stored twice. */
@@ -194,6 +260,22 @@ export const fetchSection: BenchSection = {
         figures.push(throughputFigure(`new tickers, 1 month each (~21 bars): c=${c}`, r, bound, false));
       }
       for (let i = 0; i < UPDATE_DAYS; i++) await server.addDay();
+      // What the server and this machine allow at all: the same update requests, bodies read and dropped.
+      const lastStored = dayFromIso(MONTH_HISTORY.lastDay);
+      for (const c of [12, 32]) {
+        ctx.log(`transport only: 2,000 update requests at concurrency ${c}, nothing validated or stored...`);
+        const bare = await bareClientInChild(server, c, tickers.length, (lastStored - 1) * 86_400);
+        const bound = c / (LATENCY_MS / 1000);
+        details[`transportOnlyC${c}`] = { ...bare, bound };
+        figures.push(
+          info(
+            `transport only (no validate/store), same update requests: c=${c} (share of bound ${bound}/s)`,
+            round((100 * bare.perSecond) / bound),
+            '%',
+            `${round(bare.perSecond)} requests/s; client CPU ${round(bare.cpuMs / bare.requests, 2)} ms per request: the ceiling this machine and test server allow a client`,
+          ),
+        );
+      }
       for (const c of [12, 32]) {
         ctx.log(`daily update of 2,000 stored tickers (${UPDATE_DAYS} new days) at concurrency ${c}...`);
         const r = await fetchInChild(ctx, server, dbs.get(c)!, tickers, [

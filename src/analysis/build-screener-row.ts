@@ -18,7 +18,8 @@ const RETURN_BARS = { ret1d: 1, ret1w: 5, ret1m: 21, ret3m: 63, ret6m: 126, ret1
 /**
  * The screener row of the frame's bar t: the latest values of every indicator, returns, volatility,
  * the 52-week range and the volume ratio. Fields that need the universe (relative strength), the
- * ticker's metadata (name, sector) or its fetch state (flags) are left empty for the runner to fill.
+ * ticker's metadata (name, sector) or its fetch state (flags) are left empty for the runner to fill, and
+ * the quote's (P/E, EPS, dividend yield, shares) for precompute.
  * Per-bar indicators come from the frame; the EMAs and the ATR, needed only at the last bar, from
  * `recurrences`, the indicator state at bar t.
  */
@@ -53,6 +54,11 @@ export function buildScreenerRow(
     sector: null,
     industry: null,
     marketCap: null,
+    trailingPE: null,
+    forwardPE: null,
+    eps: null,
+    dividendYield: null,
+    sharesOutstanding: null,
     date: f.dates[t] as EpochDay,
     bars,
     close,

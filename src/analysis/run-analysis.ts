@@ -79,6 +79,8 @@ const MAX_CHUNK_TICKERS = 96;
 const WORK_FOR_WORKERS = 2_500_000;
 /** A resumed ticker costs about as much as this many bars of a full run (reading its recent bars dominates). */
 const RESUME_WORK = 100;
+/** Bars per ticker assumed before planning, to decide whether a full run starts its workers at once. */
+const FULL_WORK_GUESS = 1000;
 
 /**
  * Analyses a universe and stores the results in one transaction: a screener row and the signals of every
@@ -93,21 +95,57 @@ const RESUME_WORK = 100;
 export async function runAnalysis(store: Store, opts: RunAnalysisOptions): Promise<AnalysisSummary> {
   const started = performance.now();
   const workers = opts.workers && opts.workers > 0 ? opts.workers : availableParallelism();
-  // Workers start now, so their start-up overlaps the planning; a pass with little work leaves them idle.
-  const mayUseWorkers =
-    opts.minTickersForWorkers !== undefined
-      ? opts.universe.symbols.length >= opts.minTickersForWorkers
-      : opts.universe.symbols.length * RESUME_WORK >= WORK_FOR_WORKERS;
-  const pool =
-    workers > 1 && canShareFile(store) && mayUseWorkers ? AnalysisWorkerPool.start(store.location, workers) : null;
+  const threads = new ThreadChoice(store, opts, workers);
   try {
-    const first = await attempt(store, opts, pool, opts.full === true, null, started);
+    const first = await attempt(store, opts, threads, opts.full === true, null, started);
     if (typeof first !== 'string') return first;
-    const second = await attempt(store, opts, pool, true, first, started);
+    const second = await attempt(store, opts, threads, true, first, started);
     if (typeof second === 'string') throw new Error(`a full analysis asked to restart: ${second}`);
     return second;
   } finally {
-    await pool?.close();
+    await threads.close();
+  }
+}
+
+/**
+ * Whether a pass runs on worker threads, and the pool when it does. A run that will likely need them
+ * (a full run of a large universe) starts them at once, so their start-up overlaps the planning; otherwise
+ * they start when a pass turns out to have enough work.
+ */
+class ThreadChoice {
+  private pool: AnalysisWorkerPool | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly opts: RunAnalysisOptions,
+    private readonly workers: number,
+  ) {
+    const tickers = opts.universe.symbols.length;
+    const likely =
+      opts.minTickersForWorkers !== undefined
+        ? tickers >= opts.minTickersForWorkers
+        : tickers * (opts.full ? FULL_WORK_GUESS : RESUME_WORK) >= WORK_FOR_WORKERS;
+    if (likely) this.start();
+  }
+
+  /** The pool for a pass of these jobs, or null to run it on the calling thread. */
+  forJobs(jobs: readonly WireJob[], infos: ReadonlyMap<string, TickerInfo>): AnalysisWorkerPool | null {
+    const worth =
+      this.opts.minTickersForWorkers !== undefined
+        ? jobs.length >= this.opts.minTickersForWorkers
+        : estimatedWork(jobs, infos) >= WORK_FOR_WORKERS;
+    return worth ? this.start() : null;
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.close();
+  }
+
+  private start(): AnalysisWorkerPool | null {
+    if (!this.pool && this.workers > 1 && canShareFile(this.store)) {
+      this.pool = AnalysisWorkerPool.start(this.store.location, this.workers);
+    }
+    return this.pool;
   }
 }
 
@@ -115,7 +153,7 @@ export async function runAnalysis(store: Store, opts: RunAnalysisOptions): Promi
 async function attempt(
   store: Store,
   opts: RunAnalysisOptions,
-  pool: AnalysisWorkerPool | null,
+  threadChoice: ThreadChoice,
   fullRequested: boolean,
   reasonIn: string | null,
   started: number,
@@ -204,11 +242,8 @@ async function attempt(
   }
   const planned = performance.now();
 
-  const worthThreads =
-    opts.minTickersForWorkers !== undefined
-      ? jobs.length >= opts.minTickersForWorkers
-      : estimatedWork(jobs, infos) >= WORK_FOR_WORKERS;
-  const threads = pool && worthThreads ? pool.size : 1;
+  const pool = threadChoice.forJobs(jobs, infos);
+  const threads = pool ? pool.size : 1;
   // Several chunks per thread, so the one that ends last has little left to do.
   const chunkSize = Math.max(1, Math.min(MAX_CHUNK_TICKERS, Math.ceil(jobs.length / (threads * 4))));
   // A ticker counted in the stored breadth whose history turns out rewritten makes this a full run: no
@@ -218,10 +253,9 @@ async function attempt(
     c.results.some((r) => breadthAfterOf.get(r.symbol) !== null && (r.historyChanged || r.mode === 'missing'));
   const chunks: WireJob[][] = [];
   for (let i = 0; i < jobs.length; i += chunkSize) chunks.push(jobs.slice(i, i + chunkSize));
-  const run =
-    threads > 1
-      ? await pool!.run(layout, chunks, stop, opts.onProgress)
-      : await runHere(store, layout, chunks, stop, opts.onProgress);
+  const run = pool
+    ? await pool.run(layout, chunks, stop, opts.onProgress)
+    : await runHere(store, layout, chunks, stop, opts.onProgress);
   const computed = performance.now();
 
   const jobBySymbol = new Map(jobs.map((j) => [j.symbol, j]));
@@ -274,6 +308,8 @@ async function attempt(
   const signals = signalColumns(run.chunks);
   const newStates: AnalysisState[] = [];
   const signalsFrom = new Map<string, number | null>();
+  // A resumed ticker's new signals follow every stored one: they are appended, not rewritten.
+  const signalsAppend = new Set<string>();
   const removed = new Set([...storedStates.keys()].filter((s) => !withBars.has(s)));
   let bars = 0;
   let resumed = 0;
@@ -284,13 +320,15 @@ async function attempt(
     }
     if (r.mode === 'resume') resumed++;
     bars += r.barsComputed;
-    signalsFrom.set(r.symbol, r.signalsFrom);
+    if (r.mode === 'resume') signalsAppend.add(r.symbol);
+    else signalsFrom.set(r.symbol, r.signalsFrom);
     newStates.push({ symbol: r.symbol, barVersion: versions.get(r.symbol) ?? 0, lastDate: r.lastDate, state: r.state });
   }
   const storeStart = performance.now();
   await store.analysis.commitRun({
     screenerRows: rows,
     signalsFrom,
+    signalsAppend,
     signals,
     states: newStates,
     deleteSymbols: [...removed],

@@ -16,7 +16,7 @@ import { rollingMax } from './kernels/rolling-max.js';
 import { rollingMin } from './kernels/rolling-min.js';
 import { rsi } from './kernels/rsi.js';
 import { sma } from './kernels/sma.js';
-import { type TickerState, WINDOW_BARS, windowHash } from './ticker-state.js';
+import { squeezeBandwidths, type TickerState, WINDOW_BARS, windowHash } from './ticker-state.js';
 
 /** Bars before a new 52-week high or low: it must beat the previous 251 bars. */
 const RECORD_LOOKBACK = 251;
@@ -240,9 +240,7 @@ function stateAt(
   const window = Math.min(length, WINDOW_BARS);
   const start = length - window;
   const [hash, hash2] = windowHash(s, start, length);
-  const bandwidths = new Float64Array(SQUEEZE_BARS).fill(Number.NaN);
-  const have = Math.min(length, SQUEEZE_BARS);
-  bandwidths.set(f.bandwidth.subarray(length - have, length), SQUEEZE_BARS - have);
+  const bandwidths = squeezeBandwidths(f.bandwidth, length);
   return {
     bars,
     firstDate,

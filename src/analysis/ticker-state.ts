@@ -33,16 +33,41 @@ export interface TickerState {
   /** MACD histogram of the bar before the last (the last bar's MACD stage compares the two). */
   prevMacdHist: number;
   recurrences: Float64Array;
-  /** Bandwidth of the last SQUEEZE_BARS bars, oldest first, NaN where there were none. */
+  /**
+   * What the squeeze needs of the last SQUEEZE_BARS bandwidths, oldest first: every value that can still be
+   * the lowest of a window ending at a later bar, NaN where there was none, and +Infinity for the values a
+   * later lower one hides. Windows ending at or after the last bar see the same lowest value as with the
+   * real numbers, so only those few are stored.
+   */
   bandwidths: Float64Array;
 }
 
-const FORMAT = 2;
+const FORMAT = 3;
 const HEADER = 11;
-const LENGTH = HEADER + RECURRENCE_SLOTS + SQUEEZE_BARS;
+const FIXED = HEADER + RECURRENCE_SLOTS + 1;
+
+/** The last SQUEEZE_BARS values of `bandwidth` up to `end` as TickerState.bandwidths keeps them. */
+export function squeezeBandwidths(bandwidth: Float64Array, end: number): Float64Array {
+  const out = new Float64Array(SQUEEZE_BARS).fill(Number.NaN);
+  let lowestAfter = Number.POSITIVE_INFINITY;
+  for (let k = SQUEEZE_BARS - 1; k >= 0; k--) {
+    const i = end - SQUEEZE_BARS + k;
+    if (i < 0) break;
+    const v = bandwidth[i];
+    if (Number.isNaN(v)) continue;
+    // Ties keep the newest, as the rolling kernels do.
+    if (v < lowestAfter) {
+      out[k] = v;
+      lowestAfter = v;
+    } else out[k] = Number.POSITIVE_INFINITY;
+  }
+  return out;
+}
 
 export function encodeTickerState(s: TickerState): Uint8Array {
-  const v = new Float64Array(LENGTH);
+  let kept = 0;
+  for (const b of s.bandwidths) if (b !== Number.POSITIVE_INFINITY) kept++;
+  const v = new Float64Array(FIXED + 2 * kept);
   v[0] = FORMAT;
   v[1] = s.bars;
   v[2] = s.firstDate;
@@ -55,21 +80,31 @@ export function encodeTickerState(s: TickerState): Uint8Array {
   v[9] = s.epoch;
   v[10] = s.prevMacdHist;
   v.set(s.recurrences, HEADER);
-  v.set(s.bandwidths, HEADER + RECURRENCE_SLOTS);
+  v[FIXED - 1] = kept;
+  let at = FIXED;
+  s.bandwidths.forEach((b, k) => {
+    if (b === Number.POSITIVE_INFINITY) return;
+    v[at++] = k;
+    v[at++] = b;
+  });
   return new Uint8Array(v.buffer);
 }
 
 /** Null for bytes of another format (an older marketdeck), which simply means a full recompute. */
 export function decodeTickerState(bytes: Uint8Array | null | undefined): TickerState | null {
-  if (!bytes || bytes.byteLength !== LENGTH * 8) return null;
+  if (!bytes || bytes.byteLength < FIXED * 8 || bytes.byteLength % 8 !== 0) return null;
+  const length = bytes.byteLength / 8;
   // A view when the bytes are aligned (the state then shares them; resuming copies what it changes).
   let v: Float64Array;
-  if (bytes.byteOffset % 8 === 0) v = new Float64Array(bytes.buffer, bytes.byteOffset, LENGTH);
+  if (bytes.byteOffset % 8 === 0) v = new Float64Array(bytes.buffer, bytes.byteOffset, length);
   else {
-    v = new Float64Array(LENGTH);
+    v = new Float64Array(length);
     new Uint8Array(v.buffer).set(bytes);
   }
-  if (v[0] !== FORMAT) return null;
+  const kept = v[FIXED - 1];
+  if (v[0] !== FORMAT || length !== FIXED + 2 * kept) return null;
+  const bandwidths = new Float64Array(SQUEEZE_BARS).fill(Number.POSITIVE_INFINITY);
+  for (let at = FIXED; at < length; at += 2) bandwidths[v[at]] = v[at + 1];
   return {
     bars: v[1],
     firstDate: v[2],
@@ -82,7 +117,7 @@ export function decodeTickerState(bytes: Uint8Array | null | undefined): TickerS
     epoch: v[9],
     prevMacdHist: v[10],
     recurrences: v.subarray(HEADER, HEADER + RECURRENCE_SLOTS),
-    bandwidths: v.subarray(HEADER + RECURRENCE_SLOTS),
+    bandwidths,
   };
 }
 

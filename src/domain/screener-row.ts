@@ -13,6 +13,17 @@ export interface ScreenerRow {
   sector: string | null;
   industry: string | null;
   marketCap: number | null;
+  /**
+   * From the latest stored quote, not from the bars: analysis leaves them null and precompute fills them in
+   * (src/precompute/merge-quote-fields.ts), so a new quote shows without analysing anything again.
+   */
+  trailingPE: number | null;
+  forwardPE: number | null;
+  /** Earnings per share over the trailing twelve months. */
+  eps: number | null;
+  /** A fraction (0.0041 = 0.41 %). */
+  dividendYield: number | null;
+  sharesOutstanding: number | null;
   /** Date of the latest bar. */
   date: EpochDay;
   bars: number;

@@ -145,6 +145,10 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
         answer = await request(symbol, plan.from);
       }
     }
+    // The write waits until the I/O that is ready has been handled: the responses that arrived meanwhile are
+    // read and the requests of the freed slots sent first, so a synchronous SQLite write never holds back the
+    // network, whose round trips are what bounds the run.
+    await afterPendingIo();
     await storeAnswer(plan, answer);
     if (plan.kind === 'new') m.isNew++;
     else if (plan.kind === 'incremental') m.incremental++;
@@ -272,6 +276,11 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     refetchReasons,
     ...(http ? { http } : {}),
   };
+}
+
+/** Resolves in the event loop's check phase, after the I/O callbacks that were ready have run. */
+function afterPendingIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

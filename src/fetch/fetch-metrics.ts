@@ -60,6 +60,62 @@ export interface FetchRunMetrics {
   /** Why a whole-history refetch happened, by reason's first words (new split, restated adjusted close...). */
   refetchReasons: Record<string, number>;
   http?: Record<string, unknown>;
+  /** The quote phase that followed the history (absent when the run fetched no quotes: --no-quotes, not Yahoo). */
+  quotes?: QuoteRunMetrics;
+}
+
+/** A quote batch (one request of up to 100 symbols) that failed after its retries. */
+export interface FailedQuoteBatch {
+  /** First and last symbol of the batch, and how many it held. */
+  first: string;
+  last: string;
+  size: number;
+  /** SourceErrorKind, or 'error' for an unexpected failure (a store error, a bug). */
+  kind: string;
+  reason: string;
+}
+
+/** The summary of one quote phase: fixed size, except the failed batches and at most 100 missing symbols. */
+export interface QuoteRunMetrics {
+  source: string;
+  seconds: number;
+  /** True when the run was cancelled before every batch was handled. */
+  cancelled: boolean;
+  symbols: {
+    requested: number;
+    /** Had a stored quote fetched within max-age: not asked. */
+    skippedFresh: number;
+    /** Asked of the source. */
+    asked: number;
+    /** Quotes stored. */
+    stored: number;
+    /** Asked in a batch that succeeded, but the source had no quote for them (unknown, delisted). */
+    missing: number;
+    /** In a batch that failed. */
+    failed: number;
+    /** In a batch not reached before a cancel. */
+    notRun: number;
+  };
+  batches: { total: number; succeeded: number; failed: number; notRun: number };
+  /** Quote requests sent (every attempt; the crumb handshake is counted in `http` when given). */
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  /** Failed attempts by SourceErrorKind (retried ones included). */
+  errorsByKind: Record<string, number>;
+  /** The first 100 missing symbols. */
+  missing: string[];
+  failedBatches: FailedQuoteBatch[];
+  http?: Record<string, unknown>;
+}
+
+/** What the quote phase reports after every batch. */
+export interface QuoteProgress {
+  batches: number;
+  done: number;
+  stored: number;
+  missing: number;
+  failed: number;
 }
 
 /** What the progress reporter and job progress see, after every ticker. */

@@ -13,22 +13,26 @@ export function newFetchRunId(at: Date = new Date()): string {
   return `fetch-${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
-/** 0 when every ticker was fetched or fresh, 3 when some failed and others did not, 1 when all failed. */
+/**
+ * 0 when every ticker was fetched or fresh, 3 when some failed and others did not, 1 when all failed. A quote
+ * batch that failed makes an otherwise clean run partial: the bars are there, some screener fields are not.
+ */
 export function fetchOutcome(m: FetchRunMetrics): 'ok' | 'partial' | 'failed' {
-  if (m.tickers.failed === 0 && !m.cancelled) return 'ok';
+  const quotesFailed = (m.quotes?.batches.failed ?? 0) > 0 || m.quotes?.cancelled === true;
+  if (m.tickers.failed === 0 && !m.cancelled && !quotesFailed) return 'ok';
   if (m.tickers.fetched === 0 && m.tickers.skippedFresh === 0 && m.tickers.failed > 0) return 'failed';
   return 'partial';
 }
 
 /** The job_runs status of a finished run. */
 export function fetchJobStatus(m: FetchRunMetrics): JobStatus {
-  if (m.cancelled) return 'cancelled';
+  if (m.cancelled || m.quotes?.cancelled) return 'cancelled';
   return fetchOutcome(m) === 'failed' ? 'failed' : 'succeeded';
 }
 
 /** A one-line description of why a run failed, for job_runs.error. */
 export function fetchErrorText(m: FetchRunMetrics): string | null {
-  if (m.tickers.failed === 0) return null;
+  if (m.tickers.failed === 0) return quoteErrorText(m);
   const kinds = Object.entries(
     m.failed.reduce<Record<string, number>>((acc, f) => {
       acc[f.kind] = (acc[f.kind] ?? 0) + 1;
@@ -40,6 +44,13 @@ export function fetchErrorText(m: FetchRunMetrics): string | null {
     .join(', ');
   const first = m.failed[0];
   return `${m.tickers.failed} of ${m.tickers.requested} tickers failed (${kinds}); first: ${first.symbol}: ${first.reason}`;
+}
+
+function quoteErrorText(m: FetchRunMetrics): string | null {
+  const q = m.quotes;
+  if (!q || q.failedBatches.length === 0) return null;
+  const first = q.failedBatches[0];
+  return `${q.batches.failed} of ${q.batches.total} quote batches failed; first (${first.first}..${first.last}): ${first.kind}: ${first.reason}`;
 }
 
 /** Writes the metrics as <dataDir>/runs/<runId>.json; returns the path. */
@@ -68,7 +79,9 @@ export async function recentRequestTimes(store: Store, source: string, now: Date
     if (!m || m.source !== source || typeof m.requests !== 'number') continue;
     const at = (run.finishedAt ?? run.startedAt ?? run.createdAt).getTime();
     if (at < since.getTime()) continue;
-    for (let i = 0; i < m.requests; i++) times.push(at);
+    // The quote phase asked the same host through the same limiter.
+    const quoteRequests = m.quotes?.source === source ? (m.quotes.requests ?? 0) : 0;
+    for (let i = 0; i < m.requests + quoteRequests; i++) times.push(at);
   }
   return times;
 }

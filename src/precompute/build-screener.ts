@@ -9,6 +9,11 @@ export const SCREENER_COLUMNS = [
   'sector',
   'industry',
   'marketCap',
+  'trailingPE',
+  'forwardPE',
+  'eps',
+  'dividendYield',
+  'sharesOutstanding',
   'date',
   'bars',
   'close',
@@ -76,7 +81,14 @@ export function buildScreener(rows: readonly ScreenerRow[]): ScreenerPayload {
 
 function cell(column: (typeof SCREENER_COLUMNS)[number], value: ScreenerRow[keyof ScreenerRow]): ScreenerCell {
   if (column === 'date') return isoDay(value as number);
-  if (column === 'marketCap' || column === 'volume' || column === 'bars') {
+  // Whole numbers, and a yield that is a small fraction (0.0041): rounding to 4 decimals would cut either.
+  if (
+    column === 'marketCap' ||
+    column === 'sharesOutstanding' ||
+    column === 'dividendYield' ||
+    column === 'volume' ||
+    column === 'bars'
+  ) {
     return typeof value === 'number' && Number.isFinite(value) ? value : null;
   }
   if (typeof value === 'number') return roundForDisplay(value);

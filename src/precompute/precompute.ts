@@ -10,6 +10,7 @@ import { buildScreener } from './build-screener.js';
 import { buildTickerSummary } from './build-ticker-summary.js';
 import { breadthCacheKey, CACHE_KEYS, DEFAULT_UNIVERSE, tickerCacheKey } from './cache-keys.js';
 import type { DashboardCache } from './dashboard-cache.js';
+import { mergeQuoteFields } from './merge-quote-fields.js';
 
 /** What `marketdeck precompute --json` prints and what a precompute job keeps as its metrics. */
 export interface PrecomputeSummary {
@@ -27,7 +28,8 @@ export interface PrecomputeSummary {
 }
 
 export interface PrecomputeOptions {
-  store: Pick<Store, 'analysis' | 'fetchState' | 'jobRuns' | 'universes'>;
+  /** `quotes` absent: the screener's quote fields stay null. */
+  store: Pick<Store, 'analysis' | 'fetchState' | 'jobRuns' | 'universes'> & Partial<Pick<Store, 'quotes'>>;
   cache: DashboardCache;
   now?: () => Date;
   onProgress?: (progress: JobProgress) => void;
@@ -121,12 +123,14 @@ export interface DashboardInputs {
 }
 
 export async function loadDashboardInputs(store: PrecomputeOptions['store'], now: Date): Promise<DashboardInputs> {
-  const [rows, fetchStates, runs, breadth] = await Promise.all([
+  const [analysed, quotes, fetchStates, runs, breadth] = await Promise.all([
     store.analysis.screenerRows(),
+    store.quotes ? store.quotes.list() : [],
     store.fetchState.list(),
     store.jobRuns.list({ since: new Date(now.getTime() - PIPELINE_HISTORY_MS) }),
     loadBreadth(store),
   ]);
+  const rows = mergeQuoteFields(analysed, quotes);
   let latest: number | null = null;
   for (const r of rows) if (latest === null || r.date > latest) latest = r.date;
   const signals = latest === null ? [] : await store.analysis.signals({ since: latest - RECENT_SIGNAL_DAYS });

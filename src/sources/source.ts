@@ -1,5 +1,6 @@
 import type { BarSeries } from '../domain/bar-series.js';
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { Quote } from '../domain/quote.js';
 import type { Dividend, Split, TickerInfo } from '../domain/ticker.js';
 
 /**
@@ -36,28 +37,13 @@ export interface SourceHistory {
   notes?: string[];
 }
 
-/** Latest quote fields used by screeners (Yahoo v7 quote). */
-export interface Quote {
-  symbol: string;
-  name?: string | null;
-  exchange?: string | null;
-  currency?: string | null;
-  quoteType?: string | null;
-  price?: number | null;
-  marketCap?: number | null;
-  trailingPE?: number | null;
-  forwardPE?: number | null;
-  eps?: number | null;
-  /** A fraction (0.0041 = 0.41 %); Yahoo's v7 quote sends `dividendYield` in percent and it is divided by 100. */
-  dividendYield?: number | null;
-  fiftyTwoWeekHigh?: number | null;
-  fiftyTwoWeekLow?: number | null;
-  averageVolume?: number | null;
-  sharesOutstanding?: number | null;
-}
+/** The quote type lives in the domain (the store keeps quotes); sources keep exporting it under its old home. */
+export type { Quote };
 
 export interface QuoteSource {
   readonly name: string;
+  /** Symbols one request asks for at most (Yahoo: 100); callers batching themselves use it as the batch size. */
+  readonly batchSize?: number;
   /** Up to the source's batch size per request; unknown symbols are absent from the result, not errors. */
   fetchQuotes(symbols: readonly string[], signal?: AbortSignal): Promise<Quote[]>;
 }

@@ -1,6 +1,7 @@
 import type { BarSeries } from '../domain/bar-series.js';
 import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { Quote, StoredQuote } from '../domain/quote.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal, SignalKind } from '../domain/signal.js';
 import type { Dividend, Split, TickerInfo } from '../domain/ticker.js';
@@ -24,6 +25,7 @@ export interface Store {
   readonly cache: DashboardCacheRepo;
   readonly jobRuns: JobRunRepo;
   readonly analysis: AnalysisRepo;
+  readonly quotes: QuoteRepo;
   /** Size on disk in bytes, and other facts for `marketdeck status`. */
   info(): Promise<StoreInfo>;
   close(): Promise<void>;
@@ -43,6 +45,23 @@ export interface TickerRepo {
   list(): Promise<TickerInfo[]>;
   /** Symbols of every ticker that has at least one bar, sorted. */
   symbolsWithBars(): Promise<string[]>;
+}
+
+/**
+ * The latest quote per symbol (market cap, P/E, EPS, dividend yield, 52-week range): one row each, replaced
+ * whole by every fetch, since a field the source stopped sending (the P/E of a company now losing money) is
+ * no longer true.
+ */
+export interface QuoteRepo {
+  /**
+   * Stores the quotes as fetched at `at`, in one transaction that also copies name, exchange, currency,
+   * type and market cap onto each symbol's stored ticker where the quote has them (a symbol with no stored
+   * ticker gets none: tickers come from history writes and imports).
+   */
+  upsert(quotes: readonly Quote[], at: Date): Promise<void>;
+  get(symbol: string): Promise<StoredQuote | null>;
+  /** Every stored quote, by symbol. */
+  list(): Promise<StoredQuote[]>;
 }
 
 /** Everything one fetch or import learned about a ticker, written in one transaction. */
@@ -290,6 +309,12 @@ export interface AnalysisRunWrite {
    * signals in `signals`. Symbols not listed keep theirs.
    */
   signalsFrom: ReadonlyMap<string, number | null>;
+  /**
+   * Symbols whose signals in `signals` all follow every stored signal of theirs (the new bars of an
+   * incremental run): they are added, the stored ones stay untouched. A symbol is in this set or in
+   * `signalsFrom`, not both.
+   */
+  signalsAppend?: ReadonlySet<string>;
   signals: SignalColumns;
   states: readonly AnalysisState[];
   /** Symbols whose rows, signals and states are removed (tickers that no longer have bars). */

@@ -19,7 +19,7 @@ function run(args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-describe('analyze and breadth on the command line', () => {
+describe('analyze, breadth and show --indicators on the command line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'marketdeck-analysis-cli-'));
   const db = join(dir, 'cli.db');
   const empty = join(dir, 'empty.db');
@@ -88,6 +88,19 @@ describe('analyze and breadth on the command line', () => {
     const none = run(['breadth', '--db', empty]);
     assert.equal(none.code, 1);
     assert.match(none.stderr, /marketdeck analyze/);
+  });
+
+  it('show --indicators adds the indicator arrays, and an unknown name lists the allowed ones', () => {
+    const r = run(['show', 'XOM', '--db', db, '--indicators', 'sma20,rsi14,macdHist', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.sma20.length, s.dates.length);
+    assert.equal(s.rsi14[13], null);
+    assert.equal(typeof s.rsi14[14], 'number');
+    assert.equal(typeof s.macdHist[33], 'number');
+    const bad = run(['show', 'XOM', '--db', db, '--indicators', 'sma21']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /sma21.*ema10.*atr14/);
   });
 
   it('analyze rejects an unknown universe with a usage error', () => {

@@ -208,6 +208,15 @@ describe('createNodeHttpGet (node:http on a keep-alive agent)', () => {
     await assert.rejects(r.text(), /run cancelled/);
   });
 
+  it('aborts every request that shares the caller signal, and only the ones still waiting', async () => {
+    const controller = new AbortController();
+    const done = await get(`${s.url}/plain`, { signal: controller.signal });
+    const waiting = Array.from({ length: 12 }, () => get(`${s.url}/stall`, { signal: controller.signal }));
+    controller.abort(new Error('run cancelled'));
+    for (const w of waiting) await assert.rejects(w, /run cancelled/);
+    assert.equal(await done.text(), BODY);
+  });
+
   it('refuses a URL that is not http or https as network, naming the protocol', async () => {
     await assert.rejects(get('ftp://127.0.0.1/x', {}), isSourceError('network', /protocol "ftp:" is not supported/));
   });

@@ -110,6 +110,49 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
         );
       });
 
+      it('appends signals after the stored ones and folds them back when the span is replaced', async () => {
+        await store.analysis.replaceSignals(['A'], [sig('A', '2017-12-28', 'golden-cross', 1)]);
+        for (const s of [sig('A', '2018-01-02', 'volume-spike', 3), sig('A', '2018-01-03', 'rsi-above-70', 71)]) {
+          await store.analysis.commitRun({
+            screenerRows: [],
+            signalsFrom: new Map(),
+            signalsAppend: new Set(['A']),
+            signals: columns([s]),
+            states: [],
+          });
+        }
+        assert.deepEqual(
+          (await store.analysis.signals({ symbol: 'A' })).map((s) => [s.date, s.kind]),
+          [
+            [day('2018-01-03'), 'rsi-above-70'],
+            [day('2018-01-02'), 'volume-spike'],
+            [day('2017-12-28'), 'golden-cross'],
+          ],
+        );
+        assert.deepEqual(
+          (await store.analysis.signals({ since: day('2018-01-01'), kind: 'volume-spike' })).map((s) => s.date),
+          [day('2018-01-02')],
+        );
+        await store.analysis.commitRun({
+          screenerRows: [],
+          signalsFrom: new Map([['A', day('2018-01-03')]]),
+          signals: columns([sig('A', '2018-01-04', 'death-cross', 2)]),
+          states: [],
+        });
+        assert.deepEqual(
+          (await store.analysis.signals({ symbol: 'A' })).map((s) => [s.date, s.kind]),
+          [
+            [day('2018-01-04'), 'death-cross'],
+            [day('2018-01-02'), 'volume-spike'],
+            [day('2017-12-28'), 'golden-cross'],
+          ],
+        );
+        assert.deepEqual(
+          (await store.analysis.signals({ limit: 1 })).map((s) => s.kind),
+          ['death-cross'],
+        );
+      });
+
       it('rejects new signals dated before the span they replace', async () => {
         await assert.rejects(
           store.analysis.commitRun({
@@ -259,6 +302,11 @@ function row(symbol: string, close: number): ScreenerRow {
     sector: null,
     industry: null,
     marketCap: null,
+    trailingPE: null,
+    forwardPE: null,
+    eps: null,
+    dividendYield: null,
+    sharesOutstanding: null,
     date: 17_500 as EpochDay,
     bars: 300,
     close,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { barSeriesFromBars } from '../../src/domain/bar-series.js';
 import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
+import { BACKSTOP_AUTOCHECKPOINT } from '../../src/store/sqlite/background-wal-checkpointer.js';
 import { tailLimit } from '../../src/store/sqlite/sqlite-bar-chunk-writer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runStoreContract } from './store-contract.js';
@@ -96,5 +97,44 @@ describe('SqliteStore specifics', () => {
       SqliteStore.open(path),
       (e: Error) => e.message.includes(path) && /not a database/.test(e.message),
     );
+  });
+});
+
+describe('background WAL checkpoints', () => {
+  const day = (i: number) => (dayFromIso('2024-01-02') + i) as EpochDay;
+  const oneBar = (symbol: string, i: number) =>
+    barSeriesFromBars(symbol, [{ date: day(i), open: 1, high: 2, low: 0.5, close: 1.5, adjClose: 1.5, volume: 10 }]);
+
+  it('hands checkpoints to a worker after enough commits, and the writer keeps only a backstop', async () => {
+    const path = join(dir, 'checkpoint-worker.db');
+    const store = await SqliteStore.open(path, { backgroundCheckpoint: { startAfterCommits: 5, intervalMs: 10 } });
+    try {
+      assert.equal(store.db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+      for (let i = 0; i < 4; i++) await store.bars.writeTicker({ symbol: `W${i}`, bars: oneBar(`W${i}`, i) });
+      assert.equal(store.checkpointer?.running, false);
+      await store.bars.writeTicker({ symbol: 'W4', bars: oneBar('W4', 4) });
+      assert.equal(store.checkpointer?.running, true);
+      assert.equal(store.db.pragma('wal_autocheckpoint', { simple: true }), BACKSTOP_AUTOCHECKPOINT);
+      for (let i = 5; i < 40; i++) await store.bars.writeTicker({ symbol: `W${i}`, bars: oneBar(`W${i}`, i) });
+    } finally {
+      await store.close();
+    }
+    assert.equal(store.checkpointer?.running, false);
+    const again = await SqliteStore.open(path, { backgroundCheckpoint: false });
+    try {
+      assert.equal((await again.bars.stats()).tickers, 40);
+      assert.equal(again.checkpointer, null);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('never starts a worker for an in-memory store', async () => {
+    const store = await SqliteStore.open(':memory:');
+    try {
+      assert.equal(store.checkpointer, null);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -405,6 +405,69 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('quotes', () => {
+      it('stores every quote field with its fetch time and replaces the whole row on the next fetch', async () => {
+        const first = new Date('2025-03-10T21:00:00Z');
+        await store.quotes.upsert(
+          [
+            { symbol: 'AAPL', name: 'Apple Inc.', marketCap: 3.6e12, trailingPE: 37.5, forwardPE: 30.1, eps: 6.3 },
+            { symbol: 'T', dividendYield: 0.0405, sharesOutstanding: 7.2e9, fiftyTwoWeekHigh: 29, averageVolume: 3e7 },
+          ],
+          first,
+        );
+        const aapl = await store.quotes.get('AAPL');
+        assert.equal(aapl?.fetchedAt.getTime(), first.getTime());
+        assert.deepEqual(
+          [aapl?.name, aapl?.marketCap, aapl?.trailingPE, aapl?.forwardPE, aapl?.eps, aapl?.dividendYield],
+          ['Apple Inc.', 3.6e12, 37.5, 30.1, 6.3, null],
+        );
+        const later = new Date('2025-03-11T21:00:00Z');
+        // A loss now: Yahoo sends no P/E any more, and the stored one must not survive.
+        await store.quotes.upsert([{ symbol: 'AAPL', marketCap: 3.5e12, eps: -0.1 }], later);
+        const again = await store.quotes.get('AAPL');
+        assert.equal(again?.trailingPE, null);
+        assert.equal(again?.name, null);
+        assert.equal(again?.eps, -0.1);
+        assert.equal(again?.fetchedAt.getTime(), later.getTime());
+        assert.deepEqual(
+          (await store.quotes.list()).map((q) => [q.symbol, q.dividendYield, q.sharesOutstanding]),
+          [
+            ['AAPL', null, null],
+            ['T', 0.0405, 7.2e9],
+          ],
+        );
+        assert.equal(await store.quotes.get('NOPE'), null);
+      });
+
+      it('copies name, exchange, currency, type and market cap onto a stored ticker, keeping what the quote lacks', async () => {
+        await store.tickers.upsert([{ symbol: 'MSFT', name: 'Old name', sector: 'Technology', marketCap: 1e12 }]);
+        await store.quotes.upsert(
+          [
+            { symbol: 'MSFT', name: 'Microsoft Corporation', exchange: 'NMS', currency: 'USD', quoteType: 'EQUITY' },
+            { symbol: 'NOT.STORED', name: 'Quote only', marketCap: 5e9 },
+          ],
+          new Date('2025-03-10T21:00:00Z'),
+        );
+        const t = await store.tickers.get('MSFT');
+        assert.deepEqual(
+          [t?.name, t?.exchange, t?.currency, t?.type, t?.sector, t?.marketCap],
+          ['Microsoft Corporation', 'NMS', 'USD', 'EQUITY', 'Technology', 1e12],
+        );
+        await store.quotes.upsert([{ symbol: 'MSFT', marketCap: 3.1e12 }], new Date('2025-03-11T21:00:00Z'));
+        assert.equal((await store.tickers.get('MSFT'))?.marketCap, 3.1e12);
+        assert.equal(await store.tickers.get('NOT.STORED'), null, 'a quote alone makes no ticker');
+        assert.equal((await store.quotes.get('NOT.STORED'))?.marketCap, 5e9);
+      });
+
+      it('writes nothing of a batch holding an invalid quote', async () => {
+        await assert.rejects(
+          store.quotes.upsert([{ symbol: 'GOOD', price: 1 }, { symbol: '' }], new Date()),
+          /quote symbol "" is not valid/,
+        );
+        assert.deepEqual(await store.quotes.list(), []);
+      });
+    });
+
     describe('universes', () => {
       it('replaces members, keeps their order and dates, and keeps the description when absent', async () => {
         const from = dayFromIso('2019-01-02');

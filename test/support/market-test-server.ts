@@ -76,7 +76,7 @@ export interface ScriptedFaults {
    * others by a stable hash of the name.
    */
   everyNth?: number;
-  /** Or exactly these symbols (stored form, e.g. BRK.B). */
+  /** Or exactly these symbols (stored form, e.g. BRK.B). A quote request is selected by its batch's first symbol. */
   symbols?: string[];
   /** Failed attempts per selected symbol before it is served normally (default 1). */
   failAttempts?: number;
@@ -532,7 +532,11 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
       const raw = decodeURIComponent(path.slice('/v8/finance/chart/'.length));
       return { endpoint: 'chart', key: MarketModel.key(raw), answer: () => chartAnswer(raw, q) };
     }
-    if (path === '/v7/finance/quote') return { endpoint: 'quote', key: null, answer: () => quoteAnswer(req, q) };
+    if (path === '/v7/finance/quote') {
+      // A batch is picked by scripted faults through its first symbol.
+      const first = (q.get('symbols') ?? '').split(',')[0];
+      return { endpoint: 'quote', key: MarketModel.key(first), answer: () => quoteAnswer(req, q) };
+    }
     if (path === '/v1/test/getcrumb') {
       return {
         endpoint: 'crumb',

@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.js';
 import { createHistorySource, HISTORY_SOURCES, SourceSetupError } from '../../fetch/create-history-source.js';
+import { createQuoteSource } from '../../fetch/create-quote-source.js';
 import { runFetch } from '../../fetch/fetch-engine.js';
-import type { FetchProgress, FetchRunMetrics } from '../../fetch/fetch-metrics.js';
+import type { FetchProgress, FetchRunMetrics, QuoteRunMetrics } from '../../fetch/fetch-metrics.js';
+import { runQuoteFetch } from '../../fetch/fetch-quotes.js';
 import {
   fetchErrorText,
   fetchJobStatus,
@@ -32,6 +34,8 @@ interface FetchFlags {
   maxAge?: string;
   from?: string;
   refetchGaps?: boolean;
+  /** False with --no-quotes. */
+  quotes?: boolean;
   json?: boolean;
 }
 
@@ -47,7 +51,7 @@ export function registerFetchCommand(program: Command, ctx: CliContext): void {
   program
     .command('fetch')
     .description(
-      'download daily bars: new tickers in full, stored ones from their last day on, fresh ones skipped; rate-limited, retried, one transaction per ticker',
+      "download daily bars, then the same tickers' quotes: new tickers in full, stored ones from their last day on, fresh ones skipped; rate-limited, retried, one transaction per ticker",
     )
     .option('--universe <name>', 'which tickers (default cached = every stored ticker); see below')
     .option('--tickers <list>', 'comma-separated symbols instead of a universe, e.g. AAPL,MSFT,BRK.B')
@@ -62,12 +66,16 @@ export function registerFetchCommand(program: Command, ctx: CliContext): void {
     )
     .option('--from <date>', 'first date of a whole-history request, YYYY-MM-DD (default: everything the source has)')
     .option('--refetch-gaps', 'fetch the whole history again of tickers flagged with missing days (once)')
+    .option(
+      '--no-quotes',
+      'skip the quote phase (market cap, P/E, EPS, dividend yield of the same tickers, Yahoo only, 100 a request)',
+    )
     .option('--json', 'print the run metrics as JSON')
     .addHelpText('after', () => {
       const names = listUniverses()
         .map((u) => `  ${u.usage.padEnd(14)} ${u.description}`)
         .join('\n');
-      return `\nUniverses:\n${names}\n\nThe run's metrics are kept in job_runs and in <dataDir>/runs/<id>.json.\nExit code 0 when every ticker is fetched or fresh, 3 when some failed, 1 when all failed, 2 for a bad flag.`;
+      return `\nUniverses:\n${names}\n\nThe run's metrics are kept in job_runs and in <dataDir>/runs/<id>.json.\nAfter the bars, the same tickers' quotes are fetched (Yahoo only; fresh ones within --max-age are skipped).\nExit code 0 when every ticker is fetched or fresh, 3 when some failed (or a quote batch did), 1 when all failed, 2 for a bad flag.`;
     })
     .action(async (flags: FetchFlags) => {
       await fetchAction(flags, ctx);
@@ -81,6 +89,7 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
   const from = parseDayOption('--from', flags.from);
   const maxAgeText = flags.maxAge ?? config.fetchMaxAge;
   const maxAgeMs = parseDuration(maxAgeText);
+  const wantsQuotes = flags.quotes !== false;
   if (maxAgeMs === undefined) {
     throw new UsageError(
       `--max-age "${maxAgeText}" is not a duration; expected a number and a unit, e.g. 90s, 30m, 24h, 7d`,
@@ -145,6 +154,7 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
     maxAge: maxAgeText,
     from: flags.from ?? null,
     refetchGaps: flags.refetchGaps === true,
+    quotes: wantsQuotes,
   };
   await store.jobRuns.create({ id: runId, kind: 'fetch', params, status: 'running', owner: currentJobOwner() });
   await store.jobRuns.update(runId, { startedAt });
@@ -196,6 +206,47 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
         rateLimiter: configured.rateLimiter,
       },
     });
+    // Quotes of the same tickers, through the same limiter; a cancelled history run leaves them for next time.
+    const quoteSource = wantsQuotes && !metrics.cancelled ? createQuoteSource(configured.source.name, config) : null;
+    if (quoteSource) {
+      reporter.finish();
+      const quoteReporter = new ProgressReporter({ label: `quotes ${quoteSource.source.name}` });
+      metrics.quotes = await runQuoteFetch({
+        store,
+        source: quoteSource.source,
+        symbols,
+        httpStats: quoteSource.httpStats,
+        rateLimiter: configured.rateLimiter,
+        retries: config.fetchRetries,
+        maxAgeMs,
+        forceRefresh: flags.forceRefresh,
+        signal: controller.signal,
+        onProgress: (p) => {
+          quoteReporter.update({
+            total: p.batches,
+            done: p.done,
+            fetched: p.done - p.failed,
+            skipped: 0,
+            failed: p.failed,
+            inFlight: 0,
+            concurrency: 0,
+            barsWritten: 0,
+            symbol: '',
+          });
+          void store.jobRuns
+            .update(runId, {
+              progress: {
+                done: p.done,
+                total: p.batches,
+                stage: 'quotes',
+                message: `${p.stored} quotes stored, ${p.missing} missing, ${p.failed} batches failed`,
+              },
+            })
+            .catch(() => {});
+        },
+      });
+      quoteReporter.finish();
+    }
   } catch (error) {
     reporter.finish();
     await store.jobRuns.update(runId, { status: 'failed', finishedAt: new Date(), error: (error as Error).message });
@@ -247,6 +298,7 @@ function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: stri
   }
   const reasons = Object.entries(m.refetchReasons);
   if (reasons.length > 0) printLine(`  whole history again: ${reasons.map(([r, n]) => `${n}x ${r}`).join(', ')}`);
+  if (m.quotes) printQuoteSummary(m.quotes);
   if (m.failed.length > 0) {
     printLine('');
     const shown = m.failed.slice(0, 20);
@@ -259,6 +311,23 @@ function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: stri
     if (m.failed.length > shown.length) printLine(`... and ${m.failed.length - shown.length} more (see ${file})`);
   }
   printLine(`metrics: ${file}`);
+}
+
+function printQuoteSummary(q: QuoteRunMetrics): void {
+  const s = q.symbols;
+  if (s.asked === 0) {
+    printLine(`  quotes: all ${s.skippedFresh} fresh, none asked`);
+    return;
+  }
+  const missing = s.missing > 0 ? ` (${q.missing.slice(0, 5).join(', ')}${s.missing > 5 ? ', ...' : ''})` : '';
+  printLine(
+    `  quotes: stored ${s.stored} of ${s.asked} asked, fresh ${s.skippedFresh}, missing ${s.missing}${missing}; ` +
+      `${q.requests} requests (${q.retries} retries) in ${q.batches.total} batches, ${q.batches.failed} failed` +
+      (q.cancelled ? ' (cancelled)' : ''),
+  );
+  for (const b of q.failedBatches.slice(0, 5)) {
+    printLine(`  quote batch ${b.first}..${b.last} (${b.size}) failed: ${b.kind}: ${b.reason}`);
+  }
 }
 
 function fmtMs(ms: number): string {

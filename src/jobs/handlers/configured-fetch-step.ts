@@ -1,6 +1,8 @@
 import { type Config, parseDuration } from '../../config/index.js';
 import { createHistorySource } from '../../fetch/create-history-source.js';
+import { createQuoteSource } from '../../fetch/create-quote-source.js';
 import { runFetch } from '../../fetch/fetch-engine.js';
+import { runQuoteFetch } from '../../fetch/fetch-quotes.js';
 import { fetchErrorText, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
@@ -13,9 +15,9 @@ type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
 
 /**
  * The fetch step of fetch and update jobs, set up from config like `marketdeck fetch` with no flags:
- * params may name `universe` (default: every stored ticker), `tickers`, `source` (default yahoo) and
- * `forceRefresh`. Some tickers failing is a success with the failures in the metrics; every one failing
- * fails the step.
+ * params may name `universe` (default: every stored ticker), `tickers`, `source` (default yahoo),
+ * `forceRefresh` and `quotes` (false skips the quote phase that follows a Yahoo history fetch). Some tickers
+ * or quote batches failing is a success with the failures in the metrics; every ticker failing fails the step.
  */
 export function createConfiguredFetchStep(
   store: Store,
@@ -32,6 +34,7 @@ export function createConfiguredFetchStep(
     if (!configured.rateLimiter.unlimited) {
       configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, now));
     }
+    const maxAgeMs = parseDuration(config.fetchMaxAge) ?? 86_400_000;
     const metrics = await runFetch({
       store,
       source: configured.source,
@@ -48,12 +51,34 @@ export function createConfiguredFetchStep(
       options: {
         runId: ctx.id,
         maxConcurrent: config.fetchMaxConcurrent,
-        maxAgeMs: parseDuration(config.fetchMaxAge) ?? 86_400_000,
+        maxAgeMs,
         forceRefresh: p.forceRefresh === true,
         retries: config.fetchRetries,
         rateLimiter: configured.rateLimiter,
       },
     });
+    const quoteSource =
+      p.quotes !== false && !metrics.cancelled ? createQuoteSource(configured.source.name, config, options) : null;
+    if (quoteSource) {
+      metrics.quotes = await runQuoteFetch({
+        store,
+        source: quoteSource.source,
+        symbols: universe.symbols,
+        httpStats: quoteSource.httpStats,
+        rateLimiter: configured.rateLimiter,
+        retries: config.fetchRetries,
+        maxAgeMs,
+        forceRefresh: p.forceRefresh === true,
+        signal: ctx.signal,
+        onProgress: (q) =>
+          ctx.progress({
+            done: q.done,
+            total: q.batches,
+            stage: 'quotes',
+            message: `${q.stored} quotes stored, ${q.missing} missing, ${q.failed} batches failed`,
+          }),
+      });
+    }
     if (fetchOutcome(metrics) === 'failed') throw new Error(fetchErrorText(metrics) ?? 'every ticker failed');
     return metrics as unknown as JobMetrics;
   };

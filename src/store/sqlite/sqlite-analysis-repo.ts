@@ -34,7 +34,7 @@ const KIND_OF_CODE: SignalKind[] = [];
 for (const [kind, code] of Object.entries(KIND_CODE)) KIND_OF_CODE[code] = kind as SignalKind;
 
 type SignalYearRow = [symbol: string, year: number, dates: Buffer, kinds: Buffer, vals: Buffer];
-type SignalRangeRow = [year: number, lastDate: number, dates: Buffer, kinds: Buffer, vals: Buffer];
+type RecentRow = [symbol: string, date: number, kind: number, value: number];
 type BreadthRow = { scope: string; n: number; dates: Buffer; fields: string; data: Buffer };
 type StateRow = { symbol: string; bar_version: number; last_date: number; state: Buffer | null };
 
@@ -51,77 +51,14 @@ interface YearSignals {
  * rewrites only the current year's row of each ticker.
  */
 export class SqliteAnalysisRepo implements AnalysisRepo {
-  private readonly s;
+  private statements: ReturnType<typeof prepareStatements> | null = null;
   private readonly commitTx: (run: AnalysisRunWrite) => void;
   private readonly putRowsTx: (rows: readonly ScreenerRow[]) => void;
   private readonly putStatesTx: (states: readonly AnalysisState[]) => void;
   private readonly writeBreadthTx: (universe: string, series: readonly BreadthSeries[]) => void;
   private readonly deleteAllTx: () => void;
 
-  constructor(db: Database.Database) {
-    this.s = {
-      putRow: db.prepare<[string, number, string]>(
-        'INSERT INTO screener_rows (symbol, date, row) VALUES (?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET date = excluded.date, row = excluded.row',
-      ),
-      rows: db.prepare<[], string>('SELECT row FROM screener_rows ORDER BY symbol').pluck(),
-      row: db.prepare<[string], string>('SELECT row FROM screener_rows WHERE symbol = ?').pluck(),
-      deleteRow: db.prepare<[string]>('DELETE FROM screener_rows WHERE symbol = ?'),
-      // Upserts update rows in place; INSERT OR REPLACE would delete and re-insert them.
-      putSignalYear: db.prepare<[string, number, number, number, number, Buffer, Buffer, Buffer]>(
-        `INSERT INTO signals (symbol, year, n, first_date, last_date, dates, kinds, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (symbol, year) DO UPDATE SET n = excluded.n, first_date = excluded.first_date,
-           last_date = excluded.last_date, dates = excluded.dates, kinds = excluded.kinds, vals = excluded.vals`,
-      ),
-      deleteSignals: db.prepare<[string]>('DELETE FROM signals WHERE symbol = ?'),
-      deleteSignalsAfterYear: db.prepare<[string, number]>('DELETE FROM signals WHERE symbol = ? AND year >= ?'),
-      deleteSignalYear: db.prepare<[string, number]>('DELETE FROM signals WHERE symbol = ? AND year = ?'),
-      deleteAllSignals: db.prepare('DELETE FROM signals'),
-      signalSymbols: db.prepare<[], string>('SELECT DISTINCT symbol FROM signals').pluck(),
-      signalsLastDate: db
-        .prepare<[string, number], number | null>('SELECT max(last_date) FROM signals WHERE symbol = ? AND year >= ?')
-        .pluck(),
-      signalYearsFrom: db
-        .prepare<[string, number], SignalRangeRow>(
-          'SELECT year, last_date, dates, kinds, vals FROM signals WHERE symbol = ? AND year >= ? ORDER BY year',
-        )
-        .raw(),
-      symbolSignals: db
-        .prepare<[string, number], SignalYearRow>(
-          'SELECT symbol, year, dates, kinds, vals FROM signals WHERE symbol = ? AND year >= ? ORDER BY year DESC',
-        )
-        .raw(),
-      signalYears: db
-        .prepare<[number], number>('SELECT DISTINCT year FROM signals WHERE year >= ? ORDER BY year DESC')
-        .pluck(),
-      yearSignals: db
-        .prepare<[number, number], SignalYearRow>(
-          'SELECT symbol, year, dates, kinds, vals FROM signals WHERE year = ? AND last_date >= ? ORDER BY symbol',
-        )
-        .raw(),
-      putBreadth: db.prepare<[string, string, number, number | null, number | null, Buffer, string, Buffer]>(
-        'INSERT OR REPLACE INTO breadth (universe, scope, n, first_date, last_date, dates, fields, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      deleteBreadth: db.prepare<[string]>('DELETE FROM breadth WHERE universe = ?'),
-      breadth: db.prepare<[string, string], BreadthRow>(
-        'SELECT scope, n, dates, fields, data FROM breadth WHERE universe = ? AND scope = ?',
-      ),
-      scopes: db.prepare<[string], string>('SELECT scope FROM breadth WHERE universe = ? ORDER BY scope').pluck(),
-      putBreadthState: db.prepare<[string, Buffer, number]>(
-        'INSERT OR REPLACE INTO breadth_state (universe, state, updated_at) VALUES (?, ?, ?)',
-      ),
-      deleteBreadthState: db.prepare<[string]>('DELETE FROM breadth_state WHERE universe = ?'),
-      breadthState: db.prepare<[string], Buffer>('SELECT state FROM breadth_state WHERE universe = ?').pluck(),
-      putState: db.prepare<[string, number, number, Buffer | null]>(
-        `INSERT INTO analysis_state (symbol, bar_version, last_date, state) VALUES (?, ?, ?, ?)
-         ON CONFLICT (symbol) DO UPDATE SET bar_version = excluded.bar_version, last_date = excluded.last_date,
-           state = excluded.state`,
-      ),
-      states: db.prepare<[], StateRow>('SELECT symbol, bar_version, last_date, state FROM analysis_state'),
-      state: db.prepare<[string], StateRow>(
-        'SELECT symbol, bar_version, last_date, state FROM analysis_state WHERE symbol = ?',
-      ),
-      deleteState: db.prepare<[string]>('DELETE FROM analysis_state WHERE symbol = ?'),
-    };
+  constructor(private readonly db: Database.Database) {
     this.putRowsTx = immediateTransaction(db, (rows: readonly ScreenerRow[]) => this.putRows(rows));
     this.putStatesTx = immediateTransaction(db, (states: readonly AnalysisState[]) => this.putStatesSync(states));
     this.writeBreadthTx = immediateTransaction(db, (universe: string, series: readonly BreadthSeries[]) =>
@@ -129,10 +66,15 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     );
     this.commitTx = immediateTransaction(db, (run: AnalysisRunWrite) => this.commitSync(run));
     this.deleteAllTx = immediateTransaction(db, () => {
-      for (const table of ['screener_rows', 'signals', 'breadth', 'breadth_state', 'analysis_state']) {
+      for (const table of ['analysis_tickers', 'signals', 'signals_recent', 'breadth', 'breadth_state']) {
         db.prepare(`DELETE FROM ${table}`).run();
       }
     });
+  }
+
+  private get s() {
+    this.statements ??= prepareStatements(this.db);
+    return this.statements;
   }
 
   async writeScreenerRows(rows: readonly ScreenerRow[]): Promise<void> {
@@ -145,7 +87,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
 
   async screenerRow(symbol: string): Promise<ScreenerRow | null> {
     const text = this.s.row.get(symbol);
-    return text === undefined ? null : (JSON.parse(text) as ScreenerRow);
+    return text === undefined || text === null ? null : (JSON.parse(text) as ScreenerRow);
   }
 
   async replaceSignals(symbols: readonly string[], signals: readonly Signal[]): Promise<void> {
@@ -188,14 +130,27 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
         }
       }
     };
+    const collectRecent = (rows: RecentRow[]) => {
+      for (const [symbol, date, kind, value] of rows) {
+        if (kindFilter >= 0 && kind !== kindFilter) continue;
+        out.push({ symbol, date: date as EpochDay, kind: KIND_OF_CODE[kind], value });
+      }
+    };
     const firstYear = opts.since === undefined ? -100_000 : yearOfDay(opts.since);
     if (opts.symbol !== undefined) {
       collect(this.s.symbolSignals.all(opts.symbol, firstYear));
+      collectRecent(this.s.recentOfSymbol.all(opts.symbol, since));
     } else {
+      collectRecent(this.s.recentSince.all(since));
       for (const year of this.s.signalYears.all(firstYear)) {
         collect(this.s.yearSignals.all(year, since));
-        // Earlier years only hold older signals.
-        if (out.length >= limit) break;
+        // Earlier years only hold older signals: stop once the limit is met from this year on.
+        if (Number.isFinite(limit)) {
+          const yearStart = firstDayOfYear(year);
+          let newer = 0;
+          for (const sig of out) if (sig.date >= yearStart) newer++;
+          if (newer >= limit) break;
+        }
       }
     }
     out.sort(
@@ -272,13 +227,24 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
 
   private commitSync(run: AnalysisRunWrite): void {
     for (const symbol of run.deleteSymbols ?? []) {
-      this.s.deleteRow.run(symbol);
+      this.s.deleteTicker.run(symbol);
       this.s.deleteSignals.run(symbol);
-      this.s.deleteState.run(symbol);
+      this.s.deleteRecent.run(symbol);
     }
-    this.putRows(run.screenerRows);
-    this.replaceSignalsSync(run.signalsFrom, run.signals);
-    this.putStatesSync(run.states);
+    // A ticker with both a new row and a new state gets one upsert.
+    const states = new Map(run.states.map((st) => [st.symbol, st]));
+    for (const r of run.screenerRows) {
+      const st = states.get(r.symbol);
+      if (!st) {
+        this.s.putRow.run(r.symbol, r.date, JSON.stringify(r));
+        continue;
+      }
+      states.delete(r.symbol);
+      const bytes = st.state ? toBuffer(st.state) : null;
+      this.s.putRowAndState.run(r.symbol, r.date, JSON.stringify(r), st.barVersion, st.lastDate, bytes);
+    }
+    this.replaceSignalsSync(run.signalsFrom, run.signalsAppend ?? new Set(), run.signals);
+    this.putStatesSync([...states.values()]);
     if (run.breadth) {
       this.writeBreadthSync(run.breadth.universe, run.breadth.series);
       if (run.breadth.state) {
@@ -327,11 +293,17 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     }
   }
 
-  /** Per symbol, keeps the stored signals before its `from` day and writes the new ones by year. */
-  private replaceSignalsSync(signalsFrom: ReadonlyMap<string, number | null>, input: SignalColumns): void {
+  /**
+   * Appends the signals of `signalsAppend` symbols as recent rows; for each symbol of `signalsFrom`, keeps
+   * its stored signals before its `from` day and writes them with the new ones as year blobs.
+   */
+  private replaceSignalsSync(
+    signalsFrom: ReadonlyMap<string, number | null>,
+    signalsAppend: ReadonlySet<string>,
+    input: SignalColumns,
+  ): void {
     const c = groupedBySymbol(input);
     const codes = Uint8Array.from(c.kinds, kindCode);
-    const identity = codes.every((code, i) => code === i);
     const runStart = new Int32Array(c.symbols.length).fill(-1);
     const runEnd = new Int32Array(c.symbols.length);
     for (let i = 0; i < c.symbolIndex.length; i++) {
@@ -340,69 +312,74 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
       runEnd[k] = i + 1;
     }
     const symbolIndex = new Map(c.symbols.map((symbol, i) => [symbol, i]));
-    const kindsOf = (from: number, to: number): Uint8Array => {
-      if (identity) return c.kindIndex.subarray(from, to);
-      const out = new Uint8Array(to - from);
-      for (let i = from; i < to; i++) out[i - from] = codes[c.kindIndex[i]];
-      return out;
+    const range = (symbol: string): [number, number] => {
+      const k = symbolIndex.get(symbol);
+      return k === undefined || runStart[k] < 0 ? [0, 0] : [runStart[k], runEnd[k]];
     };
+    for (const symbol of signalsAppend) {
+      if (signalsFrom.has(symbol)) throw new RangeError(`signals of ${symbol} are both appended and replaced`);
+      const [a, b] = range(symbol);
+      for (let i = a; i < b; i++) this.s.insertRecent.run(symbol, c.dates[i], codes[c.kindIndex[i]], c.values[i]);
+    }
     const clearedAll = this.clearAllSignalsIfReplaced(signalsFrom);
     for (const [symbol, from] of signalsFrom) {
-      const k = symbolIndex.get(symbol);
-      const a = k === undefined || runStart[k] < 0 ? 0 : runStart[k];
-      const b = k === undefined || runStart[k] < 0 ? 0 : runEnd[k];
-      // Stored signals of the first replaced year that stay (dated before `from`), when that row changes.
+      const [a, b] = range(symbol);
+      if (from !== null && a < b && c.dates[a] < from) {
+        throw new RangeError(
+          `signal of ${symbol} on day ${c.dates[a]} is before the replaced span starting on day ${from}`,
+        );
+      }
+      // The stored signals that stay (all of them before `from`), folded back into the year blobs.
       let kept: YearSignals | null = null;
-      let firstYear = Number.NEGATIVE_INFINITY;
-      if (from === null) {
-        if (!clearedAll) this.s.deleteSignals.run(symbol);
-      } else {
-        if (a < b && c.dates[a] < from) {
-          throw new RangeError(
-            `signal of ${symbol} on day ${c.dates[a]} is before the replaced span starting on day ${from}`,
-          );
-        }
-        firstYear = yearOfDay(from);
-        // The usual incremental case appends after every stored signal, in a later year or with no new
-        // signal at all: the stored rows stay as they are, found out without reading them.
-        const latest = this.s.signalsLastDate.get(symbol, firstYear) ?? null;
-        const joinsFirstYear = a < b && yearOfDay(c.dates[a]) === firstYear;
-        let stale = false;
-        const rows =
-          (latest !== null && latest >= from) || (latest !== null && joinsFirstYear)
-            ? this.s.signalYearsFrom.all(symbol, firstYear)
-            : [];
-        for (const [year, lastDate, d, kinds, v] of rows) {
-          if (year === firstYear) {
-            const col = decodeYear(d, kinds, v);
-            if (lastDate >= from) {
-              stale = true;
-              const keep = lowerBound(col.dates, from);
-              kept = {
-                dates: col.dates.slice(0, keep),
-                kinds: col.kinds.slice(0, keep),
-                values: col.values.slice(0, keep),
-              };
-            } else kept = col;
-          } else stale = true;
-        }
-        // An append (the usual incremental case) leaves the stored rows alone unless new signals join them.
-        if (stale) this.s.deleteSignalsAfterYear.run(symbol, firstYear);
-        else if (a === b || yearOfDay(c.dates[a]) > firstYear) kept = null;
-        if (kept && (a === b || yearOfDay(c.dates[a]) > firstYear)) {
-          this.putYear(symbol, firstYear, kept);
-          kept = null;
-        }
+      if (from !== null) {
+        const stored = this.storedSignals(symbol);
+        const keep = lowerBound(stored.dates, from);
+        kept = {
+          dates: stored.dates.subarray(0, keep),
+          kinds: stored.kinds.subarray(0, keep),
+          values: stored.values.subarray(0, keep),
+        };
       }
-      for (let i = a; i < b; ) {
-        const year = yearOfDay(c.dates[i]);
-        const j = lowerBoundIn(c.dates, i, b, firstDayOfYear(year + 1));
-        let col: YearSignals = { dates: c.dates.subarray(i, j), kinds: kindsOf(i, j), values: c.values.subarray(i, j) };
-        if (kept && year === firstYear) col = concatYears(kept, col);
-        kept = null;
-        this.putYear(symbol, year, col);
-        i = j;
+      if (!clearedAll) {
+        this.s.deleteSignals.run(symbol);
+        this.s.deleteRecent.run(symbol);
       }
+      const fresh: YearSignals = {
+        dates: c.dates.subarray(a, b),
+        kinds: new Uint8Array(b - a),
+        values: c.values.subarray(a, b),
+      };
+      for (let i = a; i < b; i++) fresh.kinds[i - a] = codes[c.kindIndex[i]];
+      this.putYears(symbol, kept ? concatYears(kept, fresh) : fresh);
+    }
+  }
+
+  /** A symbol's stored signals, blobs and recent rows, in date order. */
+  private storedSignals(symbol: string): YearSignals {
+    const parts: YearSignals[] = [];
+    for (const row of [...this.s.symbolSignals.all(symbol, -100_000)].reverse())
+      parts.push(decodeYear(row[2], row[3], row[4]));
+    const recent = this.s.recentOfSymbol.all(symbol, -(2 ** 31));
+    parts.push({
+      dates: Int32Array.from(recent, (r) => r[1]),
+      kinds: Uint8Array.from(recent, (r) => r[2]),
+      values: Float64Array.from(recent, (r) => r[3]),
+    });
+    return parts.reduce(concatYears);
+  }
+
+  /** Writes a symbol's signals (by date) as one blob row per calendar year. */
+  private putYears(symbol: string, col: YearSignals): void {
+    const n = col.dates.length;
+    for (let i = 0; i < n; ) {
+      const year = yearOfDay(col.dates[i]);
+      const j = lowerBoundIn(col.dates, i, n, firstDayOfYear(year + 1));
+      this.putYear(symbol, year, {
+        dates: col.dates.subarray(i, j),
+        kinds: col.kinds.subarray(i, j),
+        values: col.values.subarray(i, j),
+      });
+      i = j;
     }
   }
 
@@ -414,7 +391,9 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     if (signalsFrom.size < 1000) return false;
     for (const from of signalsFrom.values()) if (from !== null) return false;
     for (const symbol of this.s.signalSymbols.all()) if (!signalsFrom.has(symbol)) return false;
+    for (const symbol of this.s.recentSymbols.all()) if (!signalsFrom.has(symbol)) return false;
     this.s.deleteAllSignals.run();
+    this.s.deleteAllRecent.run();
     return true;
   }
 
@@ -517,4 +496,83 @@ function validateColumns(c: SignalColumns): void {
 
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The repository's statements, prepared on first use (a store opened at an older schema never prepares them). */
+function prepareStatements(db: Database.Database) {
+  return {
+    putRow: db.prepare<[string, number, string]>(
+      `INSERT INTO analysis_tickers (symbol, row_date, row) VALUES (?, ?, ?)
+       ON CONFLICT (symbol) DO UPDATE SET row_date = excluded.row_date, row = excluded.row`,
+    ),
+    putRowAndState: db.prepare<[string, number, string, number, number, Buffer | null]>(
+      `INSERT INTO analysis_tickers (symbol, row_date, row, bar_version, last_date, state) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (symbol) DO UPDATE SET row_date = excluded.row_date, row = excluded.row,
+         bar_version = excluded.bar_version, last_date = excluded.last_date, state = excluded.state`,
+    ),
+    rows: db.prepare<[], string>('SELECT row FROM analysis_tickers WHERE row IS NOT NULL ORDER BY symbol').pluck(),
+    row: db.prepare<[string], string | null>('SELECT row FROM analysis_tickers WHERE symbol = ?').pluck(),
+    deleteTicker: db.prepare<[string]>('DELETE FROM analysis_tickers WHERE symbol = ?'),
+    // Upserts update rows in place; INSERT OR REPLACE would delete and re-insert them.
+    putSignalYear: db.prepare<[string, number, number, number, number, Buffer, Buffer, Buffer]>(
+      `INSERT INTO signals (symbol, year, n, first_date, last_date, dates, kinds, vals) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (symbol, year) DO UPDATE SET n = excluded.n, first_date = excluded.first_date,
+         last_date = excluded.last_date, dates = excluded.dates, kinds = excluded.kinds, vals = excluded.vals`,
+    ),
+    deleteSignals: db.prepare<[string]>('DELETE FROM signals WHERE symbol = ?'),
+    deleteSignalYear: db.prepare<[string, number]>('DELETE FROM signals WHERE symbol = ? AND year = ?'),
+    deleteAllSignals: db.prepare('DELETE FROM signals'),
+    deleteAllRecent: db.prepare('DELETE FROM signals_recent'),
+    recentSymbols: db.prepare<[], string>('SELECT DISTINCT symbol FROM signals_recent').pluck(),
+    insertRecent: db.prepare<[string, number, number, number]>(
+      'INSERT INTO signals_recent (symbol, date, kind, value) VALUES (?, ?, ?, ?)',
+    ),
+    deleteRecent: db.prepare<[string]>('DELETE FROM signals_recent WHERE symbol = ?'),
+    recentOfSymbol: db
+      .prepare<[string, number], RecentRow>(
+        'SELECT symbol, date, kind, value FROM signals_recent WHERE symbol = ? AND date >= ? ORDER BY date',
+      )
+      .raw(),
+    recentSince: db
+      .prepare<[number], RecentRow>('SELECT symbol, date, kind, value FROM signals_recent WHERE date >= ?')
+      .raw(),
+    signalSymbols: db.prepare<[], string>('SELECT DISTINCT symbol FROM signals').pluck(),
+    symbolSignals: db
+      .prepare<[string, number], SignalYearRow>(
+        'SELECT symbol, year, dates, kinds, vals FROM signals WHERE symbol = ? AND year >= ? ORDER BY year DESC',
+      )
+      .raw(),
+    signalYears: db
+      .prepare<[number], number>('SELECT DISTINCT year FROM signals WHERE year >= ? ORDER BY year DESC')
+      .pluck(),
+    yearSignals: db
+      .prepare<[number, number], SignalYearRow>(
+        'SELECT symbol, year, dates, kinds, vals FROM signals WHERE year = ? AND last_date >= ? ORDER BY symbol',
+      )
+      .raw(),
+    putBreadth: db.prepare<[string, string, number, number | null, number | null, Buffer, string, Buffer]>(
+      'INSERT OR REPLACE INTO breadth (universe, scope, n, first_date, last_date, dates, fields, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    deleteBreadth: db.prepare<[string]>('DELETE FROM breadth WHERE universe = ?'),
+    breadth: db.prepare<[string, string], BreadthRow>(
+      'SELECT scope, n, dates, fields, data FROM breadth WHERE universe = ? AND scope = ?',
+    ),
+    scopes: db.prepare<[string], string>('SELECT scope FROM breadth WHERE universe = ? ORDER BY scope').pluck(),
+    putBreadthState: db.prepare<[string, Buffer, number]>(
+      'INSERT OR REPLACE INTO breadth_state (universe, state, updated_at) VALUES (?, ?, ?)',
+    ),
+    deleteBreadthState: db.prepare<[string]>('DELETE FROM breadth_state WHERE universe = ?'),
+    breadthState: db.prepare<[string], Buffer>('SELECT state FROM breadth_state WHERE universe = ?').pluck(),
+    putState: db.prepare<[string, number, number, Buffer | null]>(
+      `INSERT INTO analysis_tickers (symbol, bar_version, last_date, state) VALUES (?, ?, ?, ?)
+       ON CONFLICT (symbol) DO UPDATE SET bar_version = excluded.bar_version, last_date = excluded.last_date,
+         state = excluded.state`,
+    ),
+    states: db.prepare<[], StateRow>(
+      'SELECT symbol, bar_version, last_date, state FROM analysis_tickers WHERE bar_version IS NOT NULL',
+    ),
+    state: db.prepare<[string], StateRow>(
+      'SELECT symbol, bar_version, last_date, state FROM analysis_tickers WHERE symbol = ? AND bar_version IS NOT NULL',
+    ),
+  };
 }

@@ -44,6 +44,8 @@ export class SqliteBarRepo implements BarRepo {
     db: Database.Database,
     private readonly tickers: SqliteTickerRepo,
     private readonly fetchState: SqliteFetchStateRepo,
+    /** Told after each committed write (the store's background checkpointer counts them). */
+    private readonly onCommit: () => void = () => {},
   ) {
     this.s = prepareBarStatements(db);
     this.chunks = new SqliteBarChunkWriter(this.s);
@@ -63,13 +65,17 @@ export class SqliteBarRepo implements BarRepo {
 
   async writeTicker(write: TickerWrite): Promise<TickerWriteResult> {
     validateWrite(write);
-    return this.writeOneTx(write);
+    const result = this.writeOneTx(write);
+    this.onCommit();
+    return result;
   }
 
   async writeTickers(writes: readonly TickerWrite[]): Promise<TickerWriteResult[]> {
     // Validate everything first: one malformed series must not leave half a batch to roll back.
     for (const w of writes) validateWrite(w);
-    return this.writeManyTx(writes);
+    const results = this.writeManyTx(writes);
+    this.onCommit();
+    return results;
   }
 
   private writeOne(w: TickerWrite): TickerWriteResult {

@@ -2,12 +2,14 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AnalysisRepo, Store, StoreInfo } from '../store.js';
+import { BackgroundWalCheckpointer, type BackgroundWalCheckpointerOptions } from './background-wal-checkpointer.js';
 import { MIGRATIONS, type Migration, runMigrations } from './migrations/index.js';
 import { SqliteAnalysisRepo } from './sqlite-analysis-repo.js';
 import { SqliteBarRepo } from './sqlite-bar-repo.js';
 import { SqliteDashboardCacheRepo } from './sqlite-dashboard-cache-repo.js';
 import { SqliteFetchStateRepo } from './sqlite-fetch-state-repo.js';
 import { SqliteJobRunRepo } from './sqlite-job-run-repo.js';
+import { SqliteQuoteRepo } from './sqlite-quote-repo.js';
 import { SqliteRejectRepo } from './sqlite-reject-repo.js';
 import { SqliteTickerRepo } from './sqlite-ticker-repo.js';
 import { SqliteUniverseRepo } from './sqlite-universe-repo.js';
@@ -17,6 +19,11 @@ export interface SqliteStoreOptions {
   migrations?: readonly Migration[];
   /** How long a write waits for another process's write lock before failing, in ms. */
   busyTimeoutMs?: number;
+  /**
+   * Checkpoint the write-ahead log from a worker thread once this process has written many tickers
+   * (see BackgroundWalCheckpointer); false keeps SQLite's own checkpoints. Default on for files.
+   */
+  backgroundCheckpoint?: boolean | BackgroundWalCheckpointerOptions;
 }
 
 /**
@@ -34,22 +41,28 @@ export class SqliteStore implements Store {
   readonly cache: SqliteDashboardCacheRepo;
   readonly jobRuns: SqliteJobRunRepo;
   readonly analysis: AnalysisRepo;
+  readonly quotes: SqliteQuoteRepo;
   private closed = false;
+  /** Null for `:memory:` stores and when turned off. */
+  readonly checkpointer: BackgroundWalCheckpointer | null;
 
   private constructor(
     readonly location: string,
     /** The connection, for adapters' own tables (analysis) and tests; everything else goes through the repos. */
     readonly db: Database.Database,
     private readonly schemaVersion: number,
+    checkpointer: BackgroundWalCheckpointer | null = null,
   ) {
+    this.checkpointer = checkpointer;
     this.tickers = new SqliteTickerRepo(db);
     this.fetchState = new SqliteFetchStateRepo(db);
-    this.bars = new SqliteBarRepo(db, this.tickers, this.fetchState);
+    this.bars = new SqliteBarRepo(db, this.tickers, this.fetchState, () => checkpointer?.noteCommit());
     this.universes = new SqliteUniverseRepo(db);
     this.rejects = new SqliteRejectRepo(db);
     this.cache = new SqliteDashboardCacheRepo(db);
     this.jobRuns = new SqliteJobRunRepo(db);
     this.analysis = new SqliteAnalysisRepo(db);
+    this.quotes = new SqliteQuoteRepo(db);
   }
 
   /** Opens (creating the file and its folder if needed) and migrates; `:memory:` gives a private in-memory store. */
@@ -71,7 +84,15 @@ export class SqliteStore implements Store {
       // most of SQLite's share of loading every bar of the market (SQLite caps the map at its own maximum).
       if (!memory) db.pragma(`mmap_size = ${2 ** 31}`);
       const version = runMigrations(db, options.migrations ?? MIGRATIONS, location);
-      return new SqliteStore(location, db, version);
+      const background = options.backgroundCheckpoint ?? true;
+      const checkpointer =
+        memory || background === false
+          ? null
+          : new BackgroundWalCheckpointer(db, location, {
+              busyTimeoutMs: options.busyTimeoutMs,
+              ...(typeof background === 'object' ? background : {}),
+            });
+      return new SqliteStore(location, db, version, checkpointer);
     } catch (error) {
       db?.close();
       const message = (error as Error).message ?? String(error);
@@ -115,6 +136,7 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.checkpointer?.stop();
     // Lets SQLite refresh planner statistics for tables that changed a lot, as its docs advise on close.
     this.db.pragma('optimize');
     this.db.close();

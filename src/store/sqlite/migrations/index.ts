@@ -1,10 +1,18 @@
 import { migration001Foundation } from './001-foundation.js';
 import { migration002Analysis } from './002-analysis.js';
 import { migration003JobOwner } from './003-job-owner.js';
+import { migration004Quotes } from './004-quotes.js';
+import { migration005AnalysisTickers } from './005-analysis-tickers.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 export { runMigrations } from './run-migrations.js';
 
 /** Every schema step in order; a new migration is one file plus one entry here. */
-export const MIGRATIONS: readonly Migration[] = [migration001Foundation, migration002Analysis, migration003JobOwner];
+export const MIGRATIONS: readonly Migration[] = [
+  migration001Foundation,
+  migration002Analysis,
+  migration003JobOwner,
+  migration004Quotes,
+  migration005AnalysisTickers,
+];

@@ -1,0 +1,40 @@
+import { createNodeHttpGet } from '../../src/sources/http-get.js';
+
+/**
+ * Entry of a child process that sends the same chart requests a fetch run would, through the same transport,
+ * and only reads the bodies: no validation, no store. Its rate is the most this machine and the test server
+ * allow a client at that concurrency, the ceiling a fetch run is measured against in practice.
+ * argv: base URL, concurrency, symbol count, period1 (epoch seconds). Prints one JSON line.
+ */
+async function main(): Promise<void> {
+  const [baseUrl, concurrencyArg, countArg, period1Arg] = process.argv.slice(2);
+  const concurrency = Number(concurrencyArg);
+  const count = Number(countArg);
+  const get = createNodeHttpGet({ timeoutMs: 10_000 });
+  const url = (i: number) =>
+    `${baseUrl}/v8/finance/chart/S${String(i).padStart(5, '0')}?period1=${period1Arg}&period2=${Math.floor(Date.now() / 1000)}&interval=1d&events=div%7Csplit&includeAdjustedClose=true`;
+  let next = 0;
+  let bytes = 0;
+  const run = async (n: number) => {
+    const worker = async () => {
+      while (next < n) {
+        const response = await get(url(next++), {});
+        bytes += (await response.text()).length;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  };
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await run(count);
+  const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  process.stdout.write(
+    `${JSON.stringify({ requests: count, seconds, perSecond: count / seconds, cpuMs: (cpu.user + cpu.system) / 1000, bytes })}\n`,
+  );
+}
+
+void main().catch((error) => {
+  process.stderr.write(`bare HTTP client failed: ${(error as Error).stack ?? error}\n`);
+  process.exit(1);
+});
