@@ -2,6 +2,7 @@ import { BREADTH_FIELDS, type BreadthSeries } from '../domain/breadth-series.js'
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal } from '../domain/signal.js';
 import type { FetchState } from '../store/store.js';
+import type { DataSetDescription } from '../universe/describe-data-set.js';
 import { isoDay } from './iso-day.js';
 import { roundForDisplay } from './round-for-display.js';
 
@@ -17,6 +18,8 @@ export interface OverviewMover {
 
 export interface OverviewPayload {
   generatedAt: string;
+  /** What the data is: tickers, date range, and whether it is the bundled sample. */
+  dataSet: DataSetDescription | null;
   /** Date of the newest bar in the store; movers are taken among tickers that traded that day. */
   asOf: string | null;
   breadth: { scope: string; date: string; values: Record<string, number | null> } | null;
@@ -48,6 +51,7 @@ export interface OverviewInputs {
   /** Signals dated within the week before the latest bar date (at least). */
   signals: readonly Signal[];
   fetchStates: readonly FetchState[];
+  dataSet?: DataSetDescription;
   now: Date;
   topN?: number;
 }
@@ -90,6 +94,7 @@ export function buildOverview(inputs: OverviewInputs): OverviewPayload {
 
   return {
     generatedAt: inputs.now.toISOString(),
+    dataSet: inputs.dataSet ?? null,
     asOf: latest === null ? null : isoDay(latest),
     breadth: latestBreadth(inputs.breadth),
     topGainers: gainers.map(mover),

@@ -2,6 +2,7 @@ import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal } from '../domain/signal.js';
 import type { FetchState, JobProgress, JobRun, Store } from '../store/store.js';
+import { type DataSetDescription, describeDataSet } from '../universe/describe-data-set.js';
 import { type BreadthIndexPayload, buildBreadthPayload } from './build-breadth-payload.js';
 import { buildHeatmap } from './build-heatmap.js';
 import { buildOverview, type OverviewPayload } from './build-overview.js';
@@ -29,7 +30,7 @@ export interface PrecomputeSummary {
 
 export interface PrecomputeOptions {
   /** `quotes` absent: the screener's quote fields stay null. */
-  store: Pick<Store, 'analysis' | 'fetchState' | 'jobRuns' | 'universes'> & Partial<Pick<Store, 'quotes'>>;
+  store: Pick<Store, 'analysis' | 'fetchState' | 'jobRuns' | 'universes' | 'bars'> & Partial<Pick<Store, 'quotes'>>;
   cache: DashboardCache;
   now?: () => Date;
   onProgress?: (progress: JobProgress) => void;
@@ -120,21 +121,24 @@ export interface DashboardInputs {
   breadth: { universe: string; series: BreadthSeries }[];
   /** Signals of the last weeks before the newest bar. */
   signals: Signal[];
+  /** What the data is (and whether it is the bundled sample), shown on every page. */
+  dataSet: DataSetDescription;
 }
 
 export async function loadDashboardInputs(store: PrecomputeOptions['store'], now: Date): Promise<DashboardInputs> {
-  const [analysed, quotes, fetchStates, runs, breadth] = await Promise.all([
+  const [analysed, quotes, fetchStates, runs, breadth, dataSet] = await Promise.all([
     store.analysis.screenerRows(),
     store.quotes ? store.quotes.list() : [],
     store.fetchState.list(),
     store.jobRuns.list({ since: new Date(now.getTime() - PIPELINE_HISTORY_MS) }),
     loadBreadth(store),
+    describeDataSet(store),
   ]);
   const rows = mergeQuoteFields(analysed, quotes);
   let latest: number | null = null;
   for (const r of rows) if (latest === null || r.date > latest) latest = r.date;
   const signals = latest === null ? [] : await store.analysis.signals({ since: latest - RECENT_SIGNAL_DAYS });
-  return { rows, fetchStates, runs, breadth, signals };
+  return { rows, fetchStates, runs, breadth, signals, dataSet };
 }
 
 /** The overview from loaded inputs (also what the report job summarises). */
@@ -147,6 +151,7 @@ export function overviewOf(inputs: DashboardInputs, now: Date): OverviewPayload 
     breadth: wholeMarket?.series ?? null,
     signals: inputs.signals,
     fetchStates: inputs.fetchStates,
+    dataSet: inputs.dataSet,
     now,
   });
 }

@@ -31,7 +31,8 @@ describe('up, status and show on the bundled sample', () => {
     assert.ok(out.tickers >= 100, `tickers ${out.tickers}`);
     assert.equal(out.dateRange.from, '2013-02-08');
     assert.equal(out.dateRange.to, '2018-02-07');
-    assert.match(out.sampleData, /sample/i);
+    assert.equal(out.sampleData.allSample, true);
+    assert.match(out.sampleData.description, /sample/i);
     assert.ok(out.steps.importSample.rowsStored > 100_000);
     assert.ok(out.steps.precompute.entries_cached > 100);
   });

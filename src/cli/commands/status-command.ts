@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.js';
-import { isoFromDay } from '../../domain/epoch-day.js';
 import { fetchFreshness } from '../../fetch/fetch-freshness.js';
 import { cacheStatus } from '../../precompute/cache-status.js';
+import { describeDataSet } from '../../universe/describe-data-set.js';
 import type { CliContext } from '../cli-context.js';
 import { formatBytes, formatTable, printJson, printLine } from '../output.js';
 
@@ -14,16 +14,14 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
     .action(async (opts: { json?: boolean }) => {
       const store = await ctx.store();
       const maxAgeMs = parseDuration(ctx.config.fetchMaxAge) ?? 86_400_000;
-      const [info, stats, freshness, cache, jobs, universes, rejects] = await Promise.all([
+      const [info, dataSet, freshness, cache, jobs, rejects] = await Promise.all([
         store.info(),
-        store.bars.stats(),
+        describeDataSet(store),
         fetchFreshness(store, maxAgeMs),
         cacheStatus(store, ctx.config),
         store.jobRuns.list({ limit: 5 }),
-        store.universes.list(),
         store.rejects.count(),
       ]);
-      const sample = universes.find((u) => u.name === 'sample');
       const status = {
         database: {
           kind: info.kind,
@@ -31,13 +29,10 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
           sizeBytes: info.sizeBytes,
           schemaVersion: info.schemaVersion,
         },
-        tickers: stats.tickers,
-        bars: stats.bars,
-        dateRange: {
-          from: stats.firstDate === null ? null : isoFromDay(stats.firstDate),
-          to: stats.lastDate === null ? null : isoFromDay(stats.lastDate),
-        },
-        sampleData: sample ? { tickers: sample.members, description: sample.description } : null,
+        tickers: dataSet.tickers,
+        bars: dataSet.bars,
+        dateRange: { from: dataSet.from, to: dataSet.to },
+        sampleData: dataSet.sample,
         rejectedRows: rejects,
         freshness: { maxAge: ctx.config.fetchMaxAge, sources: freshness },
         cache,
@@ -57,10 +52,10 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
       printLine(
         `database   ${info.kind} ${info.location} (${formatBytes(info.sizeBytes)}, schema v${info.schemaVersion})`,
       );
-      printLine(`tickers    ${stats.tickers}`);
-      printLine(`bars       ${stats.bars}`);
-      printLine(`dates      ${status.dateRange.from ?? '-'} .. ${status.dateRange.to ?? '-'}`);
-      if (sample) printLine(`sample     ${sample.description ?? 'bundled sample data'}`);
+      printLine(`tickers    ${dataSet.tickers}`);
+      printLine(`bars       ${dataSet.bars}`);
+      printLine(`dates      ${dataSet.from ?? '-'} .. ${dataSet.to ?? '-'}`);
+      if (dataSet.sample) printLine(`data       ${dataSet.notice}`);
       printLine(`rejects    ${rejects} rows kept in the rejects table`);
       const sourceRows = Object.entries(freshness).map(([source, f]) => [source, f.fresh, f.stale, f.failed, f.never]);
       if (sourceRows.length > 0) {

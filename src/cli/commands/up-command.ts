@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { isoFromDay } from '../../domain/epoch-day.js';
 import { importSample } from '../../fetch/import-sample.js';
 import type { PrecomputeSummary } from '../../precompute/precompute.js';
+import { describeDataSet } from '../../universe/describe-data-set.js';
 import type { CliContext } from '../cli-context.js';
 import { printJson, printLine } from '../output.js';
 import { runJobInCli } from './run-job-in-cli.js';
@@ -53,16 +53,12 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
       say('precomputing the dashboard');
       const precompute = await runJobInCli(ctx, 'precompute', {}, { quiet: opts.json });
       steps.precompute = precompute.metrics;
-      const after = await store.bars.stats();
-      const sample = (await store.universes.list()).find((u) => u.name === 'sample');
+      const dataSet = await describeDataSet(store);
       const result = {
-        tickers: after.tickers,
-        bars: after.bars,
-        dateRange: {
-          from: after.firstDate === null ? null : isoFromDay(after.firstDate),
-          to: after.lastDate === null ? null : isoFromDay(after.lastDate),
-        },
-        sampleData: sample ? sample.description : null,
+        tickers: dataSet.tickers,
+        bars: dataSet.bars,
+        dateRange: { from: dataSet.from, to: dataSet.to },
+        sampleData: dataSet.sample,
         steps,
       };
       if (opts.json) {
@@ -72,8 +68,8 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
       const summary = (precompute.metrics as unknown as PrecomputeSummary | null)?.summary;
       say(`  ${summary ?? 'done'}`);
       say('');
-      say(`ready: ${result.tickers} tickers, ${result.bars} bars, ${result.dateRange.from} .. ${result.dateRange.to}`);
-      if (sample) say(`data: ${sample.description}`);
+      say(`ready: ${dataSet.notice}`);
+      if (dataSet.sample?.description) say(`  ${dataSet.sample.description}`);
       say(
         'next: `marketdeck status`, `marketdeck show AAPL`, `marketdeck breadth --json`, `marketdeck fetch --universe sp500`',
       );

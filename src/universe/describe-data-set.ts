@@ -1,0 +1,39 @@
+import { isoFromDay } from '../domain/epoch-day.js';
+import type { Store } from '../store/store.js';
+
+/** The universe name the bundled sample's tickers are recorded under (see importSample). */
+export const SAMPLE_UNIVERSE_NAME = 'sample';
+
+/**
+ * What data the store holds, in words a page can show: how many tickers over which dates, and whether
+ * (or how much of) it is the bundled sample, so sample prices from 2013-2018 are never taken for today's.
+ */
+export interface DataSetDescription {
+  tickers: number;
+  bars: number;
+  from: string | null;
+  to: string | null;
+  /** Set when the bundled sample was imported; `allSample` when nothing else is stored. */
+  sample: { tickers: number; description: string | null; allSample: boolean } | null;
+  /** One line for a page footer or a terminal. */
+  notice: string;
+}
+
+export async function describeDataSet(store: Pick<Store, 'bars' | 'universes'>): Promise<DataSetDescription> {
+  const [stats, universes] = await Promise.all([store.bars.stats(), store.universes.list()]);
+  const from = stats.firstDate === null ? null : isoFromDay(stats.firstDate);
+  const to = stats.lastDate === null ? null : isoFromDay(stats.lastDate);
+  const sampleUniverse = universes.find((u) => u.name === SAMPLE_UNIVERSE_NAME);
+  const sample = sampleUniverse
+    ? {
+        tickers: sampleUniverse.members,
+        description: sampleUniverse.description,
+        allSample: stats.tickers <= sampleUniverse.members,
+      }
+    : null;
+  const range = from === null ? 'no bars stored' : `${stats.tickers} tickers, ${from} .. ${to}`;
+  let notice = range;
+  if (sample?.allSample) notice = `sample data (bundled real S&P 500 prices): ${range}`;
+  else if (sample) notice = `${range}; ${sample.tickers} of the tickers are bundled sample data`;
+  return { tickers: stats.tickers, bars: stats.bars, from, to, sample, notice };
+}
