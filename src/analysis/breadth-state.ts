@@ -72,8 +72,12 @@ export function decodeBreadthState(bytes: Uint8Array | null): BreadthState | nul
   const tickerValues = header.symbols.length * 3;
   const perBucket = header.days * COUNT_FIELDS;
   if (count !== tickerValues + header.buckets.length * perBucket) return null;
-  const values = new Float64Array(count);
-  new Uint8Array(values.buffer).set(bytes.subarray(start));
+  let values: Float64Array;
+  if ((bytes.byteOffset + start) % 8 === 0) values = new Float64Array(bytes.buffer, bytes.byteOffset + start, count);
+  else {
+    values = new Float64Array(count);
+    new Uint8Array(values.buffer).set(bytes.subarray(start));
+  }
   const tickers = new Map<string, CountedTicker>();
   header.symbols.forEach((symbol, i) => {
     tickers.set(symbol, {
@@ -82,8 +86,9 @@ export function decodeBreadthState(bytes: Uint8Array | null): BreadthState | nul
       epoch: values[i * 3 + 2],
     });
   });
+  // Views, not copies: the counters are only read (added into a run's own counters).
   const data = header.buckets.map((_, b) =>
-    values.slice(tickerValues + b * perBucket, tickerValues + (b + 1) * perBucket),
+    values.subarray(tickerValues + b * perBucket, tickerValues + (b + 1) * perBucket),
   );
   return { counts: new BreadthCounts(header.baseDay, header.days, header.buckets, data), tickers };
 }

@@ -1,18 +1,18 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.js';
 import { CliContext, type GlobalOptions } from './cli-context.js';
-import { COMMANDS } from './commands/index.js';
+import { loadCommands, type RegisterCommand } from './commands/index.js';
 import { EXIT_ERROR, EXIT_USAGE, UsageError } from './exit-codes.js';
 
 /** Builds the command tree; separate from running it so tests can inspect it. */
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, commands: readonly RegisterCommand[]): Command {
   const program = new Command('marketdeck')
     .description('Whole-market stock dashboard: fetch, analyze, precompute, serve.')
     .option('--db <path>', 'SQLite database file (MARKETDECK_DB)')
     .option('--config <file>', 'JSON config file')
     .showHelpAfterError()
     .exitOverride();
-  for (const register of COMMANDS) register(program, ctx);
+  for (const register of commands) register(program, ctx);
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
@@ -20,7 +20,7 @@ export function buildProgram(ctx: CliContext): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   let program: Command | null = null;
   const ctx = new CliContext(() => (program?.opts() ?? {}) as GlobalOptions);
-  program = buildProgram(ctx);
+  program = buildProgram(ctx, await loadCommands(argv.slice(2)));
   try {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,9 +1,8 @@
 import type { Config } from '../config/index.js';
 import { DashboardCache } from '../precompute/dashboard-cache.js';
 import type { Store } from '../store/store.js';
-import { createConfiguredAnalyzeStep } from './handlers/configured-analyze-step.js';
-import { createConfiguredFetchStep } from './handlers/configured-fetch-step.js';
 import { createJobHandlers, type StepRunner } from './handlers/index.js';
+import { lazyStep } from './handlers/step-runner.js';
 import { InProcessJobQueue } from './in-process-job-queue.js';
 
 /** What a process that runs jobs holds: the queue and the dashboard cache its precompute jobs write through. */
@@ -32,8 +31,16 @@ export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
   const handlers = createJobHandlers({
     store: opts.store,
     cache,
-    runFetch: opts.runFetch ?? createConfiguredFetchStep(opts.store, opts.config),
-    runAnalyze: opts.runAnalyze ?? createConfiguredAnalyzeStep(opts.store, opts.config),
+    runFetch:
+      opts.runFetch ??
+      lazyStep(async () =>
+        (await import('./handlers/configured-fetch-step.js')).createConfiguredFetchStep(opts.store, opts.config),
+      ),
+    runAnalyze:
+      opts.runAnalyze ??
+      lazyStep(async () =>
+        (await import('./handlers/configured-analyze-step.js')).createConfiguredAnalyzeStep(opts.store, opts.config),
+      ),
   });
   const queue = new InProcessJobQueue({
     jobRuns: opts.store.jobRuns,

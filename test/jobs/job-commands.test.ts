@@ -1,29 +1,19 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { main } from '../../src/cli/main.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { seedAnalysis } from '../precompute/precompute-fixtures.js';
 
-/** Runs the CLI in this process, returning its exit code and what it printed on stdout and stderr. */
+/**
+ * Runs the CLI as a separate process, as a user would: capturing this process's stdout instead would also
+ * capture the test runner's own messages, which it writes between awaits.
+ */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const writeOut = process.stdout.write;
-  const writeErr = process.stderr.write;
-  process.stdout.write = ((chunk: string) => out.push(String(chunk)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string) => err.push(String(chunk)) > 0) as typeof process.stderr.write;
-  const exitCode = process.exitCode;
-  try {
-    const code = await main(['node', 'marketdeck', ...args]);
-    return { code, stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    process.stdout.write = writeOut;
-    process.stderr.write = writeErr;
-    process.exitCode = exitCode;
-  }
+  const r = spawnSync(process.execPath, [resolve('bin', 'marketdeck'), ...args], { encoding: 'utf8' });
+  return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('jobs, precompute and refresh commands', () => {

@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { type AnalysisSummary, runAnalysis } from '../../analysis/run-analysis.js';
+import type { AnalysisSummary } from '../../analysis/run-analysis.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
-import { type ResolvedUniverse, UniverseError } from '../../universe/universe-registry.js';
+import { UniverseError } from '../../universe/universe-registry.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
 import { printJson, printLine } from '../output.js';
+import { runJobInCli } from './run-job-in-cli.js';
 
 interface AnalyzeOptions {
   universe?: string;
@@ -33,27 +34,19 @@ export function registerAnalyzeCommand(program: Command, ctx: CliContext): void 
         throw new UsageError('--universe and --tickers name the tickers twice; give one of them');
       }
       const store = await ctx.store();
-      let universe: ResolvedUniverse;
       try {
-        universe = await resolveUniverse(opts.universe, { store, tickers: opts.tickers });
+        // Resolved here too so that a bad universe is a usage error (exit 2) before any job is recorded.
+        await resolveUniverse(opts.universe, { store, tickers: opts.tickers });
       } catch (error) {
         if (error instanceof UniverseError) throw new UsageError(error.message);
         throw error;
       }
-      const showProgress = !opts.json && process.stderr.isTTY === true;
-      let summary: AnalysisSummary;
-      try {
-        summary = await runAnalysis(store, {
-          universe: { name: universe.name, symbols: universe.symbols, sectors: universe.sectors },
-          full: opts.full === true,
-          workers: ctx.config.analysisWorkers,
-          onProgress: showProgress
-            ? (done, total) => process.stderr.write(`\r\x1b[Kanalysing ${done}/${total} tickers`)
-            : undefined,
-        });
-      } finally {
-        if (showProgress) process.stderr.write('\r\x1b[K');
-      }
+      // Run as an analyze job, so the run is recorded in job_runs and never overlaps another of this process.
+      const params: Record<string, unknown> = { full: opts.full === true };
+      if (opts.universe !== undefined) params.universe = opts.universe;
+      if (opts.tickers !== undefined) params.tickers = opts.tickers;
+      const run = await runJobInCli(ctx, 'analyze', params, { quiet: opts.json });
+      const summary = run.metrics as unknown as AnalysisSummary;
       if (opts.json) printJson(summary);
       else printSummary(summary);
     });

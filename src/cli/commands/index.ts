@@ -1,36 +1,51 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../cli-context.js';
-import { registerAnalyzeCommand } from './analyze-command.js';
-import { registerBreadthCommand } from './breadth-command.js';
-import { registerConfigCommand } from './config-command.js';
-import { registerExportCommand } from './export-command.js';
-import { registerFetchCommand } from './fetch-command.js';
-import { registerGenerateCommand } from './generate-command.js';
-import { registerImportCommand } from './import-command.js';
-import { registerJobsCommand } from './jobs-command.js';
-import { registerPrecomputeCommand } from './precompute-command.js';
-import { registerRefreshCommand } from './refresh-command.js';
-import { registerSchedulerCommand } from './scheduler-command.js';
-import { registerShowCommand } from './show-command.js';
-import { registerStatusCommand } from './status-command.js';
-import { registerUpCommand } from './up-command.js';
-import { registerUpdateCommand } from './update-command.js';
 
-/** Every CLI command, one registration function each (one file per command), in the order `--help` lists them. */
-export const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
-  registerUpCommand,
-  registerStatusCommand,
-  registerFetchCommand,
-  registerImportCommand,
-  registerAnalyzeCommand,
-  registerBreadthCommand,
-  registerShowCommand,
-  registerUpdateCommand,
-  registerPrecomputeCommand,
-  registerRefreshCommand,
-  registerJobsCommand,
-  registerSchedulerCommand,
-  registerGenerateCommand,
-  registerExportCommand,
-  registerConfigCommand,
-];
+export type RegisterCommand = (program: Command, ctx: CliContext) => void;
+
+/**
+ * Every CLI command by name, in the order `--help` lists them, each loaded only when needed: a run of one
+ * command imports that command's code alone (the analysis engine never loads for `fetch`, nor the fetch
+ * engine for `analyze`), which keeps start-up short for the commands a scheduler runs all day.
+ */
+export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterCommand>>> = {
+  up: async () => (await import('./up-command.js')).registerUpCommand,
+  status: async () => (await import('./status-command.js')).registerStatusCommand,
+  fetch: async () => (await import('./fetch-command.js')).registerFetchCommand,
+  import: async () => (await import('./import-command.js')).registerImportCommand,
+  analyze: async () => (await import('./analyze-command.js')).registerAnalyzeCommand,
+  breadth: async () => (await import('./breadth-command.js')).registerBreadthCommand,
+  show: async () => (await import('./show-command.js')).registerShowCommand,
+  update: async () => (await import('./update-command.js')).registerUpdateCommand,
+  precompute: async () => (await import('./precompute-command.js')).registerPrecomputeCommand,
+  refresh: async () => (await import('./refresh-command.js')).registerRefreshCommand,
+  jobs: async () => (await import('./jobs-command.js')).registerJobsCommand,
+  scheduler: async () => (await import('./scheduler-command.js')).registerSchedulerCommand,
+  generate: async () => (await import('./generate-command.js')).registerGenerateCommand,
+  export: async () => (await import('./export-command.js')).registerExportCommand,
+  config: async () => (await import('./config-command.js')).registerConfigCommand,
+};
+
+/** Global options that take a value, so the value is not mistaken for the command name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--config']);
+
+/** The command named on the command line (argv without node and the script), or null when there is none. */
+export function commandNameOf(args: readonly string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a;
+  }
+  return null;
+}
+
+/** Registers the named command alone when it is known, else every command (for help and usage errors). */
+export async function loadCommands(args: readonly string[]): Promise<RegisterCommand[]> {
+  const name = commandNameOf(args);
+  const names = name !== null && name in COMMAND_LOADERS ? [name] : Object.keys(COMMAND_LOADERS);
+  return Promise.all(names.map((n) => COMMAND_LOADERS[n]()));
+}

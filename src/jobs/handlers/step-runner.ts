@@ -15,3 +15,15 @@ export function missingStep(step: string): StepRunner {
     );
   };
 }
+
+/**
+ * A runner whose engine is imported on its first run, so a process that only analyzes never loads the
+ * fetch engine and its sources (and the other way round).
+ */
+export function lazyStep(load: () => Promise<StepRunner>): StepRunner {
+  let runner: Promise<StepRunner> | null = null;
+  return async (ctx) => {
+    runner ??= load();
+    return (await runner)(ctx);
+  };
+}
