@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { BenchResult } from './bench-section.js';
-import { SECTIONS } from './sections/index.js';
+import { PART_SECTIONS, SECTIONS } from './sections/index.js';
 
 function formatValue(v: number): string {
   if (!Number.isFinite(v)) return String(v);
@@ -15,14 +15,15 @@ function formatValue(v: number): string {
 
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
-  const unknown = wanted.filter((w) => !SECTIONS.some((s) => s.name === w));
+  const all = [...SECTIONS, ...PART_SECTIONS];
+  const unknown = wanted.filter((w) => !all.some((s) => s.name === w));
   if (unknown.length > 0) {
     process.stderr.write(
-      `unknown bench section(s): ${unknown.join(', ')}; expected one of ${SECTIONS.map((s) => s.name).join(', ')}\n`,
+      `unknown bench section(s): ${unknown.join(', ')}; expected one of ${all.map((s) => s.name).join(', ')}\n`,
     );
     return 2;
   }
-  const chosen = wanted.length > 0 ? SECTIONS.filter((s) => wanted.includes(s.name)) : SECTIONS;
+  const chosen = wanted.length > 0 ? wanted.map((w) => all.find((s) => s.name === w)!) : SECTIONS;
   const shared = resolve('..', 'shared', 'data');
   const resultsDir = resolve('bench', 'results');
   mkdirSync(resultsDir, { recursive: true });

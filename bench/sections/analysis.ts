@@ -51,7 +51,7 @@ function phases(s: AnalysisSummary): string {
  * ../shared/data is present. BENCH_ANALYSIS_TICKERS / _DAYS shrink the synthetic market for a quick run.
  */
 export const analysisSection: BenchSection = {
-  name: 'analysis',
+  name: 'analysis-market',
   description: `marketdeck analyze on a synthetic market (${TICKERS} tickers x ${DAYS} days) and on the real S&P 500 set`,
   async run(ctx) {
     const figures: BenchFigure[] = [];

@@ -1,4 +1,5 @@
 import type { BenchSection } from '../bench-section.js';
+import { combineSections } from '../combine-sections.js';
 import { analysisSection } from './analysis.js';
 import { analysisKernelsSection } from './analysis-kernels.js';
 import { fetchSection } from './fetch.js';
@@ -6,12 +7,23 @@ import { precomputeSection } from './precompute.js';
 import { storeImportBench } from './store-import.js';
 import { storeSyntheticBench } from './store-synthetic.js';
 
-/** Every benchmark section; `npm run bench` with no name runs them all in this order. */
-export const SECTIONS: BenchSection[] = [
-  analysisKernelsSection,
-  analysisSection,
-  precomputeSection,
+/** The sections the issues name, each measured in one run: `npm run bench -- store|fetch|analysis|precompute`. */
+const store = combineSections('store', 'CSV import beside sqlite3, and the synthetic 10,000-ticker store', [
   storeImportBench,
   storeSyntheticBench,
-  fetchSection,
+]);
+const analysis = combineSections('analysis', 'indicator kernels beside other libraries, then the whole market', [
+  analysisKernelsSection,
+  analysisSection,
+]);
+
+/** Every benchmark section; `npm run bench` with no name runs the four main ones in this order. */
+export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precomputeSection];
+
+/** Parts that can also be run alone by name (`npm run bench -- analysis-kernels`). */
+export const PART_SECTIONS: BenchSection[] = [
+  storeImportBench,
+  storeSyntheticBench,
+  analysisKernelsSection,
+  analysisSection,
 ];

@@ -1,6 +1,7 @@
 export * from './bar-series.js';
 export * from './breadth-series.js';
 export * from './epoch-day.js';
+export * from './quality-flag.js';
 export * from './quote.js';
 export * from './screener-row.js';
 export * from './signal.js';

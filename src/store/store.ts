@@ -1,10 +1,13 @@
 import type { BarSeries } from '../domain/bar-series.js';
 import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { QualityFlag } from '../domain/quality-flag.js';
 import type { Quote, StoredQuote } from '../domain/quote.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal, SignalKind } from '../domain/signal.js';
 import type { Dividend, Split, TickerInfo } from '../domain/ticker.js';
+
+export type { QualityFlag, QualityFlagKind } from '../domain/quality-flag.js';
 
 /**
  * The only state marketdeck keeps. Every part of the system talks to a Store, never to SQL: the embedded
@@ -113,6 +116,15 @@ export interface BarRepo {
    * to a fingerprint of each ticker's recent bars, which misses corrections further back.
    */
   historyVersions?(): Promise<Map<string, number>>;
+  /**
+   * Per ticker, its whole series as it was before a write (or delete) changed already-stored bars in a
+   * field analysis reads (dates, open, high, low, close, volume; adjusted close alone does not count). Only
+   * the first such series since the ticker's last analysis is kept: incremental breadth subtracts exactly
+   * what it counted. Analysis clears them (AnalysisRunWrite.clearSuperseded) when it commits.
+   */
+  superseded?(symbols?: readonly string[]): Promise<Map<string, BarSeries>>;
+  /** Forgets the superseded series of these tickers. */
+  clearSuperseded?(symbols: readonly string[]): Promise<void>;
   dividends(symbol: string, range?: DateRange): Promise<Dividend[]>;
   splits(symbol: string, range?: DateRange): Promise<Split[]>;
   stats(): Promise<BarStats>;
@@ -130,20 +142,6 @@ export interface BarStats {
   bars: number;
   firstDate: EpochDay | null;
   lastDate: EpochDay | null;
-}
-
-export type QualityFlagKind =
-  | 'suspicious-jump'
-  | 'missing-days'
-  | 'zero-volume'
-  | 'inconsistent-high-low'
-  | 'stale-prices'
-  | 'negative-or-zero-price';
-
-export interface QualityFlag {
-  kind: QualityFlagKind;
-  date?: EpochDay | null;
-  detail: string;
 }
 
 export interface FetchState {
@@ -319,6 +317,8 @@ export interface AnalysisRunWrite {
   states: readonly AnalysisState[];
   /** Symbols whose rows, signals and states are removed (tickers that no longer have bars). */
   deleteSymbols?: readonly string[];
+  /** Tickers whose superseded bar series (BarRepo.superseded) this run accounted for: cleared with it. */
+  clearSuperseded?: readonly string[];
   /** Replaces the universe's breadth series (scopes not given are dropped) and its breadth state. */
   breadth?: { universe: string; series: readonly BreadthSeries[]; state: Uint8Array | null };
 }

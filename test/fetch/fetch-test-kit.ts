@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import type { FetchEngineOptions } from '../../src/fetch/fetch-options.js';
 import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
-import { createFetchHttpGet } from '../../src/sources/http-get.js';
+import { createHttpGet } from '../../src/sources/http-get.js';
 import { YahooChartSource } from '../../src/sources/yahoo/yahoo-chart-source.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import {
@@ -37,7 +37,8 @@ export async function openFetchKit(serverOptions: MarketTestServerOptions = {}):
   const server = await startMarketTestServer({ firstDay: '2024-06-03', lastDay: '2024-12-31', ...serverOptions });
   const dir = mkdtempSync(join(tmpdir(), 'marketdeck-fetch-test-'));
   const store = await SqliteStore.open(join(dir, 'test.db'));
-  const transport = createFetchHttpGet({ timeoutMs: 3_000 });
+  // The default transport, as the fetch command uses.
+  const transport = createHttpGet({ timeoutMs: 3_000 });
   return {
     server,
     store,

@@ -1,7 +1,7 @@
 import type { BarSeries } from '../../domain/bar-series.js';
 import { type EpochDay, isoFromDay } from '../../domain/epoch-day.js';
+import type { QualityFlag, QualityFlagKind } from '../../domain/quality-flag.js';
 import type { Split } from '../../domain/ticker.js';
-import type { QualityFlag, QualityFlagKind } from '../../store/store.js';
 import { isUsTradingDay } from './us-market-holidays.js';
 
 export interface QualityFlagOptions {

@@ -1,8 +1,8 @@
 import type Database from 'better-sqlite3';
-import { type BarSeries, emptyBarSeries, sliceBarSeries } from '../../domain/bar-series.js';
+import { type BarSeries, emptyBarSeries, lowerBound, sliceBarSeries } from '../../domain/bar-series.js';
 import { type EpochDay, yearOfDay } from '../../domain/epoch-day.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
-import { decodeBarChunks } from '../bar-codec.js';
+import { decodeBarChunk, decodeBarChunks, encodeBarChunk } from '../bar-codec.js';
 import type { BarRepo, BarStats, DateRange, TickerWrite, TickerWriteResult } from '../store.js';
 import { validateBarSeries } from '../validate-bar-series.js';
 import { immediateTransaction } from './immediate-transaction.js';
@@ -36,6 +36,7 @@ export class SqliteBarRepo implements BarRepo {
   private readonly writeOneTx: (w: TickerWrite) => TickerWriteResult;
   private readonly writeManyTx: (ws: readonly TickerWrite[]) => TickerWriteResult[];
   private readonly deleteTx: (symbol: string) => void;
+  private readonly clearTx: (symbols: readonly string[]) => void;
   private readonly readOneTx: (symbol: string, fromYear: number, toYear: number) => [ChunkRow[], ChunkRow | undefined];
   private readonly readBatchTx: (after: string) => BarSeries[];
   private readonly chunks: SqliteBarChunkWriter;
@@ -61,6 +62,9 @@ export class SqliteBarRepo implements BarRepo {
     this.writeOneTx = immediateTransaction(db, (w: TickerWrite) => this.writeOne(w));
     this.writeManyTx = immediateTransaction(db, (ws: readonly TickerWrite[]) => ws.map((w) => this.writeOne(w)));
     this.deleteTx = immediateTransaction(db, (symbol: string) => this.deleteOne(symbol));
+    this.clearTx = immediateTransaction(db, (symbols: readonly string[]) => {
+      for (const symbol of symbols) this.s.deleteSuperseded.run(symbol);
+    });
   }
 
   async writeTicker(write: TickerWrite): Promise<TickerWriteResult> {
@@ -89,6 +93,8 @@ export class SqliteBarRepo implements BarRepo {
     let changed = 0;
     const mode = w.mode ?? 'merge';
     if (w.bars && (w.bars.dates.length > 0 || mode === 'replace')) {
+      const before = this.historyBefore(symbol, t, w.bars, mode);
+      if (before) this.keepSuperseded(symbol, t.bar_version, before);
       const r = this.chunks.write(t, { ...w.bars, symbol }, mode);
       added = r.added;
       changed = r.changed;
@@ -126,6 +132,48 @@ export class SqliteBarRepo implements BarRepo {
       firstDate: first as EpochDay | null,
       lastDate: last as EpochDay | null,
     };
+  }
+
+  /**
+   * The stored series when this write changes a stored bar in a field analysis reads (or inserts one
+   * before the latest stored date), and no superseded series is kept for the ticker yet; else null.
+   * Appending after the latest date, the daily update, costs no read at all.
+   */
+  private historyBefore(symbol: string, t: TickerBarsRow, bars: BarSeries, mode: 'merge' | 'replace'): BarSeries | null {
+    if (t.bar_count === 0 || t.last_date === null) return null;
+    const n = bars.dates.length;
+    if (mode === 'merge' && bars.dates[0] > t.last_date) return null;
+    if (this.s.hasSuperseded.get(symbol) !== undefined) return null;
+    if (mode === 'merge') {
+      // Only the stored bars in the incoming span can change: read those first.
+      const to = Math.min(bars.dates[n - 1], t.last_date);
+      const span = this.readSync(symbol, { from: bars.dates[0], to });
+      if (span && !mergeChangesHistory(span, bars, t.last_date)) return null;
+      return this.readSync(symbol);
+    }
+    const old = this.readSync(symbol);
+    return old && !extendsHistory(bars, old) ? old : null;
+  }
+
+  private keepSuperseded(symbol: string, version: number, series: BarSeries): void {
+    this.s.putSuperseded.run(symbol, version, series.dates.length, encodeBarChunk(series), new Date().toISOString());
+  }
+
+  async superseded(symbols?: readonly string[]): Promise<Map<string, BarSeries>> {
+    const out = new Map<string, BarSeries>();
+    if (symbols) {
+      for (const symbol of symbols) {
+        const row = this.s.supersededOne.get(symbol);
+        if (row) out.set(symbol, decodeBarChunk(symbol, row[0], row[1]));
+      }
+    } else {
+      for (const [symbol, n, data] of this.s.superseded.all()) out.set(symbol, decodeBarChunk(symbol, n, data));
+    }
+    return out;
+  }
+
+  async clearSuperseded(symbols: readonly string[]): Promise<void> {
+    this.clearTx(symbols);
   }
 
   private tickerRow(symbol: string): TickerBarsRow {
@@ -228,6 +276,10 @@ export class SqliteBarRepo implements BarRepo {
   private deleteOne(symbol: string): void {
     const t = this.s.ticker.get(symbol);
     if (!t) return;
+    if (t.bar_count > 0 && this.s.hasSuperseded.get(symbol) === undefined) {
+      const old = this.readSync(symbol);
+      if (old) this.keepSuperseded(symbol, t.bar_version, old);
+    }
     this.s.deleteBars.run(t.id);
     this.s.deleteTail.run(t.id);
     this.s.deleteDividends.run(t.id);
@@ -236,6 +288,39 @@ export class SqliteBarRepo implements BarRepo {
     const version = t.bar_count > 0 ? t.bar_version + 1 : t.bar_version;
     this.s.updateTicker.run(0, version, null, null, t.id);
   }
+}
+
+/** Bar fields analysis reads besides the dates; adjusted close is not one (a dividend changes only it). */
+const ANALYSED_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+function sameValue(a: number, b: number): boolean {
+  return a === b || (Number.isNaN(a) && Number.isNaN(b));
+}
+
+function sameBar(a: BarSeries, i: number, b: BarSeries, j: number): boolean {
+  for (const f of ANALYSED_FIELDS) if (!sameValue(a[f][i], b[f][j])) return false;
+  return true;
+}
+
+/**
+ * True when merging `bars` into `span` (the stored bars of the incoming date span) changes an analysed
+ * field of a stored bar, or adds a date on or before `lastDate` (a bar inserted into the history).
+ */
+function mergeChangesHistory(span: BarSeries, bars: BarSeries, lastDate: number): boolean {
+  for (let i = 0; i < bars.dates.length && bars.dates[i] <= lastDate; i++) {
+    const j = lowerBound(span.dates, bars.dates[i]);
+    if (j >= span.dates.length || span.dates[j] !== bars.dates[i] || !sameBar(span, j, bars, i)) return true;
+  }
+  return false;
+}
+
+/** True when `next` starts with every bar of `old` unchanged in the analysed fields (it may add later ones). */
+function extendsHistory(next: BarSeries, old: BarSeries): boolean {
+  if (next.dates.length < old.dates.length) return false;
+  for (let i = 0; i < old.dates.length; i++) {
+    if (next.dates[i] !== old.dates[i] || !sameBar(old, i, next, i)) return false;
+  }
+  return true;
 }
 
 function validateWrite(w: TickerWrite): void {

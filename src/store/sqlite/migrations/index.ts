@@ -3,6 +3,7 @@ import { migration002Analysis } from './002-analysis.js';
 import { migration003JobOwner } from './003-job-owner.js';
 import { migration004Quotes } from './004-quotes.js';
 import { migration005AnalysisTickers } from './005-analysis-tickers.js';
+import { migration006BarsSuperseded } from './006-bars-superseded.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration003JobOwner,
   migration004Quotes,
   migration005AnalysisTickers,
+  migration006BarsSuperseded,
 ];

@@ -1,0 +1,16 @@
+import type { EpochDay } from './epoch-day.js';
+
+/** What can be wrong with a ticker's data; found on import or fetch, flagged, never silently altered. */
+export type QualityFlagKind =
+  | 'suspicious-jump'
+  | 'missing-days'
+  | 'zero-volume'
+  | 'inconsistent-high-low'
+  | 'stale-prices'
+  | 'negative-or-zero-price';
+
+export interface QualityFlag {
+  kind: QualityFlagKind;
+  date?: EpochDay | null;
+  detail: string;
+}

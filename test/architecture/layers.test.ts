@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, it } from 'node:test';
+
+/**
+ * The layers of docs/design.md, lowest first: a file may import its own folder and the layers below it,
+ * never a layer above nor a sibling of the same rank (sources and store stay independent, and so do the
+ * engines). jobs sits above precompute because jobs orchestrate precompute runs.
+ */
+const RANK: Record<string, number> = {
+  domain: 0,
+  config: 0,
+  sources: 1,
+  store: 1,
+  fetch: 2,
+  analysis: 2,
+  universe: 2,
+  synthetic: 2,
+  precompute: 3,
+  jobs: 4,
+  server: 5,
+  cli: 6,
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+const IMPORT = /(?:from\s+|import\()\s*'(\.{1,2}\/[^']+)'/g;
+
+describe('layering', () => {
+  it('no module imports a layer above its own or a sibling layer', () => {
+    const violations: string[] = [];
+    for (const file of sourceFiles('src')) {
+      const layer = relative('src', file).split('/')[0];
+      if (!(layer in RANK)) continue;
+      for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
+        const target = relative('src', normalize(join(dirname(file), m[1])));
+        const targetLayer = target.split('/')[0];
+        if (!(targetLayer in RANK) || targetLayer === layer) continue;
+        if (RANK[targetLayer] >= RANK[layer]) violations.push(`${file} imports ${m[1]} (${layer} -> ${targetLayer})`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it('knows every folder under src', () => {
+    const folders = readdirSync('src').filter((n) => statSync(join('src', n)).isDirectory());
+    assert.deepEqual(
+      folders.filter((f) => !(f in RANK)),
+      [],
+    );
+  });
+});
