@@ -262,11 +262,13 @@ export const fetchSection: BenchSection = {
       for (let i = 0; i < UPDATE_DAYS; i++) await server.addDay();
       // What the server and this machine allow at all: the same update requests, bodies read and dropped.
       const lastStored = dayFromIso(MONTH_HISTORY.lastDay);
+      const transportOnly = new Map<number, number>();
       for (const c of [12, 32]) {
         ctx.log(`transport only: 2,000 update requests at concurrency ${c}, nothing validated or stored...`);
         const bare = await bareClientInChild(server, c, tickers.length, (lastStored - 1) * 86_400);
         const bound = c / (LATENCY_MS / 1000);
         details[`transportOnlyC${c}`] = { ...bare, bound };
+        transportOnly.set(c, bare.perSecond);
         figures.push(
           info(
             `transport only (no validate/store), same update requests: c=${c} (share of bound ${bound}/s)`,
@@ -287,6 +289,15 @@ export const fetchSection: BenchSection = {
         const bound = c / (LATENCY_MS / 1000);
         details[`dailyUpdateC${c}`] = { ...summary(r), bound };
         figures.push(throughputFigure(`daily update, last ~${UPDATE_DAYS} days per ticker: c=${c}`, r, bound, true));
+        const rate = r.metrics.tickers.fetched / r.metrics.seconds;
+        figures.push(
+          info(
+            `daily update c=${c}: share of the transport-only rate`,
+            round((100 * rate) / (transportOnly.get(c) ?? Number.NaN)),
+            '%',
+            'what validating and storing cost against the same requests with the bodies dropped',
+          ),
+        );
       }
       {
         const perSecond = 200;

@@ -157,6 +157,25 @@ export class BreadthCounts {
     });
   }
 
+  /**
+   * Takes another set of counters away (same rules as add): a ticker's old contribution leaving the
+   * counters. Exact while every value is an integer below 2^53, as counts and share volumes are.
+   */
+  subtract(other: BreadthCounts): void {
+    const shift = other.baseDay - this.baseDay;
+    if (shift < 0 || shift + other.days > this.days) {
+      throw new RangeError(
+        `breadth counts for days ${other.baseDay}+${other.days} do not fit in ${this.baseDay}+${this.days}`,
+      );
+    }
+    other.buckets.forEach((bucket, b) => {
+      const src = other.data[b];
+      const dst = this.data[this.bucketIndex(bucket)];
+      const offset = shift * COUNT_FIELDS;
+      for (let i = 0; i < src.length; i++) dst[offset + i] -= src[i];
+    });
+  }
+
   /** The sum of the given buckets (all of them when omitted). */
   total(buckets: readonly string[] = this.buckets): Float64Array {
     const out = new Float64Array(this.days * COUNT_FIELDS);

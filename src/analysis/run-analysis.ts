@@ -1,16 +1,19 @@
 import { availableParallelism } from 'node:os';
+import type { BarSeries } from '../domain/bar-series.js';
 import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { TickerInfo } from '../domain/ticker.js';
-import type { AnalysisState, SignalColumns, Store } from '../store/store.js';
+import type { AnalysisState, SignalColumns, Store, SupersededBars } from '../store/store.js';
 import { AnalysisShare, type ChunkResult, type CountsLayout, type WireJob, type WireResult } from './analysis-share.js';
 import { AnalysisWorkerPool, addTimes, type ExecutedRun, emptyRun } from './analysis-worker-pool.js';
 import { BreadthCounts } from './breadth-counts.js';
+import { BreadthRetraction, inexactCounterVolumes, inexactVolumes } from './breadth-retraction.js';
 import { breadthSeriesFromCounts } from './breadth-series-from-counts.js';
 import { type BreadthState, type CountedTicker, decodeBreadthState, encodeBreadthState } from './breadth-state.js';
 import { inReadSnapshot } from './read-snapshot.js';
 import { applyRelativeStrength, type Benchmark } from './relative-strength.js';
 import { SIGNAL_KINDS } from './signal-kinds.js';
+import { extendsState } from './ticker-analyzer.js';
 import { decodeTickerState, type TickerState } from './ticker-state.js';
 
 /** The tickers an analysis covers; `name` keys its breadth series ('cached', 'sp500', ...). */
@@ -48,6 +51,11 @@ export interface AnalysisSummary {
   skipped: number;
   /** Tickers whose analysis was dropped because they no longer have bars. */
   removed: number;
+  /**
+   * Tickers whose old contribution an incremental run took out of the breadth counters: a rewritten
+   * history (split, correction), a ticker that left the universe or moved to another sector.
+   */
+  retracted: number;
   /** Bars run through the indicators. */
   bars: number;
   /** Signals written (the new ones of a resumed ticker, all of a recomputed one). */
@@ -88,9 +96,11 @@ const FULL_WORK_GUESS = 1000;
  *
  * Incremental by default: a ticker whose bar version did not change is skipped; one that only gained
  * bars continues its stored indicator recurrences over the new bars; breadth counters gain the new bars'
- * contributions. The result equals a full run's bit for bit. Whatever an increment cannot express (a
- * rewritten history, a ticker removed from the universe or moved to another sector) turns the run into a
- * full one, and the summary says why.
+ * contributions. A ticker whose history was rewritten (the store keeps its superseded bars), that left
+ * the universe or moved to another sector has its old contribution recomputed from the counted bars and
+ * taken out of the counters, and is recounted from its first bar. The result equals a full run's bit for
+ * bit. Whatever an increment cannot correct (a rewrite whose old bars are unknown, volumes that would not
+ * subtract exactly) turns the run into a full one, and the summary says why.
  */
 export async function runAnalysis(store: Store, opts: RunAnalysisOptions): Promise<AnalysisSummary> {
   const started = performance.now();
@@ -183,14 +193,24 @@ async function attempt(
   for (const [symbol, st] of states) {
     if ((historyVersions.get(symbol) ?? 0) > st.stored.barVersion) rewritten.add(symbol);
   }
-  if (counted) {
-    const reason = incrementBlocker(counted, new Set(symbols), bucketOf, states, rewritten);
-    if (reason) {
-      full = true;
-      fullReason = reason;
-      counted = null;
-    }
+  // Histories rewritten since their last analysis, as they were then (see BarRepo.superseded). One kept
+  // from before the ticker's last analysis (a run that could not clear it) is not what was counted.
+  const supersededRows = (await store.bars.superseded?.()) ?? new Map<string, SupersededBars>();
+  const superseded = new Map<string, BarSeries>();
+  for (const [symbol, row] of supersededRows) {
+    if (row.barVersion >= (states.get(symbol)?.stored.barVersion ?? 0)) superseded.set(symbol, row.bars);
   }
+  let retractions: Retraction[] = [];
+  if (counted) {
+    const plan = await planRetractions(store, counted, new Set(symbols), bucketOf, states, rewritten, superseded);
+    if (typeof plan === 'string') {
+      full = true;
+      fullReason = plan;
+      counted = null;
+    } else retractions = plan;
+  }
+  // Recounted from their first bar, in their current sector: their old contribution is taken out below.
+  const recount = new Set(retractions.filter((r) => r.recount).map((r) => r.symbol));
 
   const stats = await store.bars.stats();
   let baseDay = stats.firstDate ?? 0;
@@ -199,10 +219,18 @@ async function attempt(
     baseDay = Math.min(baseDay, counted.counts.baseDay);
     lastDay = Math.max(lastDay, counted.counts.baseDay + counted.counts.days - 1);
   }
-  const bucketSet = new Set(symbols.map(bucketOf));
+  const symbolBuckets = new Set(symbols.map(bucketOf));
+  const bucketSet = new Set(symbolBuckets);
   for (const b of counted?.counts.buckets ?? []) bucketSet.add(b);
   const layout: CountsLayout = { baseDay, days: lastDay - baseDay + 1, buckets: [...bucketSet].sort() };
   const bucketIndex = new Map(layout.buckets.map((b, i) => [b, i]));
+  // What the retracted tickers had contributed, recomputed the way it was counted.
+  let removedCounts: BreadthCounts | null = null;
+  if (retractions.length > 0) {
+    removedCounts = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
+    const retraction = new BreadthRetraction();
+    for (const r of retractions) retraction.collect(r.series, r.lastDate, removedCounts, bucketIndex.get(r.bucket)!);
+  }
 
   const jobs: WireJob[] = [];
   const skipped: string[] = [];
@@ -212,8 +240,10 @@ async function attempt(
     const bucket = bucketIndex.get(bucketOf(symbol))!;
     const state = st?.stored.state ?? null;
     const decoded = st?.decoded ?? null;
-    const isRewritten = rewritten.has(symbol);
-    if (!rec || !st?.decoded) {
+    // A superseded history marks the ticker rewritten, so its new epoch tells any other universe that
+    // counted the old history (and now cannot subtract it) to recount.
+    const isRewritten = rewritten.has(symbol) || superseded.has(symbol);
+    if (!rec || !st?.decoded || recount.has(symbol)) {
       jobs.push({ symbol, bucket, state, decoded, breadthAfter: null, resume: false, rewritten: isRewritten });
     } else if (st.stored.barVersion === versions.get(symbol) && rec.lastDate === st.decoded.lastDate) {
       skipped.push(symbol);
@@ -267,17 +297,24 @@ async function attempt(
     }
   }
 
-  // Breadth: the stored counters plus every thread's new contributions.
-  const counts = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
-  if (counted) counts.add(counted.counts);
-  for (const c of run.counts) counts.add(c);
+  // Breadth: the stored counters less the retracted contributions, plus every thread's new ones.
+  const all = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
+  if (counted) all.add(counted.counts);
+  if (removedCounts) all.subtract(removedCounts);
+  for (const c of run.counts) all.add(c);
+  // Buckets the universe no longer has a ticker in (all of it retracted) are dropped, as a full run has none.
+  const kept = layout.buckets.filter((b) => symbolBuckets.has(b));
+  const counts = new BreadthCounts(
+    layout.baseDay,
+    layout.days,
+    kept,
+    kept.map((b) => all.data[bucketIndex.get(b)!]),
+  );
   const series: BreadthSeries[] = [breadthSeriesFromCounts('all', counts.total(), layout.baseDay, layout.days)];
-  for (const bucket of layout.buckets) {
-    if (bucket === '') continue;
-    series.push(
-      breadthSeriesFromCounts(`sector:${bucket}`, counts.data[bucketIndex.get(bucket)!], layout.baseDay, layout.days),
-    );
-  }
+  kept.forEach((bucket, b) => {
+    if (bucket === '') return;
+    series.push(breadthSeriesFromCounts(`sector:${bucket}`, counts.data[b], layout.baseDay, layout.days));
+  });
   const countedTickers = new Map<string, CountedTicker>();
   const resultBySymbol = new Map(results.map((r) => [r.symbol, r]));
   for (const symbol of symbols) {
@@ -324,8 +361,15 @@ async function attempt(
     else signalsFrom.set(r.symbol, r.signalsFrom);
     newStates.push({ symbol: r.symbol, barVersion: versions.get(r.symbol) ?? 0, lastDate: r.lastDate, state: r.state });
   }
+  // Superseded histories this run accounted for: of every ticker it analysed (their old contribution is
+  // out of these counters, and their new epoch warns other universes) and of counted tickers whose bars
+  // are gone (their analysis state goes with them).
+  const clearSuperseded = [...supersededRows.keys()].filter(
+    (s) => !superseded.has(s) || (resultBySymbol.has(s) && resultBySymbol.get(s)!.mode !== 'missing') || removed.has(s),
+  );
   const storeStart = performance.now();
   await store.analysis.commitRun({
+    clearSuperseded,
     screenerRows: rows,
     signalsFrom,
     signalsAppend,
@@ -349,6 +393,7 @@ async function attempt(
     resumed,
     skipped: skipped.length,
     removed: removed.size,
+    retracted: retractions.length,
     bars,
     signals: signals.dates.length,
     breadthScopes: series.length,
@@ -367,27 +412,57 @@ async function attempt(
   };
 }
 
+/** A counted ticker whose old contribution leaves the breadth counters before the run adds its new one. */
+interface Retraction {
+  symbol: string;
+  /** The bars that were counted (bars dated after `lastDate` are ignored), and the bucket they were in. */
+  series: BarSeries;
+  lastDate: number;
+  bucket: string;
+  /** Still in the universe: recount it from its first bar (else it just leaves the counters). */
+  recount: boolean;
+}
+
 /**
- * Why the stored breadth counters cannot simply be added to, or null: a counted ticker left the
- * universe (or lost its bars), changed sector, or had its history rewritten since it was counted.
+ * The counted tickers whose contribution must come out of the stored counters: rewritten histories (whose
+ * superseded bars the store kept), tickers that left the universe or lost their bars, tickers that moved
+ * to another sector. Returns why the counters cannot be corrected instead, when they cannot: the counted
+ * bars are unknown, or subtracting their volumes would not be exact.
  */
-function incrementBlocker(
+async function planRetractions(
+  store: Store,
   counted: BreadthState,
   symbols: ReadonlySet<string>,
   bucketOf: (s: string) => string,
   states: ReadonlyMap<string, { decoded: TickerState | null }>,
   rewritten: ReadonlySet<string>,
-): string | null {
+  superseded: ReadonlyMap<string, BarSeries>,
+): Promise<Retraction[] | string> {
+  const out: Retraction[] = [];
   for (const [symbol, rec] of counted.tickers) {
-    if (rewritten.has(symbol)) return `the history of ${symbol} was rewritten`;
-    if (!symbols.has(symbol)) return `${symbol} left the universe or lost its bars`;
-    if (bucketOf(symbol) !== rec.bucket)
-      return `the sector of ${symbol} changed from "${rec.bucket}" to "${bucketOf(symbol)}"`;
     const st = states.get(symbol)?.decoded;
     if (!st) return `the analysis state of ${symbol} is missing`;
     if (st.epoch !== rec.epoch || st.lastDate < rec.lastDate) return `the history of ${symbol} was rewritten`;
+    const inUniverse = symbols.has(symbol);
+    const moved = inUniverse && bucketOf(symbol) !== rec.bucket;
+    const old = superseded.get(symbol);
+    if (inUniverse && !old && !moved) {
+      if (rewritten.has(symbol)) return `the history of ${symbol} was rewritten`;
+      continue;
+    }
+    // Unless rewritten, the current bars still start with the counted ones.
+    const series = old ?? (await store.bars.read(symbol));
+    if (!series || series.dates.length === 0) return `${symbol} lost its bars and its counted history is unknown`;
+    if (!extendsState(series, st)) return `the history of ${symbol} was rewritten`;
+    const inexact = inexactVolumes(series, rec.lastDate);
+    if (inexact) return inexact;
+    out.push({ symbol, series, lastDate: rec.lastDate, bucket: rec.bucket, recount: inUniverse });
   }
-  return null;
+  if (out.length > 0) {
+    const inexact = inexactCounterVolumes(counted.counts);
+    if (inexact) return inexact;
+  }
+  return out;
 }
 
 /** Bars the jobs will run through the kernels, estimated from each ticker's date span (weekdays). */

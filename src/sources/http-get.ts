@@ -377,7 +377,8 @@ function readBody(
       .split(',')
       .map((e) => e.trim().toLowerCase())
       .filter((e) => e !== '' && e !== 'identity');
-    if (encodings.length === 0) {
+    // An empty body stays empty whatever its coding says (a 204, or a server that labels every answer).
+    if (encodings.length === 0 || raw.length === 0) {
       done(utf8(raw));
       return;
     }

@@ -122,7 +122,7 @@ export interface BarRepo {
    * the first such series since the ticker's last analysis is kept: incremental breadth subtracts exactly
    * what it counted. Analysis clears them (AnalysisRunWrite.clearSuperseded) when it commits.
    */
-  superseded?(symbols?: readonly string[]): Promise<Map<string, BarSeries>>;
+  superseded?(symbols?: readonly string[]): Promise<Map<string, SupersededBars>>;
   /** Forgets the superseded series of these tickers. */
   clearSuperseded?(symbols: readonly string[]): Promise<void>;
   dividends(symbol: string, range?: DateRange): Promise<Dividend[]>;
@@ -130,6 +130,13 @@ export interface BarRepo {
   stats(): Promise<BarStats>;
   /** Removes a ticker's bars and events (not its info). */
   deleteTicker(symbol: string): Promise<void>;
+}
+
+/** A ticker's history before a write rewrote it (BarRepo.superseded). */
+export interface SupersededBars {
+  bars: BarSeries;
+  /** The ticker's bar version (as in versions()) while it held these bars. */
+  barVersion: number;
 }
 
 export interface DateRange {

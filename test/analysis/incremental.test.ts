@@ -80,7 +80,7 @@ describe('incremental analysis', () => {
     assert.deepEqual(await snapshot(store), await fullReference(m));
   });
 
-  it('recomputes everything when a recent bar changed, and says which ticker', async () => {
+  it('recounts only a ticker whose recent bar changed', async () => {
     const aapl = m[0].series;
     const at = aapl.dates.length - 50;
     const bar = sliceBars(aapl, at, at + 1);
@@ -88,32 +88,52 @@ describe('incremental analysis', () => {
     await store.bars.writeTicker({ symbol: 'AAPL', bars: bar });
     aapl.close[at] = bar.close[0];
     const s = await analyze(store);
-    assert.equal(s.mode, 'full');
-    assert.match(s.fullReason ?? '', /AAPL/);
+    assert.equal(s.mode, 'incremental');
+    assert.equal(s.fullReason, null);
+    assert.equal(s.recomputed, 1);
+    assert.equal(s.skipped, m.length - 1);
     assert.deepEqual(await snapshot(store), await fullReference(m));
+    assert.equal((await store.bars.superseded()).size, 0, 'the run accounted for the superseded history');
   });
 
-  it('recomputes everything when the store reports an old bar rewritten', async () => {
+  it('recounts only a ticker whose old bar was corrected, from the superseded history', async () => {
     const xom = m[1].series;
     const bar = sliceBars(xom, 100, 101);
     bar.volume[0] += 1000;
     await store.bars.writeTicker({ symbol: 'XOM', bars: bar });
     xom.volume[100] = bar.volume[0];
+    const s = await analyze(store);
+    assert.equal(s.mode, 'incremental');
+    assert.equal(s.recomputed, 1);
+    assert.equal(s.skipped, m.length - 1);
+    assert.deepEqual(await snapshot(store), await fullReference(m));
+  });
+
+  it('recomputes everything when the store reports an old bar rewritten but kept no superseded history', async () => {
+    const xom = m[1].series;
+    const bar = sliceBars(xom, 120, 121);
+    bar.volume[0] += 1000;
+    await store.bars.writeTicker({ symbol: 'XOM', bars: bar });
+    xom.volume[120] = bar.volume[0];
     const version = (await store.bars.versions()).get('XOM')!;
+    await store.bars.clearSuperseded(['XOM']);
     // The fingerprint covers the last 300 bars only; an adapter reporting history versions covers the rest.
-    const bars = Object.assign(Object.create(store.bars), { historyVersions: async () => new Map([['XOM', version]]) });
+    const bars = Object.assign(Object.create(store.bars), {
+      historyVersions: async () => new Map([['XOM', version]]),
+      superseded: async () => new Map(),
+    });
     const s = await analyze(Object.assign(Object.create(store), { bars }));
     assert.equal(s.mode, 'full');
     assert.match(s.fullReason ?? '', /history of XOM was rewritten/);
     assert.deepEqual(await snapshot(store), await fullReference(m));
   });
 
-  it('recomputes everything when a ticker moves to another sector', async () => {
+  it('moves a ticker to another sector without recounting the others', async () => {
     await store.tickers.upsert([{ symbol: 'WALK', sector: 'Materials' }]);
     m[4].sector = 'Materials';
     const s = await analyze(store);
-    assert.equal(s.mode, 'full');
-    assert.match(s.fullReason ?? '', /sector of WALK/);
+    assert.equal(s.mode, 'incremental');
+    assert.equal(s.recomputed, 1);
     const snap = await snapshot(store);
     assert.ok('sector:Materials' in snap.breadth);
     assert.deepEqual(snap, await fullReference(m));
@@ -122,7 +142,8 @@ describe('incremental analysis', () => {
   it('drops the analysis of a ticker that lost its bars', async () => {
     await store.bars.deleteTicker('SHORT');
     const s = await analyze(store);
-    assert.equal(s.mode, 'full');
+    assert.equal(s.mode, 'incremental');
+    assert.equal(s.recomputed, 0);
     assert.equal(s.removed, 1);
     assert.equal(await store.analysis.screenerRow('SHORT'), null);
     assert.deepEqual(await store.analysis.signals({ symbol: 'SHORT' }), []);

@@ -22,6 +22,10 @@ async function startServer(): Promise<{ url: string; server: Server; requests: n
     '/raw-deflate': (_req, res) => sendEncoded(res, 'deflate', deflateRawSync(BODY)),
     '/br': (_req, res) => sendEncoded(res, 'br', brotliCompressSync(BODY)),
     '/zstd': (_req, res) => sendEncoded(res, 'zstd', Buffer.from(BODY)),
+    '/gzip-empty': (_req, res) => {
+      res.writeHead(204, { 'content-encoding': 'gzip' });
+      res.end();
+    },
     '/gzip-cut': (req, res) => {
       const packed = gzipSync(BODY);
       res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': packed.length });
@@ -125,6 +129,12 @@ describe('createNodeHttpGet (node:http on a keep-alive agent)', () => {
       assert.equal(r.headers.get('content-encoding') !== null, true, path);
       assert.equal(await r.text(), BODY, path);
     }
+  });
+
+  it('reads an empty body as empty whatever Content-Encoding it is labelled with', async () => {
+    const r = await get(`${s.url}/gzip-empty`, {});
+    assert.equal(r.status, 204);
+    assert.equal(await r.text(), '');
   });
 
   it('lets the caller replace any default header, whatever its case', async () => {

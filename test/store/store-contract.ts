@@ -331,6 +331,49 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('superseded bars', () => {
+      const dates = ['2023-12-28', '2023-12-29', '2024-01-02', '2024-01-03'];
+      beforeEach(async () => {
+        await store.bars.writeTicker({ symbol: 'R', bars: series('R', dates) });
+      });
+
+      it('keeps nothing when bars are only appended or re-written unchanged', async () => {
+        if (!store.bars.superseded) return assert.fail('the adapter must keep superseded bars');
+        await store.bars.writeTicker({ symbol: 'R', bars: series('R', [...dates, '2024-01-04']) });
+        await store.bars.writeTicker({ symbol: 'R', bars: series('R', [...dates, '2024-01-04']), mode: 'replace' });
+        assert.equal((await store.bars.superseded()).size, 0);
+      });
+
+      it('keeps nothing when only the adjusted close changes (a dividend re-adjustment)', async () => {
+        const next = series('R', dates);
+        for (let i = 0; i < next.adjClose.length; i++) next.adjClose[i] *= 0.99;
+        await store.bars.writeTicker({ symbol: 'R', bars: next, mode: 'replace' });
+        assert.equal((await store.bars.superseded!()).size, 0);
+      });
+
+      it('keeps the first history a split or correction replaced, until cleared', async () => {
+        const v0 = (await store.bars.versions()).get('R')!;
+        const split = series('R', dates, 5);
+        await store.bars.writeTicker({ symbol: 'R', bars: split, mode: 'replace' });
+        const fix = series('R', ['2023-12-29'], 7);
+        await store.bars.writeTicker({ symbol: 'R', bars: fix });
+        const kept = (await store.bars.superseded!(['R', 'NONE'])).get('R');
+        assert.deepEqual([...(await store.bars.superseded!()).keys()], ['R']);
+        assert.equal(kept?.barVersion, v0);
+        assertSameSeries(kept?.bars, series('R', dates), 'the history before the split');
+        await store.bars.clearSuperseded!(['R']);
+        assert.equal((await store.bars.superseded!()).size, 0);
+      });
+
+      it('keeps a history when a bar is inserted into it, and when the ticker is deleted', async () => {
+        await store.bars.writeTicker({ symbol: 'R', bars: series('R', ['2023-12-27']) });
+        assertSameSeries((await store.bars.superseded!()).get('R')?.bars, series('R', dates), 'before the insert');
+        await store.bars.writeTicker({ symbol: 'D', bars: series('D', dates) });
+        await store.bars.deleteTicker('D');
+        assertSameSeries((await store.bars.superseded!()).get('D')?.bars, series('D', dates), 'before the delete');
+      });
+    });
+
     describe('dividends and splits', () => {
       it('upserts events by date and filters them by range', async () => {
         const d = dayFromIso;

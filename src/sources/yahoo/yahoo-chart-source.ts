@@ -183,14 +183,17 @@ function coerceChartResult(
   }
 
   const notes: string[] = [];
-  const bars: Bar[] = [];
   const droppedNull: number[] = [];
+  // Written straight into columns (a five-year answer has ~1,260 bars); sorted afterwards only if the answer
+  // was not ascending, which Yahoo's answers are.
+  const columns = emptyBarSeries(symbol, n);
+  let kept = 0;
   let ascending = true;
   let previous = Number.NEGATIVE_INFINITY;
-  const at = (values: readonly (number | null)[] | undefined, i: number) => values?.[i] ?? Number.NaN;
+  const { open, high, low, close: closes, volume } = quote;
   for (let i = 0; i < n; i++) {
     const day = dayOf(timestamps[i], `timestamp[${i}]`);
-    const close = quote.close?.[i] ?? null;
+    const close = closes?.[i] ?? null;
     // A bar without a close is incomplete (holiday, halt, the still-open day), never a zero price.
     if (close === null) {
       droppedNull.push(day);
@@ -199,15 +202,14 @@ function coerceChartResult(
     if (!inRange(day)) continue;
     if (day <= previous) ascending = false;
     previous = day;
-    bars.push({
-      date: day,
-      open: at(quote.open, i),
-      high: at(quote.high, i),
-      low: at(quote.low, i),
-      close,
-      adjClose: at(adj, i),
-      volume: at(quote.volume, i),
-    });
+    columns.dates[kept] = day;
+    columns.open[kept] = open?.[i] ?? Number.NaN;
+    columns.high[kept] = high?.[i] ?? Number.NaN;
+    columns.low[kept] = low?.[i] ?? Number.NaN;
+    columns.close[kept] = close;
+    columns.adjClose[kept] = adj?.[i] ?? Number.NaN;
+    columns.volume[kept] = volume?.[i] ?? Number.NaN;
+    kept++;
   }
   if (droppedNull.length > 0) {
     notes.push(
@@ -217,13 +219,11 @@ function coerceChartResult(
         .join(', ')}${droppedNull.length > 5 ? ', …' : ''}`,
     );
   }
-  let series: BarSeries;
-  if (ascending) {
-    series = columnar(symbol, bars);
-  } else {
-    series = barSeriesFromBars(symbol, bars);
+  let series = kept === n ? columns : firstRows(columns, kept);
+  if (!ascending) {
+    series = barSeriesFromBars(symbol, rowsOf(series));
     notes.push(
-      `timestamps were not strictly ascending by exchange date (${bars.length} bars, ${bars.length - series.dates.length} duplicate date(s)); sorted, the later bar of a date kept`,
+      `timestamps were not strictly ascending by exchange date (${kept} bars, ${kept - series.dates.length} duplicate date(s)); sorted, the later bar of a date kept`,
     );
   }
 
@@ -272,17 +272,32 @@ function coerceChartResult(
   return history;
 }
 
-function columnar(symbol: string, bars: readonly Bar[]): BarSeries {
-  const s = emptyBarSeries(symbol, bars.length);
-  for (let i = 0; i < bars.length; i++) {
-    const b = bars[i];
-    s.dates[i] = b.date;
-    s.open[i] = b.open;
-    s.high[i] = b.high;
-    s.low[i] = b.low;
-    s.close[i] = b.close;
-    s.adjClose[i] = b.adjClose;
-    s.volume[i] = b.volume;
+/** The first `n` rows, copied so that the unused tail of the columns is not kept alive. */
+function firstRows(s: BarSeries, n: number): BarSeries {
+  return {
+    symbol: s.symbol,
+    dates: s.dates.slice(0, n),
+    open: s.open.slice(0, n),
+    high: s.high.slice(0, n),
+    low: s.low.slice(0, n),
+    close: s.close.slice(0, n),
+    adjClose: s.adjClose.slice(0, n),
+    volume: s.volume.slice(0, n),
+  };
+}
+
+function rowsOf(s: BarSeries): Bar[] {
+  const rows: Bar[] = [];
+  for (let i = 0; i < s.dates.length; i++) {
+    rows.push({
+      date: s.dates[i] as EpochDay,
+      open: s.open[i],
+      high: s.high[i],
+      low: s.low[i],
+      close: s.close[i],
+      adjClose: s.adjClose[i],
+      volume: s.volume[i],
+    });
   }
-  return s;
+  return rows;
 }

@@ -226,6 +226,8 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
   }
 
   private commitSync(run: AnalysisRunWrite): void {
+    // In the run's transaction: a crash before it leaves both the old counters and the old history.
+    for (const symbol of run.clearSuperseded ?? []) this.s.clearSuperseded.run(symbol);
     for (const symbol of run.deleteSymbols ?? []) {
       this.s.deleteTicker.run(symbol);
       this.s.deleteSignals.run(symbol);
@@ -528,6 +530,7 @@ function prepareStatements(db: Database.Database) {
       'INSERT INTO signals_recent (symbol, date, kind, value) VALUES (?, ?, ?, ?)',
     ),
     deleteRecent: db.prepare<[string]>('DELETE FROM signals_recent WHERE symbol = ?'),
+    clearSuperseded: db.prepare<[string]>('DELETE FROM bars_superseded WHERE symbol = ?'),
     recentOfSymbol: db
       .prepare<[string, number], RecentRow>(
         'SELECT symbol, date, kind, value FROM signals_recent WHERE symbol = ? AND date >= ? ORDER BY date',

@@ -3,7 +3,7 @@ import { type BarSeries, emptyBarSeries, lowerBound, sliceBarSeries } from '../.
 import { type EpochDay, yearOfDay } from '../../domain/epoch-day.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
 import { decodeBarChunk, decodeBarChunks, encodeBarChunk } from '../bar-codec.js';
-import type { BarRepo, BarStats, DateRange, TickerWrite, TickerWriteResult } from '../store.js';
+import type { BarRepo, BarStats, DateRange, SupersededBars, TickerWrite, TickerWriteResult } from '../store.js';
 import { validateBarSeries } from '../validate-bar-series.js';
 import { immediateTransaction } from './immediate-transaction.js';
 import { SqliteBarChunkWriter } from './sqlite-bar-chunk-writer.js';
@@ -11,6 +11,8 @@ import {
   type BarStatements,
   type ChunkRow,
   prepareBarStatements,
+  prepareSupersededStatements,
+  type SupersededStatements,
   type TickerBarsRow,
 } from './sqlite-bar-statements.js';
 import type { SqliteFetchStateRepo } from './sqlite-fetch-state-repo.js';
@@ -40,9 +42,10 @@ export class SqliteBarRepo implements BarRepo {
   private readonly readOneTx: (symbol: string, fromYear: number, toYear: number) => [ChunkRow[], ChunkRow | undefined];
   private readonly readBatchTx: (after: string) => BarSeries[];
   private readonly chunks: SqliteBarChunkWriter;
+  private supStatements: SupersededStatements | null = null;
 
   constructor(
-    db: Database.Database,
+    private readonly db: Database.Database,
     private readonly tickers: SqliteTickerRepo,
     private readonly fetchState: SqliteFetchStateRepo,
     /** Told after each committed write (the store's background checkpointer counts them). */
@@ -63,8 +66,13 @@ export class SqliteBarRepo implements BarRepo {
     this.writeManyTx = immediateTransaction(db, (ws: readonly TickerWrite[]) => ws.map((w) => this.writeOne(w)));
     this.deleteTx = immediateTransaction(db, (symbol: string) => this.deleteOne(symbol));
     this.clearTx = immediateTransaction(db, (symbols: readonly string[]) => {
-      for (const symbol of symbols) this.s.deleteSuperseded.run(symbol);
+      for (const symbol of symbols) this.sup.deleteSuperseded.run(symbol);
     });
+  }
+
+  private get sup(): SupersededStatements {
+    this.supStatements ??= prepareSupersededStatements(this.db);
+    return this.supStatements;
   }
 
   async writeTicker(write: TickerWrite): Promise<TickerWriteResult> {
@@ -139,11 +147,16 @@ export class SqliteBarRepo implements BarRepo {
    * before the latest stored date), and no superseded series is kept for the ticker yet; else null.
    * Appending after the latest date, the daily update, costs no read at all.
    */
-  private historyBefore(symbol: string, t: TickerBarsRow, bars: BarSeries, mode: 'merge' | 'replace'): BarSeries | null {
+  private historyBefore(
+    symbol: string,
+    t: TickerBarsRow,
+    bars: BarSeries,
+    mode: 'merge' | 'replace',
+  ): BarSeries | null {
     if (t.bar_count === 0 || t.last_date === null) return null;
     const n = bars.dates.length;
     if (mode === 'merge' && bars.dates[0] > t.last_date) return null;
-    if (this.s.hasSuperseded.get(symbol) !== undefined) return null;
+    if (this.sup.hasSuperseded.get(symbol) !== undefined) return null;
     if (mode === 'merge') {
       // Only the stored bars in the incoming span can change: read those first.
       const to = Math.min(bars.dates[n - 1], t.last_date);
@@ -156,18 +169,20 @@ export class SqliteBarRepo implements BarRepo {
   }
 
   private keepSuperseded(symbol: string, version: number, series: BarSeries): void {
-    this.s.putSuperseded.run(symbol, version, series.dates.length, encodeBarChunk(series), new Date().toISOString());
+    this.sup.putSuperseded.run(symbol, version, series.dates.length, encodeBarChunk(series), new Date().toISOString());
   }
 
-  async superseded(symbols?: readonly string[]): Promise<Map<string, BarSeries>> {
-    const out = new Map<string, BarSeries>();
+  async superseded(symbols?: readonly string[]): Promise<Map<string, SupersededBars>> {
+    const out = new Map<string, SupersededBars>();
+    const add = (symbol: string, barVersion: number, n: number, data: Buffer) =>
+      out.set(symbol, { bars: decodeBarChunk(symbol, n, data), barVersion });
     if (symbols) {
       for (const symbol of symbols) {
-        const row = this.s.supersededOne.get(symbol);
-        if (row) out.set(symbol, decodeBarChunk(symbol, row[0], row[1]));
+        const row = this.sup.supersededOne.get(symbol);
+        if (row) add(symbol, row[0], row[1], row[2]);
       }
     } else {
-      for (const [symbol, n, data] of this.s.superseded.all()) out.set(symbol, decodeBarChunk(symbol, n, data));
+      for (const [symbol, barVersion, n, data] of this.sup.superseded.all()) add(symbol, barVersion, n, data);
     }
     return out;
   }
@@ -276,7 +291,7 @@ export class SqliteBarRepo implements BarRepo {
   private deleteOne(symbol: string): void {
     const t = this.s.ticker.get(symbol);
     if (!t) return;
-    if (t.bar_count > 0 && this.s.hasSuperseded.get(symbol) === undefined) {
+    if (t.bar_count > 0 && this.sup.hasSuperseded.get(symbol) === undefined) {
       const old = this.readSync(symbol);
       if (old) this.keepSuperseded(symbol, t.bar_version, old);
     }

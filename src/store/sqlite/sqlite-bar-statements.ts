@@ -41,11 +41,6 @@ export interface BarStatements {
   deleteBars: Stmt<[number]>;
   deleteDividends: Stmt<[number]>;
   deleteSplits: Stmt<[number]>;
-  hasSuperseded: Stmt<[string], number>;
-  putSuperseded: Stmt<[string, number, number, Buffer, string]>;
-  superseded: Stmt<[], [string, number, Buffer]>;
-  supersededOne: Stmt<[string], [number, Buffer]>;
-  deleteSuperseded: Stmt<[string]>;
 }
 
 /** Every statement the bar repository runs, prepared once per connection and reused for each ticker. */
@@ -125,15 +120,34 @@ export function prepareBarStatements(db: Database.Database): BarStatements {
     deleteBars: db.prepare<[number]>('DELETE FROM bars WHERE ticker_id = ?'),
     deleteDividends: db.prepare<[number]>('DELETE FROM dividends WHERE ticker_id = ?'),
     deleteSplits: db.prepare<[number]>('DELETE FROM splits WHERE ticker_id = ?'),
+  };
+}
+
+export interface SupersededStatements {
+  hasSuperseded: Stmt<[string], number>;
+  putSuperseded: Stmt<[string, number, number, Buffer, string]>;
+  superseded: Stmt<[], [string, number, number, Buffer]>;
+  supersededOne: Stmt<[string], [number, number, Buffer]>;
+  deleteSuperseded: Stmt<[string]>;
+}
+
+/**
+ * The statements over bars_superseded, prepared on first use: a file opened at an older schema (migration
+ * tests open one) has no such table.
+ */
+export function prepareSupersededStatements(db: Database.Database): SupersededStatements {
+  return {
     hasSuperseded: db.prepare<[string], number>('SELECT 1 FROM bars_superseded WHERE symbol = ?').pluck(),
     // The oldest unanalysed history is the one to keep: a later rewrite never replaces it.
     putSuperseded: db.prepare<[string, number, number, Buffer, string]>(
       `INSERT INTO bars_superseded (symbol, bar_version, n, data, superseded_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (symbol) DO NOTHING`,
     ),
-    superseded: db.prepare<[], [string, number, Buffer]>('SELECT symbol, n, data FROM bars_superseded').raw(),
+    superseded: db
+      .prepare<[], [string, number, number, Buffer]>('SELECT symbol, bar_version, n, data FROM bars_superseded')
+      .raw(),
     supersededOne: db
-      .prepare<[string], [number, Buffer]>('SELECT n, data FROM bars_superseded WHERE symbol = ?')
+      .prepare<[string], [number, number, Buffer]>('SELECT bar_version, n, data FROM bars_superseded WHERE symbol = ?')
       .raw(),
     deleteSuperseded: db.prepare<[string]>('DELETE FROM bars_superseded WHERE symbol = ?'),
   };
