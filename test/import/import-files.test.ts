@@ -159,7 +159,10 @@ describe('importFiles: files', () => {
       const first = await importFiles(store, files);
       const before = await store.bars.versions();
       const flagsBefore = await storedFlags(store, 'LNT');
+      const rejectsBefore = await store.rejects.count();
       const second = await importFiles(store, files);
+      assert.ok(rejectsBefore > 0);
+      assert.equal(await store.rejects.count(), rejectsBefore, 'the rejects table lists each bad row once');
       assert.ok(first.barsAdded > 0);
       assert.equal(second.barsAdded, 0);
       assert.equal(second.barsChanged, 0);

@@ -542,6 +542,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(list[0].symbol, null);
         assert.ok(list[0].createdAt instanceof Date);
       });
+
+      it('keeps a reject once when the same file is imported again', async () => {
+        const row = { source: 'csv', location: 'b.csv:7', symbol: 'B', reason: 'high-below-low', raw: '1,2' };
+        await store.rejects.add([row]);
+        await store.rejects.add([row, { ...row, reason: 'non-numeric' }]);
+        assert.equal(await store.rejects.count(), 2);
+      });
     });
 
     describe('dashboard cache', () => {

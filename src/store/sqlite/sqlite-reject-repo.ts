@@ -20,7 +20,8 @@ export class SqliteRejectRepo implements RejectRepo {
 
   constructor(db: Database.Database) {
     const put = db.prepare<[string, string, string | null, string, string, number]>(
-      'INSERT INTO rejects (source, location, symbol, reason, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+      // Re-importing a file reports its bad rows again; the table keeps each (file:line, reason) once.
+      'INSERT OR IGNORE INTO rejects (source, location, symbol, reason, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
     this.addTx = immediateTransaction(db, (rows: readonly RejectRow[]) => {
       const now = Date.now();

@@ -4,6 +4,7 @@ import { migration003JobOwner } from './003-job-owner.js';
 import { migration004Quotes } from './004-quotes.js';
 import { migration005AnalysisTickers } from './005-analysis-tickers.js';
 import { migration006BarsSuperseded } from './006-bars-superseded.js';
+import { migration007RejectsUnique } from './007-rejects-unique.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration004Quotes,
   migration005AnalysisTickers,
   migration006BarsSuperseded,
+  migration007RejectsUnique,
 ];
