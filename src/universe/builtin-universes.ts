@@ -6,15 +6,16 @@ import {
   SAMPLE_DESCRIPTION,
   SAMPLE_UNIVERSE,
 } from '../sources/csv/bundled-sample.js';
-import { FileReadError } from '../sources/csv/read-line-batches.js';
 import { readPriceCsv } from '../sources/csv/read-price-csv.js';
-import { readSymbolTable, SymbolTableError } from '../sources/csv/read-symbol-table.js';
+import { readSymbolTable } from '../sources/csv/read-symbol-table.js';
 import type { Store } from '../store/store.js';
 import { allListedUniverse } from './all-listed-universe.js';
 import { dow30Universe } from './dow30-universe.js';
 import { internationalUniverse } from './international-universe.js';
 import { nasdaq100Universe } from './nasdaq100-universe.js';
-import { type ResolvedUniverse, registerUniverse, UniverseError } from './universe-registry.js';
+import { readShippedList } from './shipped-list-universe.js';
+import { universeFromSymbolFile } from './symbol-file-universe.js';
+import { registerUniverse } from './universe-registry.js';
 
 /** Sectors of the given symbols as stored in ticker info (set by imports with sectors, or by quote fetches). */
 async function storedSectors(store: Store, symbols: readonly string[]): Promise<Map<string, string>> {
@@ -22,24 +23,6 @@ async function storedSectors(store: Store, symbols: readonly string[]): Promise<
   const out = new Map<string, string>();
   for (const t of await store.tickers.list()) if (t.sector && wanted.has(t.symbol)) out.set(t.symbol, t.sector);
   return out;
-}
-
-/** A symbol file as a universe; errors name the file and line. */
-async function fromSymbolFile(path: string, name: string, description: string): Promise<ResolvedUniverse> {
-  let rows: Awaited<ReturnType<typeof readSymbolTable>>;
-  try {
-    rows = await readSymbolTable(path);
-  } catch (error) {
-    if (error instanceof SymbolTableError || error instanceof FileReadError) throw new UniverseError(error.message);
-    throw error;
-  }
-  if (rows.length === 0)
-    throw new UniverseError(
-      `${path}: no symbols in the file; expected one symbol a line or a CSV with a Symbol column`,
-    );
-  const sectors = new Map<string, string>();
-  for (const r of rows) if (r.sector) sectors.set(r.symbol, r.sector);
-  return { name, symbols: rows.map((r) => r.symbol), description, sectors: sectors.size > 0 ? sectors : undefined };
 }
 
 registerUniverse({
@@ -61,10 +44,11 @@ registerUniverse({
 registerUniverse({
   name: 'sp500',
   usage: 'sp500',
-  description: 'the S&P 500 list shipped with marketdeck (2018-04-02, with sectors)',
+  description: 'the S&P 500 list shipped with marketdeck (2026-08-08, with GICS sectors and sub-industries)',
   takesArgument: false,
   async resolve() {
-    return fromSymbolFile(bundledConstituentsFile(), 'sp500', 'S&P 500 constituents as of 2018-04-02 (shipped list)');
+    // Today's members for fetching today's data; the bundled 2013-2018 sample keeps its own 2018 list.
+    return readShippedList('sp500.csv', 'sp500', 'S&P 500 constituents as of 2026-08-08 (shipped list)');
   },
 });
 
@@ -99,7 +83,7 @@ registerUniverse({
   takesArgument: true,
   async resolve(_ctx, argument) {
     const path = resolve(argument ?? '');
-    return fromSymbolFile(path, `file:${path}`, `Symbols listed in ${path}`);
+    return universeFromSymbolFile(path, `file:${path}`, `Symbols listed in ${path}`);
   },
 });
 

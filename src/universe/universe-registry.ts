@@ -8,6 +8,9 @@ export interface ResolvedUniverse {
   description: string;
   /** Sector per symbol where the universe's source knows it (S&P lists, sector columns, stored ticker info). */
   sectors?: Map<string, string>;
+  /** Industry and company name per symbol where the list has them (the S&P 500 list's GICS sub-industry). */
+  industries?: Map<string, string>;
+  names?: Map<string, string>;
   /** Instrument type per symbol where the list says it (ETF for the ETF rows of the US listing files). */
   types?: Map<string, string>;
 }

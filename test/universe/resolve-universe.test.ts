@@ -44,12 +44,14 @@ describe('resolveUniverse', () => {
     assert.deepEqual((await resolveUniverse('', { store })).symbols, ['AAPL', 'MSFT']);
   });
 
-  it('sp500 is the shipped 2018 list of 505 with a sector for each', async () => {
+  it('sp500 is the shipped 2026 list of 503 with a sector, an industry and a name for each', async () => {
     const u = await resolveUniverse('sp500', { store });
-    assert.equal(u.symbols.length, 505);
+    assert.equal(u.symbols.length, 503);
     assert.ok(u.symbols.includes('BRK.B'));
     assert.equal(u.sectors?.get('XOM'), 'Energy');
-    assert.equal(u.sectors?.size, 505);
+    assert.equal(u.sectors?.size, 503);
+    assert.equal(u.industries?.get('AAPL'), 'Technology Hardware, Storage & Peripherals');
+    assert.equal(u.names?.get('MMM'), '3M');
   });
 
   it('sample lists the bundled tickers even before the sample is imported, with sectors', async () => {

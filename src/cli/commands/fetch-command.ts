@@ -16,6 +16,7 @@ import {
 import { ProgressReporter } from '../../fetch/progress-reporter.js';
 import { selectSymbols } from '../../fetch/select-symbols.js';
 import { currentJobOwner } from '../../jobs/job-owner.js';
+import { recordUniverseInfo } from '../../universe/record-universe-info.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
 import { listUniverses, type ResolvedUniverse, UniverseError } from '../../universe/universe-registry.js';
 import type { CliContext } from '../cli-context.js';
@@ -130,6 +131,7 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
     else printLine(`nothing to fetch: ${why}`);
     return;
   }
+  await recordUniverseInfo(store, universe, symbols);
   if (remembersMembership(universe.name)) {
     await store.universes.set(
       universe.name,

@@ -6,6 +6,7 @@ import { runQuoteFetch } from '../../fetch/fetch-quotes.js';
 import { fetchErrorText, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
+import { recordUniverseInfo } from '../../universe/record-universe-info.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
 import type { JobMetrics } from '../job-handler.js';
 import type { StepRunner } from './step-runner.js';
@@ -30,6 +31,7 @@ export function createConfiguredFetchStep(
     const tickers =
       typeof p.tickers === 'string' || Array.isArray(p.tickers) ? (p.tickers as string | string[]) : undefined;
     const universe = await resolveUniverse(typeof p.universe === 'string' ? p.universe : undefined, { store, tickers });
+    await recordUniverseInfo(store, universe);
     const now = new Date();
     if (!configured.rateLimiter.unlimited) {
       configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, now));

@@ -7,6 +7,8 @@ export interface SymbolTableRow {
   symbol: string;
   name: string | null;
   sector: string | null;
+  /** Industry (GICS sub-industry in the S&P lists), where the file has such a column. */
+  industry: string | null;
   /** 1-based line in the file, for messages. */
   line: number;
 }
@@ -26,6 +28,7 @@ export class SymbolTableError extends Error {
 const SYMBOL_HEADERS = ['symbol', 'ticker', 'act symbol'];
 const NAME_HEADERS = ['name', 'security', 'company name', 'security name'];
 const SECTOR_HEADERS = ['sector', 'gics sector'];
+const INDUSTRY_HEADERS = ['industry', 'gics sub-industry', 'sub-industry'];
 
 /**
  * Reads a list of tickers: either a CSV whose header has a Symbol column (with optional Name/Security and
@@ -37,7 +40,7 @@ export async function readSymbolTable(path: string): Promise<SymbolTableRow[]> {
   const rows: SymbolTableRow[] = [];
   const seen = new Set<string>();
   let lineNo = 0;
-  let cols: { symbol: number; name: number; sector: number } | null = null;
+  let cols: { symbol: number; name: number; sector: number; industry: number } | null = null;
   let decided = false;
   for await (const lines of readLineBatches(path)) {
     for (const raw of lines) {
@@ -58,7 +61,7 @@ export async function readSymbolTable(path: string): Promise<SymbolTableRow[]> {
               `no Symbol column in header "${line}"; expected a Symbol (or Ticker) column, or one symbol a line`,
             );
           }
-          cols = { symbol, name, sector: find(SECTOR_HEADERS) };
+          cols = { symbol, name, sector: find(SECTOR_HEADERS), industry: find(INDUSTRY_HEADERS) };
           continue;
         }
       }
@@ -74,7 +77,13 @@ export async function readSymbolTable(path: string): Promise<SymbolTableRow[]> {
       if (seen.has(symbol)) continue;
       seen.add(symbol);
       const cell = (i: number | undefined) => (i === undefined || i < 0 ? null : fields[i]?.trim() || null);
-      rows.push({ symbol, name: cell(cols?.name), sector: cell(cols?.sector), line: lineNo });
+      rows.push({
+        symbol,
+        name: cell(cols?.name),
+        sector: cell(cols?.sector),
+        industry: cell(cols?.industry),
+        line: lineNo,
+      });
     }
   }
   return rows;
