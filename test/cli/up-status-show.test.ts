@@ -25,7 +25,7 @@ describe('up, status and show on the bundled sample', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('up imports the sample into an empty database, analyzes and precomputes', () => {
-    const r = run(['up', '--json']);
+    const r = run(['up', '--json', '--no-serve']);
     assert.equal(r.code, 0, r.stderr);
     const out = JSON.parse(r.stdout);
     assert.ok(out.tickers >= 100, `tickers ${out.tickers}`);
@@ -38,7 +38,7 @@ describe('up, status and show on the bundled sample', () => {
   });
 
   it('up on a database with data does not import again', () => {
-    const r = run(['up', '--json']);
+    const r = run(['up', '--json', '--no-serve']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(JSON.parse(r.stdout).steps.importSample, undefined);
   });

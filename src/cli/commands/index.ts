@@ -21,6 +21,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterComm
   refresh: async () => (await import('./refresh-command.js')).registerRefreshCommand,
   jobs: async () => (await import('./jobs-command.js')).registerJobsCommand,
   scheduler: async () => (await import('./scheduler-command.js')).registerSchedulerCommand,
+  serve: async () => (await import('./serve-command.js')).registerServeCommand,
   generate: async () => (await import('./generate-command.js')).registerGenerateCommand,
   export: async () => (await import('./export-command.js')).registerExportCommand,
   config: async () => (await import('./config-command.js')).registerConfigCommand,

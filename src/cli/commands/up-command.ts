@@ -5,23 +5,30 @@ import { describeDataSet } from '../../universe/describe-data-set.js';
 import type { CliContext } from '../cli-context.js';
 import { printJson, printLine } from '../output.js';
 import { runJobInCli } from './run-job-in-cli.js';
+import { serveUntilStopped } from './serve-command.js';
 
 interface UpOptions {
   json?: boolean;
   fetch?: boolean;
+  /** False with --no-serve. */
+  serve?: boolean;
 }
 
 /**
  * The one command a new user runs (`npm start`): a working dashboard from an empty folder. An empty
  * database gets the bundled sample (no network needed), then analysis and precompute run; with --fetch
- * an update from Yahoo runs first, and a network that is away leaves the stored data as it is.
+ * an update from Yahoo runs first, and a network that is away leaves the stored data as it is. Then it serves
+ * the JSON API like `marketdeck serve` until stopped, unless --no-serve.
  */
 export function registerUpCommand(program: Command, ctx: CliContext): void {
   program
     .command('up')
-    .description('import the bundled sample into an empty database, analyze and precompute (what npm start runs)')
+    .description(
+      'import the bundled sample into an empty database, analyze, precompute, then serve the JSON API (what npm start runs)',
+    )
     .option('--fetch', 'fetch fresh data for the stored tickers first (needs the network)')
     .option('--json', 'print a JSON summary of each step')
+    .option('--no-serve', 'stop after precompute instead of serving the JSON API')
     .action(async (opts: UpOptions) => {
       const store = await ctx.store();
       const say = (line: string) => {
@@ -63,6 +70,7 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
       };
       if (opts.json) {
         printJson(result);
+        if (opts.serve !== false) await serveUntilStopped(ctx, { stdoutIsJson: true });
         return;
       }
       const summary = (precompute.metrics as unknown as PrecomputeSummary | null)?.summary;
@@ -73,5 +81,6 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
       say(
         'next: `marketdeck status`, `marketdeck show AAPL`, `marketdeck breadth --json`, `marketdeck fetch --universe sp500`',
       );
+      if (opts.serve !== false) await serveUntilStopped(ctx, {});
     });
 }

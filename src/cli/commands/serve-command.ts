@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import type { Config } from '../../config/index.js';
+import { UnsafeBindingError } from '../../server/bearer-auth.js';
+import { startDashboardServer } from '../../server/start-dashboard-server.js';
+import type { CliContext } from '../cli-context.js';
+import { UsageError } from '../exit-codes.js';
+import { printLine } from '../output.js';
+
+export interface ServeOptions {
+  host?: string;
+  port?: string;
+  /** The caller printed JSON on stdout (`up --json`): the URL line goes to stderr so stdout stays JSON. */
+  stdoutIsJson?: boolean;
+}
+
+export function registerServeCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('serve')
+    .description('serve the JSON API (and SSE job events) with the job queue and the schedules, until stopped')
+    .option('--host <host>', 'address to bind (HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (PORT, default 8080; 0 picks a free one)')
+    .addHelpText(
+      'after',
+      '\nEndpoints are listed in README.md "HTTP API". On an address other than loopback, API_TOKEN must be set\n' +
+        'and POST requests must send "Authorization: Bearer <API_TOKEN>".',
+    )
+    .action(async (opts: ServeOptions) => {
+      await serveUntilStopped(ctx, opts);
+    });
+}
+
+/** Runs the server until SIGINT or SIGTERM, then stops the schedules, the queue, the listener and the store. */
+export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Promise<void> {
+  const config = serveConfig(ctx.config, opts);
+  const store = await ctx.store();
+  const log = (m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`);
+  let server: Awaited<ReturnType<typeof startDashboardServer>>;
+  try {
+    server = await startDashboardServer({ store, config, log });
+  } catch (error) {
+    if (error instanceof UnsafeBindingError) throw new UsageError(error.message);
+    throw error;
+  }
+  const ready = `marketdeck is serving the JSON API at ${server.url}api/overview (Ctrl-C stops it)`;
+  if (opts.stdoutIsJson) process.stderr.write(`${ready}\n`);
+  else printLine(ready);
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  log(`${signal}: stopping the schedules, waiting for running jobs and closing the server`);
+  await server.stop();
+  await ctx.dispose();
+}
+
+function serveConfig(config: Config, opts: ServeOptions): Config {
+  let port = config.port;
+  if (opts.port !== undefined) {
+    if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65_535) {
+      throw new UsageError(`--port "${opts.port}" is not allowed; expected an integer 0-65535`);
+    }
+    port = Number(opts.port);
+  }
+  const host = opts.host ?? config.host;
+  if (host.trim() === '') throw new UsageError('--host is empty; expected a host name or address such as 127.0.0.1');
+  return Object.freeze({ ...config, host, port });
+}

@@ -1,0 +1,9 @@
+import { ApiError } from './api-error.js';
+
+/** 400 MD_ERR_BAD_PARAM naming the parameter, the value and what is allowed. */
+export function badParam(name: string, value: string, allowed: string): ApiError {
+  return new ApiError(
+    'MD_ERR_BAD_PARAM',
+    `query parameter "${name}" has the value ${JSON.stringify(value)}, which is not allowed; expected ${allowed}`,
+  );
+}

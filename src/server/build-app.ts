@@ -1,0 +1,384 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Config } from '../config/index.js';
+import { normalizeSymbol } from '../domain/symbol.js';
+import { createDashboardReader } from '../jobs/dashboard-reader.js';
+import { isJobKind, type JobKind } from '../jobs/job-kinds.js';
+import type { JobRuntime } from '../jobs/job-runtime.js';
+import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js';
+import type { ScreenerPayload } from '../precompute/build-screener.js';
+import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache-keys.js';
+import type { CachedValue } from '../precompute/dashboard-cache.js';
+import type { JobStatus, Store } from '../store/store.js';
+import { ApiError } from './api-error.js';
+import { badParam } from './bad-param.js';
+import { createBearerAuth } from './bearer-auth.js';
+import { buildStatus } from './build-status.js';
+import { HEARTBEAT_MS, openJobEventStream } from './job-event-stream.js';
+import { readJsonBody } from './read-json-body.js';
+import { applyScreenerQuery, parseScreenerQuery } from './screener-query.js';
+import { sendApiError, sendJson } from './send-json.js';
+
+export interface BuildAppOptions {
+  store: Store;
+  /** `host` decides whether POSTs need API_TOKEN (see bearer-auth.ts). */
+  config: Config;
+  runtime: JobRuntime;
+  log?: (message: string) => void;
+  /** SSE heartbeat period; 15 s unless a test wants it shorter. */
+  heartbeatMs?: number;
+}
+
+export interface App {
+  handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Ends the open event streams (the queue and store belong to the caller). */
+  close(): void;
+}
+
+/** The pipeline charts by the name in /api/pipeline/:chart. */
+const PIPELINE_CHARTS: Readonly<Record<string, string>> = {
+  timeline24h: CACHE_KEYS.pipelineTimeline24h,
+  fetchThroughput: CACHE_KEYS.pipelineFetchThroughput,
+  errors30d: CACHE_KEYS.pipelineErrors30d,
+  jobs7d: CACHE_KEYS.pipelineJobs7d,
+};
+
+/** The kinds a client may queue; `report` stays a CLI and scheduler job. */
+const POSTABLE_KINDS: readonly JobKind[] = ['update', 'fetch', 'analyze', 'precompute'];
+const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
+
+type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
+interface Route {
+  method: 'GET' | 'POST';
+  /** Path segments; ':' marks a parameter. */
+  pattern: string[];
+  handler: Handler;
+}
+
+/**
+ * The HTTP JSON API over the precomputed dashboard, without a socket: `handle` serves one request, so tests
+ * and `startServer` share it. Payloads are read through the dashboard reader (an expired entry is served
+ * with `meta.stale: true` while one precompute job rebuilds the cache).
+ */
+export function buildApp(opts: BuildAppOptions): App {
+  const { store, config, runtime } = opts;
+  const { queue } = runtime;
+  const log = opts.log ?? (() => {});
+  const auth = createBearerAuth(config.host, config.apiToken);
+  const read = createDashboardReader(runtime.cache, queue);
+  const streams = new Set<() => void>();
+
+  /** A payload with its cache dates; 503 when no precompute has written it and none is running. */
+  const payload = async <T>(key: string): Promise<CachedValue<T>> => {
+    const entry = await store.cache.getEntry(key);
+    if (!entry) {
+      // Absent while a precompute runs (a full refresh rebuilding): wait for it; absent otherwise: not built yet.
+      const running = (await queue.active()).some((r) => r.kind === 'precompute');
+      if (!running) throw notReady(key);
+    }
+    const value = await read<T>(key);
+    if (!value) throw notReady(key);
+    return value;
+  };
+  const sendPayload = async (res: ServerResponse, key: string, transform?: (v: unknown) => unknown) => {
+    const { value, meta } = await payload(key);
+    sendJson(res, 200, {
+      data: transform ? transform(value) : value,
+      meta: {
+        key,
+        createdAt: meta.createdAt.toISOString(),
+        expiresAt: meta.expiresAt.toISOString(),
+        stale: meta.stale,
+        revalidating: meta.revalidating,
+      },
+    });
+  };
+
+  const routes: Route[] = [
+    { method: 'GET', pattern: ['healthz'], handler: async (_q, res) => sendJson(res, 200, { ok: true }) },
+    {
+      method: 'GET',
+      pattern: ['api', 'overview'],
+      handler: async (_q, res, url) => {
+        noParams(url);
+        await sendPayload(res, CACHE_KEYS.overview);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'heatmap'],
+      handler: async (_q, res, url) => {
+        noParams(url);
+        await sendPayload(res, CACHE_KEYS.heatmap);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'screener'],
+      handler: async (_q, res, url) => {
+        const query = parseScreenerQuery(url.searchParams);
+        await sendPayload(res, CACHE_KEYS.screener, (v) => applyScreenerQuery(v as ScreenerPayload, query));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'breadth'],
+      handler: async (_q, res, url) => {
+        noParams(url);
+        await sendPayload(res, CACHE_KEYS.breadthIndex);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'breadth', ':universe', ':scope'],
+      handler: async (_q, res, url, [universe, scope]) => {
+        noParams(url);
+        const index = (await payload<BreadthIndexPayload>(CACHE_KEYS.breadthIndex)).value;
+        const u = index.universes.find((x) => x.name === universe);
+        const entry = u?.scopes.find((s) => s.scope === scope);
+        if (!entry) {
+          const known = index.universes.flatMap((x) => x.scopes.map((s) => `${x.name}/${s.scope}`));
+          throw new ApiError(
+            'MD_ERR_UNKNOWN_BREADTH',
+            `no breadth series for universe "${universe}" and scope "${scope}"; cached: ${known.join(', ') || 'none'}`,
+          );
+        }
+        await sendPayload(res, breadthCacheKey(universe, scope));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'ticker', ':symbol'],
+      handler: async (_q, res, url, [raw]) => {
+        noParams(url);
+        let symbol: string;
+        try {
+          symbol = normalizeSymbol(raw);
+        } catch {
+          throw unknownTicker(raw);
+        }
+        const key = tickerCacheKey(symbol);
+        // Only a known ticker may reach the reader: an unknown key would start a rebuild on every request.
+        if (!(await store.cache.getEntry(key)) && !(await store.analysis.screenerRow(symbol))) {
+          throw unknownTicker(raw);
+        }
+        await sendPayload(res, key);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'pipeline', ':chart'],
+      handler: async (_q, res, url, [chart]) => {
+        noParams(url);
+        const key = Object.hasOwn(PIPELINE_CHARTS, chart) ? PIPELINE_CHARTS[chart] : undefined;
+        if (!key) {
+          throw new ApiError(
+            'MD_ERR_UNKNOWN_CHART',
+            `no pipeline chart "${chart}"; expected one of ${Object.keys(PIPELINE_CHARTS).join(', ')}`,
+          );
+        }
+        await sendPayload(res, key);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'cache', 'stats'],
+      handler: async (_q, res, url) => {
+        noParams(url);
+        sendJson(res, 200, { ...(await runtime.cache.stats()), ttlMinutes: runtime.cache.ttlMinutes });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'status'],
+      handler: async (_q, res, url) => {
+        noParams(url);
+        sendJson(res, 200, await buildStatus(store, config));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'jobs'],
+      handler: async (_q, res, url) => {
+        const filter = parseJobListQuery(url.searchParams);
+        const [active, recent] = await Promise.all([queue.active(), queue.list(filter)]);
+        sendJson(res, 200, { active, recent });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'jobs', ':id'],
+      handler: async (_q, res, url, [id]) => {
+        noParams(url);
+        const run = await queue.get(id);
+        if (!run) throw new ApiError('MD_ERR_UNKNOWN_JOB', `no job run with id "${id}"`);
+        sendJson(res, 200, run);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: ['api', 'jobs'],
+      handler: async (req, res, url) => {
+        noParams(url);
+        auth.check(req);
+        const { kind, params } = parseJobRequest(await readJsonBody(req));
+        const handle = await queue.enqueue(kind, params);
+        sendJson(res, 202, {
+          id: handle.id,
+          kind: handle.kind,
+          joined: handle.joined,
+          run: await queue.get(handle.id),
+        });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: ['api', 'refresh'],
+      handler: async (req, res, url) => {
+        noParams(url);
+        auth.check(req);
+        await readJsonBody(req);
+        const handle = await queue.enqueue('precompute', { full: true });
+        const run = await handle.done;
+        if (run.status !== 'succeeded') {
+          throw new ApiError(
+            'MD_ERR_JOB_FAILED',
+            `full refresh job ${run.id} ${run.status}: ${run.error ?? 'no error recorded'}`,
+          );
+        }
+        sendJson(res, 200, { id: run.id, joined: handle.joined, summary: run.metrics });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'events'],
+      handler: async (req, res, url) => {
+        noParams(url);
+        const end = openJobEventStream(req, res, queue, opts.heartbeatMs ?? HEARTBEAT_MS);
+        streams.add(end);
+        res.on('close', () => streams.delete(end));
+      },
+    },
+  ];
+
+  return {
+    async handle(req, res) {
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const segments = pathSegments(url.pathname);
+        const matching = routes
+          .map((r) => ({ r, params: match(r.pattern, segments) }))
+          .filter((m): m is { r: Route; params: string[] } => m.params !== null);
+        if (matching.length === 0) {
+          throw new ApiError('MD_ERR_NOT_FOUND', `no endpoint at ${url.pathname}; see README.md "HTTP API"`);
+        }
+        const found = matching.find((m) => m.r.method === req.method);
+        if (!found) {
+          const allowed = [...new Set(matching.map((m) => m.r.method))].join(', ');
+          throw new ApiError(
+            'MD_ERR_METHOD_NOT_ALLOWED',
+            `${req.method} ${url.pathname} is not served; use ${allowed}`,
+            {
+              allow: allowed,
+            },
+          );
+        }
+        await found.r.handler(req, res, url, found.params);
+      } catch (error) {
+        if (res.headersSent) {
+          log(`${req.method} ${req.url} failed after answering: ${error}`);
+          res.destroy();
+          return;
+        }
+        if (error instanceof ApiError) sendApiError(res, error);
+        else {
+          log(`${req.method} ${req.url} failed: ${(error as Error)?.stack ?? error}`);
+          sendApiError(res, new ApiError('MD_ERR_INTERNAL', `internal error: ${(error as Error)?.message ?? error}`));
+        }
+      }
+    },
+    close() {
+      for (const end of [...streams]) end();
+      streams.clear();
+    },
+  };
+}
+
+function pathSegments(pathname: string): string[] | null {
+  try {
+    return pathname
+      .split('/')
+      .filter((s) => s !== '')
+      .map((s) => decodeURIComponent(s));
+  } catch {
+    return null;
+  }
+}
+
+function match(pattern: readonly string[], segments: readonly string[] | null): string[] | null {
+  if (!segments || segments.length !== pattern.length) return null;
+  const params: string[] = [];
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i].startsWith(':')) params.push(segments[i]);
+    else if (pattern[i] !== segments[i]) return null;
+  }
+  return params;
+}
+
+/** Endpoints without parameters still refuse them, so a misspelt filter is never silently ignored. */
+function noParams(url: URL): void {
+  for (const [name, value] of url.searchParams) throw badParam(name, value, 'no query parameters on this endpoint');
+}
+
+function parseJobListQuery(params: URLSearchParams): { kind?: JobKind; status?: JobStatus; limit: number } {
+  const out: { kind?: JobKind; status?: JobStatus; limit: number } = { limit: 50 };
+  for (const [name, value] of params) {
+    if (name === 'kind') {
+      if (!isJobKind(value)) throw badParam(name, value, 'a job kind: fetch, analyze, precompute, report or update');
+      out.kind = value;
+    } else if (name === 'status') {
+      if (!(JOB_STATUSES as readonly string[]).includes(value))
+        throw badParam(name, value, `one of ${JOB_STATUSES.join(', ')}`);
+      out.status = value as JobStatus;
+    } else if (name === 'limit') {
+      const n = Number(value);
+      if (!/^\d+$/.test(value) || n < 1 || n > 1000) throw badParam(name, value, 'an integer from 1 to 1000');
+      out.limit = n;
+    } else throw badParam(name, value, 'only kind, status and limit');
+  }
+  return out;
+}
+
+function parseJobRequest(body: unknown): { kind: JobKind; params: Record<string, unknown> } {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new ApiError('MD_ERR_BAD_BODY', `the body must be a JSON object {kind, params}; got ${JSON.stringify(body)}`);
+  }
+  const { kind, params, ...rest } = body as Record<string, unknown>;
+  const extra = Object.keys(rest);
+  if (extra.length > 0) {
+    throw new ApiError('MD_ERR_BAD_BODY', `unknown field(s) ${extra.join(', ')}; the body holds only kind and params`);
+  }
+  if (typeof kind !== 'string' || !(POSTABLE_KINDS as readonly string[]).includes(kind)) {
+    throw new ApiError(
+      'MD_ERR_BAD_BODY',
+      `field "kind" is ${JSON.stringify(kind)}; expected one of ${POSTABLE_KINDS.join(', ')}`,
+    );
+  }
+  if (params !== undefined && (params === null || typeof params !== 'object' || Array.isArray(params))) {
+    throw new ApiError('MD_ERR_BAD_BODY', `field "params" is ${JSON.stringify(params)}; expected a JSON object`);
+  }
+  return { kind: kind as JobKind, params: (params as Record<string, unknown> | undefined) ?? {} };
+}
+
+function notReady(key: string): ApiError {
+  return new ApiError(
+    'MD_ERR_NOT_READY',
+    `the dashboard payload "${key}" has not been precomputed yet; run \`marketdeck precompute\` (or POST /api/refresh)`,
+  );
+}
+
+function unknownTicker(symbol: string): ApiError {
+  return new ApiError(
+    'MD_ERR_UNKNOWN_TICKER',
+    `ticker "${symbol}" has no analysed data; run \`marketdeck analyze\` after fetching it`,
+  );
+}

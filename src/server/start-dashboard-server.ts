@@ -1,0 +1,66 @@
+import type { Config } from '../config/index.js';
+import { createJobRuntime, type JobRuntimeOptions } from '../jobs/job-runtime.js';
+import { Scheduler } from '../jobs/scheduler.js';
+import { CACHE_KEYS } from '../precompute/cache-keys.js';
+import type { Store } from '../store/store.js';
+import { buildApp } from './build-app.js';
+import { startServer } from './start-server.js';
+
+export interface DashboardServerOptions {
+  store: Store;
+  /** HOST, PORT and API_TOKEN as the server should use them (flags already applied). */
+  config: Config;
+  log?: (message: string) => void;
+  /** Test seams for the job steps; the configured fetch and analysis by default. */
+  runFetch?: JobRuntimeOptions['runFetch'];
+  runAnalyze?: JobRuntimeOptions['runAnalyze'];
+}
+
+export interface DashboardServer {
+  url: string;
+  port: number;
+  /** Stops the schedules, lets running jobs stop, closes the listener; the store stays open (the caller's). */
+  stop(): Promise<void>;
+}
+
+/**
+ * What `marketdeck serve` (and `up` after its steps) runs: the job queue (crashed runs marked interrupted),
+ * the schedules with their catch-up, a first precompute when the cache is empty, and the HTTP API.
+ */
+export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
+  const { store, config } = opts;
+  const log = opts.log ?? (() => {});
+  const runtime = createJobRuntime({ store, config, log, runFetch: opts.runFetch, runAnalyze: opts.runAnalyze });
+  const { queue } = runtime;
+  // Built first: a non-loopback HOST without API_TOKEN is refused before any job starts.
+  const app = buildApp({ store, config, runtime, log });
+  await queue.start();
+  const scheduler = new Scheduler({
+    queue,
+    jobRuns: store.jobRuns,
+    precomputeCron: config.precomputeCron,
+    updateCron: config.updateCron,
+    log,
+  });
+  try {
+    if (!(await store.cache.getEntry(CACHE_KEYS.overview))) {
+      log('the dashboard cache is empty: precomputing before serving');
+      const run = await (await queue.enqueue('precompute', {})).done;
+      if (run.status !== 'succeeded') log(`precompute job ${run.id} ${run.status}: ${run.error ?? ''}`);
+    }
+    await scheduler.start();
+    const server = await startServer(app, config.host, config.port);
+    return {
+      url: server.url,
+      port: server.port,
+      async stop() {
+        scheduler.stop();
+        await Promise.all([queue.close(), server.close()]);
+      },
+    };
+  } catch (error) {
+    scheduler.stop();
+    await queue.close();
+    throw error;
+  }
+}
