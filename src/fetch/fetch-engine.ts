@@ -20,6 +20,7 @@ import {
 } from './plan-fetch.js';
 import { UNLIMITED_RATE } from './rate-limiter.js';
 import { RetryPolicy, withRetry } from './retry-policy.js';
+import { TickerWriteBatcher } from './ticker-write-batcher.js';
 
 export interface RunFetchArgs {
   store: Store;
@@ -41,11 +42,21 @@ export interface RunFetchArgs {
 const RUN_STOPPING_KINDS = new Set(['quota', 'auth']);
 
 /**
+ * Tickers written per transaction at most, and how long a ready ticker waits for others to share its
+ * commit. A daily update's write is tiny, so the commit is a large part of it; a few ms of waiting costs
+ * nothing against the request round trips that bound the run.
+ */
+const WRITE_BATCH = 32;
+const WRITE_DELAY_MS = 4;
+
+/**
  * One fetch run: every symbol planned (fresh ones skipped), requested through the rate limiter, the
  * adaptive concurrency limit and the retry policy, checked for restatements, and written with its fetch
- * state, one transaction per ticker. Workers pull symbols one at a time and drop each answer once stored,
- * so memory stays flat however large the universe; one ticker's failure is recorded and never stops the
- * others.
+ * state. Each ticker's write is atomic (bars, events, info and fetch state land together or not at all):
+ * the ready tickers are written a batch per transaction to share the commit cost, and a failed batch is
+ * written again one ticker per transaction (see TickerWriteBatcher), so one ticker's bad write never
+ * loses the others' data. Workers pull symbols one at a time and drop each answer once stored, so memory
+ * stays flat however large the universe; one ticker's failure is recorded and never stops the others.
  */
 export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   const { store, source, symbols, options, signal, httpStats } = args;
@@ -61,6 +72,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     maxDelayMs: options.retryMaxDelayMs,
   });
   const ownLatency = new LatencyHistogram();
+  const writes = new TickerWriteBatcher(store.bars, { maxBatch: WRITE_BATCH, maxDelayMs: WRITE_DELAY_MS });
 
   const m = {
     fetched: 0,
@@ -145,10 +157,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
         answer = await request(symbol, plan.from);
       }
     }
-    // The write waits until the I/O that is ready has been handled: the responses that arrived meanwhile are
-    // read and the requests of the freed slots sent first, so a synchronous SQLite write never holds back the
-    // network, whose round trips are what bounds the run.
-    await afterPendingIo();
+    // Resolves once this ticker is committed (the batcher writes after the ready I/O has been handled).
     await storeAnswer(plan, answer);
     if (plan.kind === 'new') m.isNew++;
     else if (plan.kind === 'incremental') m.incremental++;
@@ -169,7 +178,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     const hasGaps = flags.some((f) => f.kind === 'missing-days');
     if (hasGaps && plan.reason === MISSING_DAYS_REASON && !previous.gapsRefetched) changes.gapsRefetched = true;
     if (!hasGaps && previous.gapsRefetched) changes.gapsRefetched = false;
-    const result = await store.bars.writeTicker({
+    const result = await writes.write({
       symbol: plan.symbol,
       bars: answer.bars,
       dividends: answer.dividends,
@@ -230,8 +239,10 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
       });
     }
   };
-  // A few more workers than request slots, so that while some parse and write an answer the slots stay full.
-  const workers = Math.min(symbols.length, options.maxConcurrent + Math.max(2, Math.ceil(options.maxConcurrent / 4)));
+  // More workers than request slots, so that while some parse an answer or wait for its batch to be
+  // committed the slots stay full; each holds one answer at most, so memory stays bounded.
+  const spare = Math.max(2, Math.ceil(options.maxConcurrent / 4)) + Math.min(WRITE_BATCH, options.maxConcurrent);
+  const workers = Math.min(symbols.length, options.maxConcurrent + spare);
   await Promise.all(Array.from({ length: workers }, worker));
 
   const seconds = (performance.now() - t0) / 1000;
@@ -276,11 +287,6 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     refetchReasons,
     ...(http ? { http } : {}),
   };
-}
-
-/** Resolves in the event loop's check phase, after the I/O callbacks that were ready have run. */
-function afterPendingIo(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 } from '../fetch-body.js';
 import type { HttpGet } from '../http-get.js';
 import { type HistoryRequest, type HistorySource, SourceError, type SourceHistory } from '../source.js';
+import { isPlainChartResponse } from './is-plain-chart-response.js';
 import { type ChartResult, chartResponseSchema } from './yahoo-chart-schema.js';
 import { describeYahooError, kindOfYahooErrorCode, yahooErrorDetail } from './yahoo-error-detail.js';
 
@@ -112,7 +113,9 @@ function readChartResult(r: FetchedBody, what: string): ChartResult {
     );
   }
   const data = parseJsonBody(r, what, 'chart JSON {"chart":{"result":[...]}}');
-  const response = validateBody(chartResponseSchema, data, r, what);
+  // The common, well-formed answer is recognised by a hand-written check; anything else goes through the
+  // schema, which decides and names what is wrong.
+  const response = isPlainChartResponse(data) ? data : validateBody(chartResponseSchema, data, r, what);
   const { result, error } = response.chart;
   if (error) {
     throw sourceError(

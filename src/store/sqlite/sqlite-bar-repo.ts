@@ -9,7 +9,6 @@ import { immediateTransaction } from './immediate-transaction.js';
 import { SqliteBarChunkWriter } from './sqlite-bar-chunk-writer.js';
 import {
   type BarStatements,
-  type ChunkRow,
   prepareBarStatements,
   prepareSupersededStatements,
   type SupersededStatements,
@@ -39,7 +38,8 @@ export class SqliteBarRepo implements BarRepo {
   private readonly writeManyTx: (ws: readonly TickerWrite[]) => TickerWriteResult[];
   private readonly deleteTx: (symbol: string) => void;
   private readonly clearTx: (symbols: readonly string[]) => void;
-  private readonly readOneTx: (symbol: string, fromYear: number, toYear: number) => [ChunkRow[], ChunkRow | undefined];
+  /** Rows [part (0 = year row, 1 = tail), year, n, data], year rows ascending, then the tail. */
+  private readonly readOne: Database.Statement<[string, number, number, string], [number, number, number, Buffer]>;
   private readonly readBatchTx: (after: string) => BarSeries[];
   private readonly chunks: SqliteBarChunkWriter;
   private supStatements: SupersededStatements | null = null;
@@ -53,14 +53,18 @@ export class SqliteBarRepo implements BarRepo {
   ) {
     this.s = prepareBarStatements(db);
     this.chunks = new SqliteBarChunkWriter(this.s);
-    // Year rows and tail are read in one transaction: a writer folding the tail in between would
-    // otherwise make a bar appear twice or not at all.
-    this.readOneTx = db.transaction(
-      (symbol: string, fromYear: number, toYear: number): [ChunkRow[], ChunkRow | undefined] => [
-        this.s.readOne.all(symbol, fromYear, toYear),
-        this.s.readOneTail.get(symbol),
-      ],
-    );
+    // Year rows and tail are read by one statement, so from one snapshot: a writer folding the tail in
+    // between two reads would otherwise make a bar appear twice or not at all. One statement needs no
+    // BEGIN/COMMIT of its own, which the planner's read of every ticker's last bar would pay each time.
+    this.readOne = db
+      .prepare<[string, number, number, string], [number, number, number, Buffer]>(
+        `SELECT 0, b.year, b.n, b.data FROM tickers t CROSS JOIN bars b ON b.ticker_id = t.id
+         WHERE t.symbol = ? AND b.year BETWEEN ? AND ?
+         UNION ALL
+         SELECT 1, 0, x.n, x.data FROM tickers t CROSS JOIN bar_tail x ON x.ticker_id = t.id WHERE t.symbol = ?
+         ORDER BY 1, 2`,
+      )
+      .raw();
     this.readBatchTx = db.transaction((after: string) => this.readBatch(after));
     this.writeOneTx = immediateTransaction(db, (w: TickerWrite) => this.writeOne(w));
     this.writeManyTx = immediateTransaction(db, (ws: readonly TickerWrite[]) => ws.map((w) => this.writeOne(w)));
@@ -100,21 +104,24 @@ export class SqliteBarRepo implements BarRepo {
     let added = 0;
     let changed = 0;
     const mode = w.mode ?? 'merge';
-    if (w.bars && (w.bars.dates.length > 0 || mode === 'replace')) {
-      const before = this.historyBefore(symbol, t, w.bars, mode);
+    // A daily update asks again for the last stored day; when it came back unchanged, only the later bars
+    // are written (appended to the tail) and no stored year is read twice or rewritten.
+    const bars = w.bars && mode === 'merge' ? this.withoutUnchangedOverlap(symbol, t, w.bars) : w.bars;
+    if (bars && (bars.dates.length > 0 || mode === 'replace')) {
+      const before = this.historyBefore(symbol, t, bars, mode);
       if (before) this.keepSuperseded(symbol, t.bar_version, before);
-      const r = this.chunks.write(t, { ...w.bars, symbol }, mode);
+      const r = this.chunks.write(t, { ...bars, symbol }, mode);
       added = r.added;
       changed = r.changed;
       if (r.added + r.changed + r.removed > 0) {
         count += r.added - r.removed;
-        const n = w.bars.dates.length;
+        const n = bars.dates.length;
         if (mode === 'replace') {
-          first = n > 0 ? w.bars.dates[0] : null;
-          last = n > 0 ? w.bars.dates[n - 1] : null;
+          first = n > 0 ? bars.dates[0] : null;
+          last = n > 0 ? bars.dates[n - 1] : null;
         } else {
-          first = first === null ? w.bars.dates[0] : Math.min(first, w.bars.dates[0]);
-          last = last === null ? w.bars.dates[n - 1] : Math.max(last, w.bars.dates[n - 1]);
+          first = first === null ? bars.dates[0] : Math.min(first, bars.dates[0]);
+          last = last === null ? bars.dates[n - 1] : Math.max(last, bars.dates[n - 1]);
         }
         this.s.updateTicker.run(count, t.bar_version + 1, first, last, t.id);
       }
@@ -140,6 +147,41 @@ export class SqliteBarRepo implements BarRepo {
       firstDate: first as EpochDay | null,
       lastDate: last as EpochDay | null,
     };
+  }
+
+  /**
+   * `bars` without its leading bars on or before the latest stored date when every one of them is stored
+   * with exactly the same values (so merging them would change nothing); else `bars` itself. The stored
+   * bars are read from the tail alone when it covers the overlap, else from the overlapping year rows,
+   * inside the caller's transaction.
+   */
+  private withoutUnchangedOverlap(symbol: string, t: TickerBarsRow, bars: BarSeries): BarSeries {
+    const n = bars.dates.length;
+    if (n === 0 || t.bar_count === 0 || t.last_date === null || bars.dates[0] > t.last_date) return bars;
+    const overlap = lowerBound(bars.dates, t.last_date + 1);
+    const stored = this.storedFrom(symbol, t.id, bars.dates[0], bars.dates[overlap - 1]);
+    if (!stored) return bars;
+    for (let i = 0; i < overlap; i++) {
+      const j = lowerBound(stored.dates, bars.dates[i]);
+      if (j >= stored.dates.length || stored.dates[j] !== bars.dates[i] || !sameBar(stored, j, bars, i, ALL_FIELDS)) {
+        return bars;
+      }
+    }
+    return overlap === 0 ? bars : sliceByIndex(bars, overlap, n);
+  }
+
+  /** Stored bars covering [from, to] (possibly more), or null when none are stored there. */
+  private storedFrom(symbol: string, tickerId: number, from: number, to: number): BarSeries | null {
+    const tailRow = this.s.tail.get(tickerId);
+    if (tailRow) {
+      const tail = decodeBarChunk(symbol, tailRow[0], tailRow[1]);
+      if (tail.dates.length > 0 && tail.dates[0] <= from) return tail;
+    }
+    const chunks = this.s.yearChunks
+      .all(tickerId, yearOfDay(from), yearOfDay(to))
+      .map((r) => ({ n: r[1], bytes: r[2] }));
+    if (tailRow) chunks.push({ n: tailRow[0], bytes: tailRow[1] });
+    return chunks.length > 0 ? decodeBarChunks(symbol, chunks) : null;
   }
 
   /**
@@ -205,13 +247,13 @@ export class SqliteBarRepo implements BarRepo {
   private readSync(symbol: string, range?: DateRange): BarSeries | null {
     const from = range?.from;
     const to = range?.to;
-    const [rows, tail] = this.readOneTx(
+    const rows = this.readOne.all(
       symbol,
       from === undefined ? MIN_YEAR : yearOfDay(from),
       to === undefined ? MAX_YEAR : yearOfDay(to),
+      symbol,
     );
-    const chunks = rows.map((r) => ({ n: r[0], bytes: r[1] }));
-    if (tail) chunks.push({ n: tail[0], bytes: tail[1] });
+    const chunks = rows.map((r) => ({ n: r[2], bytes: r[3] }));
     if (chunks.length === 0) {
       if (from === undefined && to === undefined) return null;
       // Bars exist outside the range: an empty series, unlike an unknown ticker.
@@ -307,14 +349,35 @@ export class SqliteBarRepo implements BarRepo {
 
 /** Bar fields analysis reads besides the dates; adjusted close is not one (a dividend changes only it). */
 const ANALYSED_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+/** Every stored field besides the date. */
+const ALL_FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;
 
 function sameValue(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 
-function sameBar(a: BarSeries, i: number, b: BarSeries, j: number): boolean {
-  for (const f of ANALYSED_FIELDS) if (!sameValue(a[f][i], b[f][j])) return false;
+function sameBar(
+  a: BarSeries,
+  i: number,
+  b: BarSeries,
+  j: number,
+  fields: readonly (typeof ALL_FIELDS)[number][] = ANALYSED_FIELDS,
+): boolean {
+  for (const f of fields) if (!sameValue(a[f][i], b[f][j])) return false;
   return true;
+}
+
+function sliceByIndex(s: BarSeries, start: number, end: number): BarSeries {
+  return {
+    symbol: s.symbol,
+    dates: s.dates.subarray(start, end),
+    open: s.open.subarray(start, end),
+    high: s.high.subarray(start, end),
+    low: s.low.subarray(start, end),
+    close: s.close.subarray(start, end),
+    adjClose: s.adjClose.subarray(start, end),
+    volume: s.volume.subarray(start, end),
+  };
 }
 
 /**
