@@ -34,12 +34,15 @@ export function registerAnalyzeCommand(program: Command, ctx: CliContext): void 
         throw new UsageError('--universe and --tickers name the tickers twice; give one of them');
       }
       const store = await ctx.store();
-      try {
-        // Resolved here too so that a bad universe is a usage error (exit 2) before any job is recorded.
-        await resolveUniverse(opts.universe, { store, tickers: opts.tickers });
-      } catch (error) {
-        if (error instanceof UniverseError) throw new UsageError(error.message);
-        throw error;
+      // A named universe or ticker list is resolved here too, so that a bad one is a usage error (exit 2)
+      // before any job is recorded; the default (every stored ticker) cannot be wrong and is resolved once.
+      if (opts.universe !== undefined || opts.tickers !== undefined) {
+        try {
+          await resolveUniverse(opts.universe, { store, tickers: opts.tickers });
+        } catch (error) {
+          if (error instanceof UniverseError) throw new UsageError(error.message);
+          throw error;
+        }
       }
       // Run as an analyze job, so the run is recorded in job_runs and never overlaps another of this process.
       const params: Record<string, unknown> = { full: opts.full === true };
