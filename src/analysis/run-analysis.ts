@@ -3,7 +3,7 @@ import type { BarSeries } from '../domain/bar-series.js';
 import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { TickerInfo } from '../domain/ticker.js';
-import type { AnalysisState, SignalColumns, Store, SupersededBars } from '../store/store.js';
+import type { AnalysisRunWriter, AnalysisState, SignalColumns, Store, SupersededBars } from '../store/store.js';
 import { AnalysisShare, type ChunkResult, type CountsLayout, type WireJob, type WireResult } from './analysis-share.js';
 import { AnalysisWorkerPool, addTimes, type ExecutedRun, emptyRun } from './analysis-worker-pool.js';
 import { BreadthCounts } from './breadth-counts.js';
@@ -36,6 +36,14 @@ export interface RunAnalysisOptions {
    */
   minTickersForWorkers?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * A full run on worker threads stores each chunk's signals while the workers analyse the next ones,
+   * instead of writing everything at the end. The run's transaction then stays open on the store's
+   * connection for the whole run, so set this only where nothing else uses that connection meanwhile (a
+   * one-shot command): another job of the same process would read the unfinished run, and its writes
+   * would join the run's transaction (and be rolled back with it). Default false.
+   */
+  storeWhileComputing?: boolean;
 }
 
 export interface AnalysisSummary {
@@ -283,133 +291,189 @@ async function attempt(
     c.results.some((r) => breadthAfterOf.get(r.symbol) !== null && (r.historyChanged || r.mode === 'missing'));
   const chunks: WireJob[][] = [];
   for (let i = 0; i < jobs.length; i += chunkSize) chunks.push(jobs.slice(i, i + chunkSize));
-  const run = pool
-    ? await pool.run(layout, chunks, stop, opts.onProgress)
-    : await runHere(store, layout, chunks, stop, opts.onProgress);
-  const computed = performance.now();
+  // Asked to, a full pass on worker threads stores each chunk's signals while the workers analyse the next
+  // ones (the calling thread would otherwise wait idle, then write them all), in the run's one transaction.
+  const writer =
+    opts.storeWhileComputing && full && pool && store.analysis.beginRun
+      ? await store.analysis.beginRun({ replacing: new Set(jobs.map((j) => j.symbol)) })
+      : null;
+  try {
+    const out = await finishAttempt();
+    // A pass that must restart as a full one stores nothing.
+    if (typeof out === 'string') await writer?.abort();
+    return out;
+  } catch (error) {
+    await writer?.abort();
+    throw error;
+  }
 
-  const jobBySymbol = new Map(jobs.map((j) => [j.symbol, j]));
-  const results: WireResult[] = run.chunks.flatMap((c) => c.results);
-  for (const r of results) {
-    const job = jobBySymbol.get(r.symbol)!;
-    if (job.breadthAfter !== null && (r.historyChanged || r.mode === 'missing')) {
-      return `the bars of ${r.symbol} changed before its last analysed date (${r.mode === 'missing' ? 'removed' : 'history rewritten'})`;
+  async function finishAttempt(): Promise<AnalysisSummary | string> {
+    const writes: Promise<void>[] = [];
+    let writeError: unknown = null;
+    const stopOrWrite = !writer
+      ? stop
+      : (c: ChunkResult) => {
+          writes.push(
+            writer.addSignals(chunkSignals(c)).catch((error: unknown) => {
+              writeError ??= error;
+            }),
+          );
+          return writeError !== null || stop(c);
+        };
+    const run = pool
+      ? await pool.run(layout, chunks, stopOrWrite, opts.onProgress)
+      : await runHere(store, layout, chunks, stop, opts.onProgress);
+    // A failed write fails the run (the writer rolled back everything written so far).
+    await Promise.all(writes);
+    if (writeError !== null) throw writeError;
+    const computed = performance.now();
+
+    const jobBySymbol = new Map(jobs.map((j) => [j.symbol, j]));
+    const results: WireResult[] = run.chunks.flatMap((c) => c.results);
+    for (const r of results) {
+      const job = jobBySymbol.get(r.symbol)!;
+      if (job.breadthAfter !== null && (r.historyChanged || r.mode === 'missing')) {
+        return `the bars of ${r.symbol} changed before its last analysed date (${r.mode === 'missing' ? 'removed' : 'history rewritten'})`;
+      }
     }
-  }
 
-  // Breadth: the stored counters less the retracted contributions, plus every thread's new ones.
-  const all = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
-  if (counted) all.add(counted.counts);
-  if (removedCounts) all.subtract(removedCounts);
-  for (const c of run.counts) all.add(c);
-  // Buckets the universe no longer has a ticker in (all of it retracted) are dropped, as a full run has none.
-  const kept = layout.buckets.filter((b) => symbolBuckets.has(b));
-  const counts = new BreadthCounts(
-    layout.baseDay,
-    layout.days,
-    kept,
-    kept.map((b) => all.data[bucketIndex.get(b)!]),
-  );
-  const series: BreadthSeries[] = [breadthSeriesFromCounts('all', counts.total(), layout.baseDay, layout.days)];
-  kept.forEach((bucket, b) => {
-    if (bucket === '') return;
-    series.push(breadthSeriesFromCounts(`sector:${bucket}`, counts.data[b], layout.baseDay, layout.days));
-  });
-  const countedTickers = new Map<string, CountedTicker>();
-  const resultBySymbol = new Map(results.map((r) => [r.symbol, r]));
-  for (const symbol of symbols) {
-    const r = resultBySymbol.get(symbol);
-    if (r && r.mode !== 'missing')
-      countedTickers.set(symbol, { lastDate: r.lastDate, bucket: bucketOf(symbol), epoch: r.epoch });
-    else if (!r && counted?.tickers.has(symbol)) countedTickers.set(symbol, counted.tickers.get(symbol)!);
-  }
-  const breadthDone = performance.now();
+    // Breadth: the stored counters less the retracted contributions, plus every thread's new ones.
+    const all = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
+    if (counted) all.add(counted.counts);
+    if (removedCounts) all.subtract(removedCounts);
+    for (const c of run.counts) all.add(c);
+    // Buckets the universe no longer has a ticker in (all of it retracted) are dropped, as a full run has none.
+    const kept = layout.buckets.filter((b) => symbolBuckets.has(b));
+    const counts = new BreadthCounts(
+      layout.baseDay,
+      layout.days,
+      kept,
+      kept.map((b) => all.data[bucketIndex.get(b)!]),
+    );
+    const series: BreadthSeries[] = [breadthSeriesFromCounts('all', counts.total(), layout.baseDay, layout.days)];
+    kept.forEach((bucket, b) => {
+      if (bucket === '') return;
+      series.push(breadthSeriesFromCounts(`sector:${bucket}`, counts.data[b], layout.baseDay, layout.days));
+    });
+    const countedTickers = new Map<string, CountedTicker>();
+    const resultBySymbol = new Map(results.map((r) => [r.symbol, r]));
+    for (const symbol of symbols) {
+      const r = resultBySymbol.get(symbol);
+      if (r && r.mode !== 'missing')
+        countedTickers.set(symbol, { lastDate: r.lastDate, bucket: bucketOf(symbol), epoch: r.epoch });
+      else if (!r && counted?.tickers.has(symbol)) countedTickers.set(symbol, counted.tickers.get(symbol)!);
+    }
+    const breadthDone = performance.now();
 
-  // Rows: new ones, and the stored ones of skipped tickers (their relative strength moves with the benchmark).
-  const flags = await flagsBySymbol(store);
-  const rows: ScreenerRow[] = [];
-  for (const symbol of symbols) {
-    const r = resultBySymbol.get(symbol);
-    const row = r ? r.row : (storedRows.get(symbol) ?? null);
-    if (!row) continue;
-    const info = infos.get(symbol);
-    row.name = info?.name ?? null;
-    row.sector = bucketOf(symbol) || null;
-    row.industry = info?.industry ?? null;
-    row.marketCap = info?.marketCap ?? null;
-    row.flags = flags.get(symbol) ?? [];
-    rows.push(row);
-  }
-  const benchmark = applyRelativeStrength(rows);
+    // Rows: new ones, and the stored ones of skipped tickers (their relative strength moves with the benchmark).
+    const flags = await flagsBySymbol(store);
+    const rows: ScreenerRow[] = [];
+    for (const symbol of symbols) {
+      const r = resultBySymbol.get(symbol);
+      const row = r ? r.row : (storedRows.get(symbol) ?? null);
+      if (!row) continue;
+      const info = infos.get(symbol);
+      row.name = info?.name ?? null;
+      row.sector = bucketOf(symbol) || null;
+      row.industry = info?.industry ?? null;
+      row.marketCap = info?.marketCap ?? null;
+      row.flags = flags.get(symbol) ?? [];
+      rows.push(row);
+    }
+    const benchmark = applyRelativeStrength(rows);
 
-  const signals = signalColumns(run.chunks);
-  const newStates: AnalysisState[] = [];
+    const signals = writer ? signalColumns([]) : signalColumns(run.chunks);
+    let signalCount = 0;
+    for (const c of run.chunks) signalCount += c.signalDates.length;
+    const newStates: AnalysisState[] = [];
+    const signalsFrom = new Map<string, number | null>();
+    // A resumed ticker's new signals follow every stored one: they are appended, not rewritten.
+    const signalsAppend = new Set<string>();
+    const removed = new Set([...storedStates.keys()].filter((s) => !withBars.has(s)));
+    let bars = 0;
+    let resumed = 0;
+    for (const r of results) {
+      if (r.mode === 'missing') {
+        removed.add(r.symbol);
+        continue;
+      }
+      if (r.mode === 'resume') resumed++;
+      bars += r.barsComputed;
+      if (r.mode === 'resume') signalsAppend.add(r.symbol);
+      else signalsFrom.set(r.symbol, r.signalsFrom);
+      newStates.push({
+        symbol: r.symbol,
+        barVersion: versions.get(r.symbol) ?? 0,
+        lastDate: r.lastDate,
+        state: r.state,
+      });
+    }
+    // Superseded histories this run accounted for: of every ticker it analysed (their old contribution is
+    // out of these counters, and their new epoch warns other universes) and of counted tickers whose bars
+    // are gone (their analysis state goes with them).
+    const clearSuperseded = [...supersededRows.keys()].filter(
+      (s) =>
+        !superseded.has(s) || (resultBySymbol.has(s) && resultBySymbol.get(s)!.mode !== 'missing') || removed.has(s),
+    );
+    const storeStart = performance.now();
+    const rest = {
+      clearSuperseded,
+      screenerRows: rows,
+      // The writer stored every chunk's signals already.
+      signalsFrom: writer ? new Map<string, number | null>() : signalsFrom,
+      signalsAppend: writer ? new Set<string>() : signalsAppend,
+      signals,
+      states: newStates,
+      deleteSymbols: [...removed],
+      breadth: {
+        universe: universe.name,
+        series,
+        state: encodeBreadthState({ counts, tickers: countedTickers }),
+      },
+    };
+    if (writer) await writer.commit(rest);
+    else await store.analysis.commitRun(rest);
+    const done = performance.now();
+    const t = run.times;
+    return {
+      universe: universe.name,
+      mode: full ? 'full' : 'incremental',
+      fullReason,
+      tickers: symbols.length,
+      recomputed: results.filter((r) => r.mode === 'full').length,
+      resumed,
+      skipped: skipped.length,
+      removed: removed.size,
+      retracted: retractions.length,
+      bars,
+      signals: signalCount,
+      breadthScopes: series.length,
+      breadthDates: series[0].dates.length,
+      benchmark,
+      threads,
+      seconds: {
+        total: (done - started) / 1000,
+        plan: (planned - started) / 1000,
+        load: t.load / 1000,
+        indicators: t.indicators / 1000,
+        signals: t.signals / 1000,
+        breadth: (t.breadth + (breadthDone - computed)) / 1000,
+        store: (done - storeStart + (storeStart - breadthDone)) / 1000,
+      },
+    };
+  }
+}
+
+/** A chunk's signals, as AnalysisRunWriter.addSignals takes them (missing tickers are deleted at commit). */
+function chunkSignals(c: ChunkResult): Parameters<AnalysisRunWriter['addSignals']>[0] {
   const signalsFrom = new Map<string, number | null>();
-  // A resumed ticker's new signals follow every stored one: they are appended, not rewritten.
   const signalsAppend = new Set<string>();
-  const removed = new Set([...storedStates.keys()].filter((s) => !withBars.has(s)));
-  let bars = 0;
-  let resumed = 0;
-  for (const r of results) {
-    if (r.mode === 'missing') {
-      removed.add(r.symbol);
-      continue;
-    }
-    if (r.mode === 'resume') resumed++;
-    bars += r.barsComputed;
+  for (const r of c.results) {
+    if (r.mode === 'missing') continue;
     if (r.mode === 'resume') signalsAppend.add(r.symbol);
     else signalsFrom.set(r.symbol, r.signalsFrom);
-    newStates.push({ symbol: r.symbol, barVersion: versions.get(r.symbol) ?? 0, lastDate: r.lastDate, state: r.state });
   }
-  // Superseded histories this run accounted for: of every ticker it analysed (their old contribution is
-  // out of these counters, and their new epoch warns other universes) and of counted tickers whose bars
-  // are gone (their analysis state goes with them).
-  const clearSuperseded = [...supersededRows.keys()].filter(
-    (s) => !superseded.has(s) || (resultBySymbol.has(s) && resultBySymbol.get(s)!.mode !== 'missing') || removed.has(s),
-  );
-  const storeStart = performance.now();
-  await store.analysis.commitRun({
-    clearSuperseded,
-    screenerRows: rows,
-    signalsFrom,
-    signalsAppend,
-    signals,
-    states: newStates,
-    deleteSymbols: [...removed],
-    breadth: {
-      universe: universe.name,
-      series,
-      state: encodeBreadthState({ counts, tickers: countedTickers }),
-    },
-  });
-  const done = performance.now();
-  const t = run.times;
-  return {
-    universe: universe.name,
-    mode: full ? 'full' : 'incremental',
-    fullReason,
-    tickers: symbols.length,
-    recomputed: results.filter((r) => r.mode === 'full').length,
-    resumed,
-    skipped: skipped.length,
-    removed: removed.size,
-    retracted: retractions.length,
-    bars,
-    signals: signals.dates.length,
-    breadthScopes: series.length,
-    breadthDates: series[0].dates.length,
-    benchmark,
-    threads,
-    seconds: {
-      total: (done - started) / 1000,
-      plan: (planned - started) / 1000,
-      load: t.load / 1000,
-      indicators: t.indicators / 1000,
-      signals: t.signals / 1000,
-      breadth: (t.breadth + (breadthDone - computed)) / 1000,
-      store: (done - storeStart + (storeStart - breadthDone)) / 1000,
-    },
-  };
+  return { signalsFrom, signalsAppend, signals: signalColumns([c]) };
 }
 
 /** A counted ticker whose old contribution leaves the breadth counters before the run adds its new one. */

@@ -19,6 +19,8 @@ export interface JobRuntimeOptions {
   /** Default: runAnalysis over the universe in the job's params (createConfiguredAnalyzeStep). */
   runAnalyze?: StepRunner;
   log?: (message: string) => void;
+  /** This process runs one job at a time and nothing else writes the store (a one-shot CLI command). */
+  exclusiveStore?: boolean;
 }
 
 /** The default set-up of `serve`, `scheduler` and the one-shot job commands: an in-process queue. */
@@ -39,7 +41,9 @@ export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
     runAnalyze:
       opts.runAnalyze ??
       lazyStep(async () =>
-        (await import('./handlers/configured-analyze-step.js')).createConfiguredAnalyzeStep(opts.store, opts.config),
+        (await import('./handlers/configured-analyze-step.js')).createConfiguredAnalyzeStep(opts.store, opts.config, {
+          exclusiveStore: opts.exclusiveStore,
+        }),
       ),
   });
   const queue = new InProcessJobQueue({

@@ -300,9 +300,28 @@ export interface AnalysisRepo {
    * another, and a crash leaves the previous run whole.
    */
   commitRun(run: AnalysisRunWrite): Promise<void>;
+  /**
+   * Opens the transaction of one analysis run that is written as it is computed (a whole-market run
+   * stores each part's signals while the next parts are analysed) and committed whole at the end.
+   * `replacing`: symbols every signal of which the run replaces from their first day or deletes. Other
+   * connections keep seeing the previous run until the commit; other users of this store object share
+   * the open transaction (they see the unfinished run, and their writes commit or roll back with it).
+   * Optional: stores without it get commitRun.
+   */
+  beginRun?(opts: { replacing: ReadonlySet<string> }): Promise<AnalysisRunWriter>;
   /** The opaque breadth counters an incremental run of `universe` continues from (null: none stored). */
   breadthState(universe: string): Promise<Uint8Array | null>;
   deleteAll(): Promise<void>;
+}
+
+/** An analysis run's open transaction (AnalysisRepo.beginRun); nothing is visible before `commit`. */
+export interface AnalysisRunWriter {
+  /** Writes part of the run's signals, as commitRun writes `signalsFrom`, `signalsAppend` and `signals`. */
+  addSignals(part: Pick<AnalysisRunWrite, 'signalsFrom' | 'signalsAppend' | 'signals'>): Promise<void>;
+  /** Writes the rest of the run (whose signals may be empty) and commits everything at once. */
+  commit(rest: AnalysisRunWrite): Promise<void>;
+  /** Drops everything written since beginRun; the previous run stays whole. */
+  abort(): Promise<void>;
 }
 
 /** One analysis run's results, for AnalysisRepo.commitRun. */

@@ -8,7 +8,6 @@ import {
 } from '../sources/csv/bundled-sample.js';
 import { readPriceCsv } from '../sources/csv/read-price-csv.js';
 import { readSymbolTable } from '../sources/csv/read-symbol-table.js';
-import type { Store } from '../store/store.js';
 import { allListedUniverse } from './all-listed-universe.js';
 import { dow30Universe } from './dow30-universe.js';
 import { internationalUniverse } from './international-universe.js';
@@ -17,27 +16,14 @@ import { readShippedList } from './shipped-list-universe.js';
 import { universeFromSymbolFile } from './symbol-file-universe.js';
 import { registerUniverse } from './universe-registry.js';
 
-/** Sectors of the given symbols as stored in ticker info (set by imports with sectors, or by quote fetches). */
-async function storedSectors(store: Store, symbols: readonly string[]): Promise<Map<string, string>> {
-  const wanted = new Set(symbols);
-  const out = new Map<string, string>();
-  for (const t of await store.tickers.list()) if (t.sector && wanted.has(t.symbol)) out.set(t.symbol, t.sector);
-  return out;
-}
-
 registerUniverse({
   name: 'cached',
   usage: 'cached',
   description: 'every ticker with bars in the store (the default)',
   takesArgument: false,
   async resolve({ store }) {
-    const symbols = await store.tickers.symbolsWithBars();
-    return {
-      name: 'cached',
-      symbols,
-      description: 'Every ticker stored',
-      sectors: await storedSectors(store, symbols),
-    };
+    // No sectors here: every stored ticker's sector is already in its stored info, which analysis reads.
+    return { name: 'cached', symbols: await store.tickers.symbolsWithBars(), description: 'Every ticker stored' };
   },
 });
 

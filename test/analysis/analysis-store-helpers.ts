@@ -25,13 +25,17 @@ export async function tempStore(): Promise<{ store: SqliteStore; path: string; d
   };
 }
 
-export async function analyze(store: Store, opts: { full?: boolean; workers?: number } = {}): Promise<AnalysisSummary> {
+export async function analyze(
+  store: Store,
+  opts: { full?: boolean; workers?: number; storeWhileComputing?: boolean } = {},
+): Promise<AnalysisSummary> {
   const symbols = await store.tickers.symbolsWithBars();
   return runAnalysis(store, {
     universe: { name: 'cached', symbols },
     full: opts.full,
     workers: opts.workers ?? 1,
     minTickersForWorkers: 1,
+    storeWhileComputing: opts.storeWhileComputing,
   });
 }
 

@@ -167,5 +167,9 @@ describe('incremental analysis', () => {
     const full = await analyze(store, { full: true, workers: 2 });
     assert.equal(full.threads, 2);
     assert.deepEqual(await snapshot(store), reference);
+    const streamed = await analyze(store, { full: true, workers: 2, storeWhileComputing: true });
+    assert.equal(streamed.threads, 2);
+    assert.equal(streamed.signals, full.signals);
+    assert.deepEqual(await snapshot(store), reference);
   });
 });

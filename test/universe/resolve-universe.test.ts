@@ -40,7 +40,6 @@ describe('resolveUniverse', () => {
     const u = await resolveUniverse(undefined, { store });
     assert.equal(u.name, 'cached');
     assert.deepEqual(u.symbols, ['AAPL', 'MSFT']);
-    assert.equal(u.sectors?.get('MSFT'), 'Information Technology');
     assert.deepEqual((await resolveUniverse('', { store })).symbols, ['AAPL', 'MSFT']);
   });
 

@@ -19,6 +19,8 @@ export async function runJobInCli(
     store,
     config: ctx.config,
     log: (m) => process.stderr.write(`marketdeck: ${m}\n`),
+    // One job runs here and the process exits after it: the analysis may store while it computes.
+    exclusiveStore: true,
   });
   const showProgress = !opts.quiet && process.stderr.isTTY === true;
   if (showProgress) {

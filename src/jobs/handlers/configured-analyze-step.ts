@@ -9,7 +9,11 @@ import type { StepRunner } from './step-runner.js';
  * The analyze step of analyze and update jobs: params may name `universe` (default: every stored ticker)
  * or `tickers`, and `full: true` to recompute everything instead of only what changed.
  */
-export function createConfiguredAnalyzeStep(store: Store, config: Pick<Config, 'analysisWorkers'>): StepRunner {
+export function createConfiguredAnalyzeStep(
+  store: Store,
+  config: Pick<Config, 'analysisWorkers'>,
+  opts: { exclusiveStore?: boolean } = {},
+): StepRunner {
   return async (ctx) => {
     const p = ctx.params;
     const tickers =
@@ -19,6 +23,9 @@ export function createConfiguredAnalyzeStep(store: Store, config: Pick<Config, '
       universe: { name: universe.name, symbols: universe.symbols, sectors: universe.sectors },
       full: p.full === true,
       workers: config.analysisWorkers,
+      // Writing while the workers compute keeps one transaction open on the shared connection: safe only
+      // when no other job of this process writes meanwhile (a one-shot command), never inside serve.
+      storeWhileComputing: opts.exclusiveStore === true,
       onProgress: (done, total) =>
         ctx.progress({ done, total, stage: 'analyze', message: `${done} of ${total} tickers analysed` }),
     };

@@ -5,7 +5,14 @@ import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
 import { bufferToFloat64, bufferToInt32, typedArrayToBuffer } from '../bar-codec.js';
-import type { AnalysisRepo, AnalysisRunWrite, AnalysisState, DateRange, SignalColumns } from '../store.js';
+import type {
+  AnalysisRepo,
+  AnalysisRunWrite,
+  AnalysisRunWriter,
+  AnalysisState,
+  DateRange,
+  SignalColumns,
+} from '../store.js';
 import { immediateTransaction } from './immediate-transaction.js';
 
 /**
@@ -216,6 +223,67 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     this.commitTx(run);
   }
 
+  /**
+   * BEGIN IMMEDIATE on this connection, held across the run's awaits: the analysis workers read through
+   * their own connections and keep the snapshot from before it (WAL), which is the one they analyse.
+   */
+  async beginRun(opts: { replacing: ReadonlySet<string> }): Promise<AnalysisRunWriter> {
+    if (this.db.inTransaction) throw new Error('an analysis run cannot begin inside another transaction');
+    this.db.exec('BEGIN IMMEDIATE');
+    let open = true;
+    let clearedAll = false;
+    const fail = (error: unknown): never => {
+      if (open && this.db.inTransaction) this.db.exec('ROLLBACK');
+      open = false;
+      throw error;
+    };
+    const ensureOpen = () => {
+      if (!open) throw new Error('the analysis run was already committed or aborted');
+    };
+    try {
+      clearedAll = this.clearAllSignalsIfReplaced(new Map([...opts.replacing].map((s) => [s, null])));
+    } catch (error) {
+      fail(error);
+    }
+    return {
+      addSignals: async (part) => {
+        ensureOpen();
+        try {
+          validateColumns(part.signals);
+          // Their stored signals are gone already: only a replacement from their first day is exact.
+          for (const [symbol, from] of part.signalsFrom) {
+            if (clearedAll && from !== null && opts.replacing.has(symbol)) {
+              throw new RangeError(`signals of ${symbol} are replaced from day ${from}, expected from their first day`);
+            }
+          }
+          for (const symbol of part.signalsAppend ?? []) {
+            if (clearedAll && opts.replacing.has(symbol)) {
+              throw new RangeError(`signals of ${symbol} are appended, expected replaced from their first day`);
+            }
+          }
+          this.replaceSignalsSync(part.signalsFrom, part.signalsAppend ?? new Set(), part.signals, clearedAll);
+        } catch (error) {
+          fail(error);
+        }
+      },
+      commit: async (rest) => {
+        ensureOpen();
+        try {
+          validateColumns(rest.signals);
+          this.commitSync(rest);
+          this.db.exec('COMMIT');
+          open = false;
+        } catch (error) {
+          fail(error);
+        }
+      },
+      abort: async () => {
+        if (open && this.db.inTransaction) this.db.exec('ROLLBACK');
+        open = false;
+      },
+    };
+  }
+
   async breadthState(universe: string): Promise<Uint8Array | null> {
     const blob = this.s.breadthState.get(universe);
     return blob === undefined ? null : new Uint8Array(blob);
@@ -303,6 +371,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     signalsFrom: ReadonlyMap<string, number | null>,
     signalsAppend: ReadonlySet<string>,
     input: SignalColumns,
+    clearedBefore = false,
   ): void {
     const c = groupedBySymbol(input);
     const codes = Uint8Array.from(c.kinds, kindCode);
@@ -323,7 +392,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
       const [a, b] = range(symbol);
       for (let i = a; i < b; i++) this.s.insertRecent.run(symbol, c.dates[i], codes[c.kindIndex[i]], c.values[i]);
     }
-    const clearedAll = this.clearAllSignalsIfReplaced(signalsFrom);
+    const clearedAll = clearedBefore || this.clearAllSignalsIfReplaced(signalsFrom);
     for (const [symbol, from] of signalsFrom) {
       const [a, b] = range(symbol);
       if (from !== null && a < b && c.dates[a] < from) {
