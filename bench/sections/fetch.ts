@@ -48,6 +48,8 @@ interface ChildRun {
   clientCpuMs: number;
   /** CPU the server process spent during the run, ms. */
   serverCpuMs: number;
+  /** The server's mean hold of an answer for the latency knob over the run (arrival to answer), ms. */
+  serverHoldMs: number;
 }
 
 /**
@@ -81,6 +83,7 @@ async function fetchInChild(
   const list = join(ctx.tmpDir, `tickers-${tickers.length}-${tickers[0]}.txt`);
   writeFileSync(list, `${tickers.join('\n')}\n`);
   const serverCpuBefore = await server.cpu();
+  const heldBefore = await server.stats();
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -113,6 +116,9 @@ async function fetchInChild(
   });
   const wallSeconds = (performance.now() - started) / 1000;
   const serverCpuAfter = await server.cpu();
+  const heldAfter = await server.stats();
+  const serverHoldMs =
+    (heldAfter.latencyHeldMs - heldBefore.latencyHeldMs) / Math.max(1, heldAfter.latencyHeld - heldBefore.latencyHeld);
   const serverCpuMs =
     (serverCpuAfter.user + serverCpuAfter.system - serverCpuBefore.user - serverCpuBefore.system) / 1000;
   const rss = /MAXRSS_KB (\d+)/.exec(stderr);
@@ -130,6 +136,7 @@ async function fetchInChild(
     wallSeconds,
     clientCpuMs: cpu ? Number(cpu[1]) / 1000 : Number.NaN,
     serverCpuMs,
+    serverHoldMs,
   };
 }
 
@@ -463,7 +470,7 @@ function throughputFigure(name: string, r: ChildRun, bound: number, target: bool
   const rate = r.metrics.tickers.fetched / r.metrics.seconds;
   const label = `${name} (share of bound ${bound}/s)`;
   const value = round((100 * rate) / bound);
-  const note = `${round(rate)} tickers/s; ${round(r.metrics.bytes / Math.max(1, r.metrics.requests))} B per answer; p50 ${r.metrics.latencyMs.p50} ms; ${r.metrics.tickers.failed} failed; ${cpuNote(r)}`;
+  const note = `${round(rate)} tickers/s; ${round(r.metrics.bytes / Math.max(1, r.metrics.requests))} B per answer; server hold ${round(r.serverHoldMs, 2)} ms, client p50 ${r.metrics.latencyMs.p50} ms; ${r.metrics.tickers.failed} failed; ${cpuNote(r)}`;
   return target ? atLeast(label, value, '%', 90, note) : info(label, value, '%', note);
 }
 
@@ -474,6 +481,7 @@ function summary(r: ChildRun) {
     wallSeconds: round(r.wallSeconds),
     clientCpuMs: round(r.clientCpuMs),
     serverCpuMs: round(r.serverCpuMs),
+    serverHoldMs: round(r.serverHoldMs, 3),
     exitCode: r.code,
   };
 }

@@ -243,7 +243,11 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   // committed the slots stay full; each holds one answer at most, so memory stays bounded.
   const spare = Math.max(2, Math.ceil(options.maxConcurrent / 4)) + Math.min(WRITE_BATCH, options.maxConcurrent);
   const workers = Math.min(symbols.length, options.maxConcurrent + spare);
-  await Promise.all(Array.from({ length: workers }, worker));
+  const running = Array.from({ length: Math.min(workers, options.maxConcurrent) }, worker);
+  // The spare workers plan their first tickers in the next turn, once the first requests are on the wire.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  while (running.length < workers) running.push(worker());
+  await Promise.all(running);
 
   const seconds = (performance.now() - t0) / 1000;
   const http = httpStats?.snapshot();

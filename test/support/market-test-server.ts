@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Bar, BarSeries } from '../../src/domain/bar-series.js';
 import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
 import type { Dividend, Split } from '../../src/domain/ticker.js';
+import { DeadlineQueue } from './market-test-server/deadline-queue.js';
 import {
   type DividendEvent,
   type ExchangeSpec,
@@ -161,6 +162,9 @@ export interface MarketTestServerStats {
   /** Distinct symbols asked of the chart endpoint. */
   chartSymbols: number;
   cacheHits: number;
+  /** Answers held for the latency knob, and their total hold (arrival to answer), for the realised mean. */
+  latencyHeld: number;
+  latencyHeldMs: number;
 }
 
 /** What the server serves for a symbol, in domain types. The arrays are the server's own: read, never write. */
@@ -341,12 +345,15 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
     rateLimited: 0,
     chartSymbols: 0,
     cacheHits: 0,
+    latencyHeld: 0,
+    latencyHeldMs: 0,
   });
   let stats = newStats();
   let perSymbol = new Map<string, number>();
   let attempts = new Map<string, number>();
   let avDayCount = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
+  const latencyHolds = new DeadlineQueue();
   const held = new Set<ServerResponse>();
 
   const count = (endpoint: EndpointName, outcome: string) => {
@@ -700,6 +707,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
   };
 
   const handle = (req: IncomingMessage, res: ServerResponse) => {
+    const arrived = performance.now();
     stats.requests++;
     stats.inFlight++;
     if (stats.inFlight > stats.maxConcurrent) stats.maxConcurrent = stats.inFlight;
@@ -721,7 +729,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
       yahooBucket !== null &&
       !yahooBucket.take();
     const fault = throttled ? null : pickFault(endpoint, key);
-    later(latency(), () => {
+    const answerNow = () => {
       if (res.destroyed) return;
       if (throttled) {
         stats.rateLimited++;
@@ -735,7 +743,15 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
       }
       const a = answer();
       if (a.type === 'body') send(res, endpoint, a);
-    });
+    };
+    const hold = latency();
+    if (hold > 0) {
+      latencyHolds.at(arrived + hold, () => {
+        stats.latencyHeld++;
+        stats.latencyHeldMs += performance.now() - arrived;
+        answerNow();
+      });
+    } else answerNow();
   };
 
   const server = createServer(handle);
@@ -754,6 +770,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
     async close() {
       for (const t of timers) clearTimeout(t);
       timers.clear();
+      latencyHolds.clear();
       for (const res of held) res.destroy();
       held.clear();
       server.closeAllConnections();
