@@ -48,6 +48,8 @@ const RUN_STOPPING_KINDS = new Set(['quota', 'auth']);
  */
 const WRITE_BATCH = 32;
 const WRITE_DELAY_MS = 4;
+/** Workers started per turn of the event loop when a run begins (see runFetch). */
+const START_GROUP = 4;
 
 /**
  * One fetch run: every symbol planned (fresh ones skipped), requested through the rate limiter, the
@@ -178,7 +180,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     const hasGaps = flags.some((f) => f.kind === 'missing-days');
     if (hasGaps && plan.reason === MISSING_DAYS_REASON && !previous.gapsRefetched) changes.gapsRefetched = true;
     if (!hasGaps && previous.gapsRefetched) changes.gapsRefetched = false;
-    const result = await writes.write({
+    const written = writes.write({
       symbol: plan.symbol,
       bars: answer.bars,
       dividends: answer.dividends,
@@ -192,6 +194,9 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
         ...(Object.keys(changes).length > 0 ? { meta: { ...changes } } : {}),
       },
     });
+    // The last answers of a run: nothing more is coming to share the commit, so it is not held back.
+    if (next >= symbols.length && concurrency.inFlight === 0) void writes.flush();
+    const result = await written;
     m.barsAdded += result.barsAdded;
     m.barsChanged += result.barsChanged;
   };
@@ -243,9 +248,15 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   // committed the slots stay full; each holds one answer at most, so memory stays bounded.
   const spare = Math.max(2, Math.ceil(options.maxConcurrent / 4)) + Math.min(WRITE_BATCH, options.maxConcurrent);
   const workers = Math.min(symbols.length, options.maxConcurrent + spare);
-  const running = Array.from({ length: Math.min(workers, options.maxConcurrent) }, worker);
-  // The spare workers plan their first tickers in the next turn, once the first requests are on the wire.
-  await new Promise<void>((resolve) => setImmediate(resolve));
+  // The first requests leave in small groups, each group on the wire before the next one is planned: the
+  // first answers then come back spread out, and the slow first pass through cold code overlaps the waits
+  // instead of holding up answers that all arrived together. The spare workers start last.
+  const running: Promise<void>[] = [];
+  const first = Math.min(workers, options.maxConcurrent);
+  while (running.length < first) {
+    for (let k = 0; k < START_GROUP && running.length < first; k++) running.push(worker());
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
   while (running.length < workers) running.push(worker());
   await Promise.all(running);
 
