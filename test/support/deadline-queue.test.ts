@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { DeadlineQueue } from './market-test-server/deadline-queue.js';
 
 describe('DeadlineQueue (the market test server latency hold)', () => {
-  it('runs callbacks in deadline order, equal deadlines in the order they were queued, none before its deadline less 0.6 ms', async () => {
+  it('runs callbacks in deadline order, equal deadlines in the order they were queued, none more than 2 ms (the most the calibrated margin allows) before its deadline', async () => {
     const q = new DeadlineQueue();
     const ran: string[] = [];
     const early: number[] = [];
@@ -22,7 +22,7 @@ describe('DeadlineQueue (the market test server latency hold)', () => {
     await new Promise((resolve) => setTimeout(resolve, 60));
     assert.deepEqual(ran, ['a', 'b1', 'b2', 'c']);
     assert.equal(q.size, 0);
-    for (const e of early) assert.ok(e <= 0.6, `ran ${e} ms before its deadline`);
+    for (const e of early) assert.ok(e <= 2, `ran ${e} ms before its deadline`);
   });
 
   it('drops every waiting callback on clear', async () => {
