@@ -22,7 +22,7 @@ const LATENCY_MS = 20;
 const MONTH_HISTORY = { firstDay: '2024-12-02', lastDay: '2024-12-31' };
 const UPDATE_DAYS = 5;
 /** Runs per throughput figure (a run lasts ~1.5-4 s, and one run varies by +-1.5% here): the median counts. */
-const REPEATS = 3;
+const REPEATS = 5;
 /** Whole five-year histories (~1,260 bars, ~70 kB of JSON each): the parse/validate/store-bound case. */
 const FIVE_YEAR_HISTORY = { firstDay: '2020-01-02', lastDay: '2024-12-31' };
 const FIVE_YEAR_TICKERS = 1000;

@@ -9,6 +9,7 @@ import { newFetchRunId } from './fetch-run-record.js';
 import type { HttpStats } from './instrumented-http-get.js';
 import { LatencyHistogram } from './latency-histogram.js';
 import {
+  changedInfo,
   type FetchMeta,
   fetchMetaOf,
   findRestatement,
@@ -185,7 +186,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
       bars: answer.bars,
       dividends: answer.dividends,
       splits: answer.splits,
-      info: answer.info,
+      info: changedInfo(plan.storedInfo, answer.info),
       mode: plan.mode,
       fetch: {
         source: source.name,

@@ -1,4 +1,5 @@
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { TickerInfo } from '../domain/ticker.js';
 import type { SourceHistory } from '../sources/source.js';
 import type { FetchState, Store } from '../store/store.js';
 
@@ -51,6 +52,8 @@ export interface RequestPlan {
   reason: string;
   /** The stored last bar, for incremental plans. */
   tail: StoredTail | null;
+  /** The stored ticker row (name, exchange, ...), when there is one. */
+  storedInfo?: TickerInfo | null;
   /** The fetch state before this run. */
   state: FetchState | null;
 }
@@ -87,7 +90,7 @@ export async function planTickerFetch(
       return { symbol, action: 'skip', reason: `fresh: fetched ${formatAge(age)} ago` };
     }
   }
-  const tail = await readStoredTail(store, symbol);
+  const { tail, info: storedInfo } = await readStored(store, symbol);
   if (!tail) {
     return {
       symbol,
@@ -98,6 +101,7 @@ export async function planTickerFetch(
       reason: 'not stored',
       tail,
       state,
+      storedInfo,
     };
   }
   const full = (reason: string, mode: 'merge' | 'replace'): RequestPlan => ({
@@ -109,6 +113,7 @@ export async function planTickerFetch(
     reason,
     tail,
     state,
+    storedInfo,
   });
   if (options.from !== undefined && typeof meta.historyFrom === 'number' && options.from < meta.historyFrom) {
     return full('history requested from an earlier date', 'merge');
@@ -125,6 +130,7 @@ export async function planTickerFetch(
     reason: 'update from the last stored day',
     tail,
     state,
+    storedInfo,
   };
 }
 
@@ -186,18 +192,36 @@ function fmt(x: number): string {
 }
 
 /**
- * The last stored bar. The ticker row's last date finds it with a one-day read; a ticker without one (a store
- * that does not keep it) has its series read once. No ticker row means nothing stored.
+ * The stored ticker row and its last stored bar. The row's last date finds the bar with a one-day read; a
+ * ticker without one (a store that does not keep it) has its series read once. No row means nothing stored.
  */
-async function readStoredTail(store: Store, symbol: string): Promise<StoredTail | null> {
+async function readStored(store: Store, symbol: string): Promise<{ tail: StoredTail | null; info: TickerInfo | null }> {
   const info = await store.tickers.get(symbol);
-  if (!info) return null;
+  if (!info) return { tail: null, info: null };
   const hint = info.lastDate ?? undefined;
   let series = hint !== undefined && hint !== null ? await store.bars.read(symbol, { from: hint }) : null;
   if (!series || series.dates.length === 0) series = await store.bars.read(symbol);
-  if (!series || series.dates.length === 0) return null;
+  if (!series || series.dates.length === 0) return { tail: null, info };
   const i = series.dates.length - 1;
-  return { date: series.dates[i] as EpochDay, close: series.close[i], adjClose: series.adjClose[i] };
+  return { tail: { date: series.dates[i] as EpochDay, close: series.close[i], adjClose: series.adjClose[i] }, info };
+}
+
+/**
+ * The fields of a source's ticker info that would change the stored row, or undefined when none would: a
+ * daily update brings the same name, exchange, currency and type every day, and skipping the unchanged
+ * upsert is one statement less per ticker in the write that holds up the event loop.
+ */
+export function changedInfo(
+  stored: TickerInfo | null | undefined,
+  fetched: Omit<TickerInfo, 'symbol'>,
+): Omit<TickerInfo, 'symbol'> | undefined {
+  if (!stored) return fetched;
+  for (const key of Object.keys(fetched) as (keyof typeof fetched)[]) {
+    const value = fetched[key];
+    // The store keeps a stored value where the source sends none (null), so null never changes it.
+    if (value !== null && value !== undefined && value !== stored[key]) return fetched;
+  }
+  return undefined;
 }
 
 function formatAge(ms: number): string {

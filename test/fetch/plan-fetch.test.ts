@@ -2,7 +2,13 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Bar, barSeriesFromBars } from '../../src/domain/bar-series.js';
 import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
-import { findRestatement, fullReplacePlan, planTickerFetch, type RequestPlan } from '../../src/fetch/plan-fetch.js';
+import {
+  changedInfo,
+  findRestatement,
+  fullReplacePlan,
+  planTickerFetch,
+  type RequestPlan,
+} from '../../src/fetch/plan-fetch.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 
 const HOUR = 3_600_000;
@@ -241,5 +247,53 @@ describe('fullReplacePlan', () => {
     assert.equal(full.from, d('2015-01-01'));
     assert.equal(fullReplacePlan(plan, 'new split', d('2000-01-03')).from, d('2000-01-03'));
     assert.equal(fullReplacePlan({ ...plan, state: null }, 'new split').from, undefined);
+  });
+});
+
+describe('changedInfo', () => {
+  const stored = {
+    symbol: 'AAPL',
+    name: 'Apple Inc.',
+    exchange: 'NMS',
+    currency: 'USD',
+    type: 'EQUITY',
+    sector: 'Tech',
+  };
+
+  it('is undefined when every field the source sends equals the stored one, or is null (which keeps it)', () => {
+    assert.equal(
+      changedInfo(stored, { name: 'Apple Inc.', exchange: 'NMS', currency: 'USD', type: 'EQUITY' }),
+      undefined,
+    );
+    assert.equal(changedInfo(stored, { name: null, exchange: 'NMS', currency: null, type: null }), undefined);
+  });
+
+  it('is the whole fetched info when a field is new or differs, or when nothing is stored', () => {
+    const renamed = { name: 'Apple', exchange: 'NMS', currency: 'USD', type: 'EQUITY' };
+    assert.deepEqual(changedInfo(stored, renamed), renamed);
+    const fresh = { name: 'X', exchange: 'NYQ', currency: 'USD', type: 'EQUITY' };
+    assert.deepEqual(changedInfo({ symbol: 'X', name: 'X' }, fresh), fresh);
+    assert.deepEqual(changedInfo(null, fresh), fresh);
+  });
+
+  it('is what planTickerFetch hands on: the plan of a stored ticker carries its stored row', async () => {
+    const store = await SqliteStore.open(':memory:');
+    try {
+      await store.bars.writeTicker({
+        symbol: 'MSFT',
+        bars: bars('MSFT', [['2026-03-09', 400, 400]]),
+        info: { name: 'Microsoft', exchange: 'NMS', currency: 'USD', type: 'EQUITY' },
+      });
+      const plan = await planTickerFetch(store, 'yahoo', 'MSFT', { now: NOW, maxAgeMs: 0 });
+      assert.equal(plan.action, 'fetch');
+      const info = (plan as RequestPlan).storedInfo;
+      assert.equal(info?.name, 'Microsoft');
+      assert.equal(
+        changedInfo(info, { name: 'Microsoft', exchange: 'NMS', currency: 'USD', type: 'EQUITY' }),
+        undefined,
+      );
+    } finally {
+      await store.close();
+    }
   });
 });
