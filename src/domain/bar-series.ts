@@ -79,6 +79,11 @@ export function barAt(s: BarSeries, i: number): Bar {
 export function sliceBarSeries(s: BarSeries, from?: number, to?: number): BarSeries {
   const start = from === undefined ? 0 : lowerBound(s.dates, from);
   const end = to === undefined ? s.dates.length : lowerBound(s.dates, to + 1);
+  return sliceBarSeriesAt(s, start, end);
+}
+
+/** The bars at indices start <= i < end, as views sharing the arrays. */
+export function sliceBarSeriesAt(s: BarSeries, start: number, end: number): BarSeries {
   return {
     symbol: s.symbol,
     dates: s.dates.subarray(start, end),
@@ -131,18 +136,5 @@ export function mergeBarSeries(existing: BarSeries, incoming: BarSeries): BarSer
       take(b, j++);
     }
   }
-  return truncate(out, k);
-}
-
-function truncate(s: BarSeries, n: number): BarSeries {
-  return {
-    symbol: s.symbol,
-    dates: s.dates.subarray(0, n),
-    open: s.open.subarray(0, n),
-    high: s.high.subarray(0, n),
-    low: s.low.subarray(0, n),
-    close: s.close.subarray(0, n),
-    adjClose: s.adjClose.subarray(0, n),
-    volume: s.volume.subarray(0, n),
-  };
+  return sliceBarSeriesAt(out, 0, k);
 }

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { barSeriesFromBars } from '../../src/domain/bar-series.js';
 import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
 import { BACKSTOP_AUTOCHECKPOINT } from '../../src/store/sqlite/background-wal-checkpointer.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations/index.js';
 import { tailLimit } from '../../src/store/sqlite/sqlite-bar-chunk-writer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runStoreContract } from './store-contract.js';
@@ -26,7 +27,7 @@ describe('SqliteStore specifics', () => {
       const info = await store.info();
       assert.equal(info.kind, 'sqlite');
       assert.equal(info.location, path);
-      assert.ok(info.schemaVersion >= 1);
+      assert.equal(info.schemaVersion, MIGRATIONS.length);
       assert.ok(info.sizeBytes > 0);
     } finally {
       await store.close();

@@ -76,6 +76,7 @@ describe('generateUniverse', () => {
 
   it('is the same market for the same seed, and another market for another seed', async () => {
     const again = await allSeries(await generated(7));
+    assert.equal(again.length, series.length);
     assert.ok(again.every((s, i) => sameBytes(s, series[i])));
     const other = await allSeries(await generated(8));
     assert.ok(!sameBytes(other[0], series[0]));

@@ -4,6 +4,7 @@ import { BREADTH_FIELDS, type BreadthSeries } from '../../domain/breadth-series.
 import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
+import { SIGNAL_CODE, SIGNAL_KINDS } from '../../domain/signal-kinds.js';
 import { bufferToFloat64, bufferToInt32, typedArrayToBuffer } from '../bar-codec.js';
 import type {
   AnalysisRepo,
@@ -14,31 +15,7 @@ import type {
   SignalColumns,
 } from '../store.js';
 import { immediateTransaction } from './immediate-transaction.js';
-
-/**
- * Stored code of each signal kind (a byte per signal in the signals blobs). Codes are part of the file
- * format: a new kind gets the next free code, and no code is ever reused.
- */
-const KIND_CODE: Readonly<Record<SignalKind, number>> = {
-  'golden-cross': 0,
-  'death-cross': 1,
-  'close-above-sma50': 2,
-  'close-below-sma50': 3,
-  'close-above-sma200': 4,
-  'close-below-sma200': 5,
-  'rsi-above-70': 6,
-  'rsi-below-30': 7,
-  'macd-bullish-cross': 8,
-  'macd-bearish-cross': 9,
-  'new-52w-high': 10,
-  'new-52w-low': 11,
-  'bb-squeeze': 12,
-  'bb-breakout-up': 13,
-  'bb-breakout-down': 14,
-  'volume-spike': 15,
-};
-const KIND_OF_CODE: SignalKind[] = [];
-for (const [kind, code] of Object.entries(KIND_CODE)) KIND_OF_CODE[code] = kind as SignalKind;
+import { MIN_YEAR } from './sqlite-bar-statements.js';
 
 type SignalYearRow = [symbol: string, year: number, dates: Buffer, kinds: Buffer, vals: Buffer];
 type RecentRow = [symbol: string, date: number, kind: number, value: number];
@@ -102,10 +79,9 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     const kept = signals.filter((s) => wanted.has(s.symbol));
     const order = [...wanted];
     const index = new Map(order.map((s, i) => [s, i]));
-    const kinds = Object.keys(KIND_CODE) as SignalKind[];
     const columns: SignalColumns = {
       symbols: order,
-      kinds,
+      kinds: SIGNAL_KINDS,
       symbolIndex: Int32Array.from(kept, (s) => index.get(s.symbol)!),
       dates: Int32Array.from(kept, (s) => s.date),
       kindIndex: Uint8Array.from(kept, (s) => kindCode(s.kind)),
@@ -133,17 +109,17 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
         const col = decodeYear(d, k, v);
         for (let i = 0; i < col.dates.length; i++) {
           if (col.dates[i] < since || (kindFilter >= 0 && col.kinds[i] !== kindFilter)) continue;
-          out.push({ symbol, date: col.dates[i] as EpochDay, kind: KIND_OF_CODE[col.kinds[i]], value: col.values[i] });
+          out.push({ symbol, date: col.dates[i] as EpochDay, kind: SIGNAL_KINDS[col.kinds[i]], value: col.values[i] });
         }
       }
     };
     const collectRecent = (rows: RecentRow[]) => {
       for (const [symbol, date, kind, value] of rows) {
         if (kindFilter >= 0 && kind !== kindFilter) continue;
-        out.push({ symbol, date: date as EpochDay, kind: KIND_OF_CODE[kind], value });
+        out.push({ symbol, date: date as EpochDay, kind: SIGNAL_KINDS[kind], value });
       }
     };
-    const firstYear = opts.since === undefined ? -100_000 : yearOfDay(opts.since);
+    const firstYear = opts.since === undefined ? MIN_YEAR : yearOfDay(opts.since);
     if (opts.symbol !== undefined) {
       collect(this.s.symbolSignals.all(opts.symbol, firstYear));
       collectRecent(this.s.recentOfSymbol.all(opts.symbol, since));
@@ -164,7 +140,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
       (a, b) =>
         b.date - a.date ||
         (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) ||
-        KIND_CODE[a.kind] - KIND_CODE[b.kind],
+        SIGNAL_CODE[a.kind] - SIGNAL_CODE[b.kind],
     );
     return Number.isFinite(limit) ? out.slice(0, Math.max(0, limit)) : out;
   }
@@ -428,7 +404,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
   /** A symbol's stored signals, blobs and recent rows, in date order. */
   private storedSignals(symbol: string): YearSignals {
     const parts: YearSignals[] = [];
-    for (const row of [...this.s.symbolSignals.all(symbol, -100_000)].reverse())
+    for (const row of [...this.s.symbolSignals.all(symbol, MIN_YEAR)].reverse())
       parts.push(decodeYear(row[2], row[3], row[4]));
     const recent = this.s.recentOfSymbol.all(symbol, -(2 ** 31));
     parts.push({
@@ -488,9 +464,9 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
 }
 
 function kindCode(kind: SignalKind): number {
-  const code = KIND_CODE[kind];
+  const code = SIGNAL_CODE[kind];
   if (code === undefined) {
-    throw new RangeError(`signal kind "${kind}" is not known; expected one of ${Object.keys(KIND_CODE).join(', ')}`);
+    throw new RangeError(`signal kind "${kind}" is not known; expected one of ${SIGNAL_KINDS.join(', ')}`);
   }
   return code;
 }

@@ -1,17 +1,20 @@
-import { type BarSeries, lowerBound } from '../../domain/bar-series.js';
+import { type BarSeries, lowerBound, sliceBarSeriesAt } from '../../domain/bar-series.js';
 import { firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
 import { decodeBarChunk, encodeBarChunk } from '../bar-codec.js';
 import { mergeBarChunk } from '../merge-bar-chunk.js';
-import type { BarStatements, TickerBarsRow, YearChunkRow } from './sqlite-bar-statements.js';
+import {
+  type BarStatements,
+  MAX_YEAR,
+  MIN_YEAR,
+  type TickerBarsRow,
+  type YearChunkRow,
+} from './sqlite-bar-statements.js';
 
 export interface BarWriteCounts {
   added: number;
   changed: number;
   removed: number;
 }
-
-const MIN_YEAR = -100_000;
-const MAX_YEAR = 100_000;
 
 /**
  * How many bars the tail may hold before it is folded into the year rows. Staggered by ticker id so
@@ -30,9 +33,12 @@ export function tailLimit(tickerId: number): number {
 export class SqliteBarChunkWriter {
   constructor(private readonly s: BarStatements) {}
 
-  write(t: TickerBarsRow, bars: BarSeries, mode: 'merge' | 'replace'): BarWriteCounts {
-    const tailRow = this.s.tail.get(t.id);
-    const tail = tailRow ? decodeBarChunk(bars.symbol, tailRow[0], tailRow[1]) : null;
+  /**
+   * `knownTail` is the ticker's tail as the caller already decoded it in this transaction (null: it has no
+   * tail row), which spares the daily update a second read; undefined reads it here.
+   */
+  write(t: TickerBarsRow, bars: BarSeries, mode: 'merge' | 'replace', knownTail?: BarSeries | null): BarWriteCounts {
+    const tail = knownTail !== undefined ? knownTail : this.readTail(t.id, bars.symbol);
     if (mode === 'merge' && bars.dates.length > 0 && onlyTouchesTail(t, tail, bars)) {
       const r = mergeBarChunk(tail, bars, 'merge');
       if (r.added + r.changed > 0) {
@@ -53,6 +59,11 @@ export class SqliteBarChunkWriter {
     return this.writeYears(t.id, bars, mode);
   }
 
+  private readTail(tickerId: number, symbol: string): BarSeries | null {
+    const row = this.s.tail.get(tickerId);
+    return row ? decodeBarChunk(symbol, row[0], row[1]) : null;
+  }
+
   /** Rewrites the year rows `bars` touches (every stored year for 'replace'); returns the counts. */
   private writeYears(tickerId: number, bars: BarSeries, mode: 'merge' | 'replace'): BarWriteCounts {
     const n = bars.dates.length;
@@ -69,7 +80,7 @@ export class SqliteBarChunkWriter {
       const row = stored.get(year);
       stored.delete(year);
       const old = row ? decodeBarChunk(bars.symbol, row[1], row[2]) : null;
-      const r = mergeBarChunk(old, sliceByIndex(bars, start, end), mode);
+      const r = mergeBarChunk(old, sliceBarSeriesAt(bars, start, end), mode);
       if (r.added + r.changed + r.removed > 0) {
         this.s.putChunk.run(tickerId, year, r.merged.dates.length, encodeBarChunk(r.merged));
       }
@@ -93,17 +104,4 @@ export class SqliteBarChunkWriter {
 function onlyTouchesTail(t: TickerBarsRow, tail: BarSeries | null, bars: BarSeries): boolean {
   if (tail && tail.dates.length > 0) return bars.dates[0] >= tail.dates[0];
   return t.bar_count > 0 && t.last_date !== null && bars.dates[0] > t.last_date;
-}
-
-function sliceByIndex(s: BarSeries, start: number, end: number): BarSeries {
-  return {
-    symbol: s.symbol,
-    dates: s.dates.subarray(start, end),
-    open: s.open.subarray(start, end),
-    high: s.high.subarray(start, end),
-    low: s.low.subarray(start, end),
-    close: s.close.subarray(start, end),
-    adjClose: s.adjClose.subarray(start, end),
-    volume: s.volume.subarray(start, end),
-  };
 }

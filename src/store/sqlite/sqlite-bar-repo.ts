@@ -1,5 +1,11 @@
 import type Database from 'better-sqlite3';
-import { type BarSeries, emptyBarSeries, lowerBound, sliceBarSeries } from '../../domain/bar-series.js';
+import {
+  type BarSeries,
+  emptyBarSeries,
+  lowerBound,
+  sliceBarSeries,
+  sliceBarSeriesAt,
+} from '../../domain/bar-series.js';
 import { type EpochDay, yearOfDay } from '../../domain/epoch-day.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
 import { decodeBarChunk, decodeBarChunks, encodeBarChunk } from '../bar-codec.js';
@@ -9,6 +15,9 @@ import { immediateTransaction } from './immediate-transaction.js';
 import { SqliteBarChunkWriter } from './sqlite-bar-chunk-writer.js';
 import {
   type BarStatements,
+  type ChunkRow,
+  MAX_YEAR,
+  MIN_YEAR,
   prepareBarStatements,
   prepareSupersededStatements,
   type SupersededStatements,
@@ -22,8 +31,6 @@ import type { SqliteTickerRepo } from './sqlite-ticker-repo.js';
  * across a yield and the consumer may use (even write to) the store between tickers.
  */
 const READ_ALL_BATCH = 128;
-const MIN_YEAR = -100_000;
-const MAX_YEAR = 100_000;
 const MIN_DAY = -(2 ** 31);
 const MAX_DAY = 2 ** 31 - 1;
 
@@ -38,8 +45,6 @@ export class SqliteBarRepo implements BarRepo {
   private readonly writeManyTx: (ws: readonly TickerWrite[]) => TickerWriteResult[];
   private readonly deleteTx: (symbol: string) => void;
   private readonly clearTx: (symbols: readonly string[]) => void;
-  /** Rows [part (0 = year row, 1 = tail), year, n, data], year rows ascending, then the tail. */
-  private readonly readOne: Database.Statement<[string, number, number, string], [number, number, number, Buffer]>;
   private readonly readBatchTx: (after: string) => BarSeries[];
   private readonly chunks: SqliteBarChunkWriter;
   private supStatements: SupersededStatements | null = null;
@@ -53,18 +58,6 @@ export class SqliteBarRepo implements BarRepo {
   ) {
     this.s = prepareBarStatements(db);
     this.chunks = new SqliteBarChunkWriter(this.s);
-    // Year rows and tail are read by one statement, so from one snapshot: a writer folding the tail in
-    // between two reads would otherwise make a bar appear twice or not at all. One statement needs no
-    // BEGIN/COMMIT of its own, which the planner's read of every ticker's last bar would pay each time.
-    this.readOne = db
-      .prepare<[string, number, number, string], [number, number, number, Buffer]>(
-        `SELECT 0, b.year, b.n, b.data FROM tickers t CROSS JOIN bars b ON b.ticker_id = t.id
-         WHERE t.symbol = ? AND b.year BETWEEN ? AND ?
-         UNION ALL
-         SELECT 1, 0, x.n, x.data FROM tickers t CROSS JOIN bar_tail x ON x.ticker_id = t.id WHERE t.symbol = ?
-         ORDER BY 1, 2`,
-      )
-      .raw();
     this.readBatchTx = db.transaction((after: string) => this.readBatch(after));
     this.writeOneTx = immediateTransaction(db, (w: TickerWrite) => this.writeOne(w));
     this.writeManyTx = immediateTransaction(db, (ws: readonly TickerWrite[]) => ws.map((w) => this.writeOne(w)));
@@ -106,11 +99,14 @@ export class SqliteBarRepo implements BarRepo {
     const mode = w.mode ?? 'merge';
     // A daily update asks again for the last stored day; when it came back unchanged, only the later bars
     // are written (appended to the tail) and no stored year is read twice or rewritten.
-    const bars = w.bars && mode === 'merge' ? this.withoutUnchangedOverlap(symbol, t, w.bars) : w.bars;
+    const trimmed: TrimmedBars =
+      w.bars && mode === 'merge' ? this.withoutUnchangedOverlap(symbol, t, w.bars) : { bars: w.bars };
+    const bars = trimmed.bars;
     if (bars && (bars.dates.length > 0 || mode === 'replace')) {
       const before = this.historyBefore(symbol, t, bars, mode);
       if (before) this.keepSuperseded(symbol, t.bar_version, before);
-      const r = this.chunks.write(t, { ...bars, symbol }, mode);
+      // The tail the overlap check decoded is still the stored one (nothing between writes it): no second read.
+      const r = this.chunks.write(t, { ...bars, symbol }, mode, trimmed.tail);
       added = r.added;
       changed = r.changed;
       if (r.added + r.changed + r.removed > 0) {
@@ -153,30 +149,38 @@ export class SqliteBarRepo implements BarRepo {
    * `bars` without its leading bars on or before the latest stored date when every one of them is stored
    * with exactly the same values (so merging them would change nothing); else `bars` itself. The stored
    * bars are read from the tail alone when it covers the overlap, else from the overlapping year rows,
-   * inside the caller's transaction.
+   * inside the caller's transaction. The decoded tail comes back along when it was read.
    */
-  private withoutUnchangedOverlap(symbol: string, t: TickerBarsRow, bars: BarSeries): BarSeries {
+  private withoutUnchangedOverlap(symbol: string, t: TickerBarsRow, bars: BarSeries): TrimmedBars {
     const n = bars.dates.length;
-    if (n === 0 || t.bar_count === 0 || t.last_date === null || bars.dates[0] > t.last_date) return bars;
+    if (n === 0 || t.bar_count === 0 || t.last_date === null || bars.dates[0] > t.last_date) return { bars };
     const overlap = lowerBound(bars.dates, t.last_date + 1);
-    const stored = this.storedFrom(symbol, t.id, bars.dates[0], bars.dates[overlap - 1]);
-    if (!stored) return bars;
+    const tailRow = this.s.tail.get(t.id);
+    const tail = tailRow ? decodeBarChunk(symbol, tailRow[0], tailRow[1]) : null;
+    const stored = this.storedFrom(symbol, t.id, tailRow, tail, bars.dates[0], bars.dates[overlap - 1]);
+    if (!stored) return { bars, tail };
     for (let i = 0; i < overlap; i++) {
       const j = lowerBound(stored.dates, bars.dates[i]);
       if (j >= stored.dates.length || stored.dates[j] !== bars.dates[i] || !sameBar(stored, j, bars, i, ALL_FIELDS)) {
-        return bars;
+        return { bars, tail };
       }
     }
-    return overlap === 0 ? bars : sliceByIndex(bars, overlap, n);
+    return { bars: overlap === 0 ? bars : sliceBarSeriesAt(bars, overlap, n), tail };
   }
 
-  /** Stored bars covering [from, to] (possibly more), or null when none are stored there. */
-  private storedFrom(symbol: string, tickerId: number, from: number, to: number): BarSeries | null {
-    const tailRow = this.s.tail.get(tickerId);
-    if (tailRow) {
-      const tail = decodeBarChunk(symbol, tailRow[0], tailRow[1]);
-      if (tail.dates.length > 0 && tail.dates[0] <= from) return tail;
-    }
+  /**
+   * Stored bars covering [from, to] (possibly more), or null when none are stored there. `tailRow` is the
+   * ticker's tail row as read in this transaction and `tail` its decoded bars (null when it has none).
+   */
+  private storedFrom(
+    symbol: string,
+    tickerId: number,
+    tailRow: ChunkRow | undefined,
+    tail: BarSeries | null,
+    from: number,
+    to: number,
+  ): BarSeries | null {
+    if (tail && tail.dates.length > 0 && tail.dates[0] <= from) return tail;
     const chunks = this.s.yearChunks
       .all(tickerId, yearOfDay(from), yearOfDay(to))
       .map((r) => ({ n: r[1], bytes: r[2] }));
@@ -247,7 +251,7 @@ export class SqliteBarRepo implements BarRepo {
   private readSync(symbol: string, range?: DateRange): BarSeries | null {
     const from = range?.from;
     const to = range?.to;
-    const rows = this.readOne.all(
+    const rows = this.s.readOne.all(
       symbol,
       from === undefined ? MIN_YEAR : yearOfDay(from),
       to === undefined ? MAX_YEAR : yearOfDay(to),
@@ -347,6 +351,15 @@ export class SqliteBarRepo implements BarRepo {
   }
 }
 
+/**
+ * A write's bars after dropping the unchanged overlap, with the ticker's decoded tail when reading it was
+ * needed for that (null: the ticker has no tail row; undefined: not read).
+ */
+interface TrimmedBars {
+  bars: BarSeries | undefined;
+  tail?: BarSeries | null;
+}
+
 /** Bar fields analysis reads besides the dates; adjusted close is not one (a dividend changes only it). */
 const ANALYSED_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 /** Every stored field besides the date. */
@@ -365,19 +378,6 @@ function sameBar(
 ): boolean {
   for (const f of fields) if (!sameValue(a[f][i], b[f][j])) return false;
   return true;
-}
-
-function sliceByIndex(s: BarSeries, start: number, end: number): BarSeries {
-  return {
-    symbol: s.symbol,
-    dates: s.dates.subarray(start, end),
-    open: s.open.subarray(start, end),
-    high: s.high.subarray(start, end),
-    low: s.low.subarray(start, end),
-    close: s.close.subarray(start, end),
-    adjClose: s.adjClose.subarray(start, end),
-    volume: s.volume.subarray(start, end),
-  };
 }
 
 /**

@@ -1,10 +1,16 @@
 import type Database from 'better-sqlite3';
 import type { Dividend, Split } from '../../domain/ticker.js';
 
+/** Year bounds that take in every stored year row: a year range of "all of them". */
+export const MIN_YEAR = -100_000;
+export const MAX_YEAR = 100_000;
+
 /** Column order of every chunk SELECT below; rows are read raw (arrays) to avoid an object per row. */
 const CHUNK_COLUMNS = 'b.n, b.data';
 export type ChunkRow = [number, Buffer];
 export type YearChunkRow = [number, ...ChunkRow];
+/** [part (0 = year row, 1 = tail), year, n, data]: year rows ascending, then the tail. */
+export type PartChunkRow = [number, ...YearChunkRow];
 export type SymbolChunkRow = [string, ...ChunkRow];
 
 export interface TickerBarsRow {
@@ -27,9 +33,8 @@ export interface BarStatements {
   tail: Stmt<[number], ChunkRow>;
   putTail: Stmt<[number, number, Buffer]>;
   deleteTail: Stmt<[number]>;
-  readOneTail: Stmt<[string], ChunkRow>;
+  readOne: Stmt<[string, number, number, string], PartChunkRow>;
   readBatchTails: Stmt<[string, string], SymbolChunkRow>;
-  readOne: Stmt<[string, number, number], ChunkRow>;
   batchSymbols: Stmt<[string, number], string>;
   readBatch: Stmt<[string, string], SymbolChunkRow>;
   versions: Stmt<[], [string, number]>;
@@ -67,9 +72,16 @@ export function prepareBarStatements(db: Database.Database): BarStatements {
       INSERT INTO bar_tail (ticker_id, n, data) VALUES (?, ?, ?)
       ON CONFLICT (ticker_id) DO UPDATE SET n = excluded.n, data = excluded.data`),
     deleteTail: db.prepare<[number]>('DELETE FROM bar_tail WHERE ticker_id = ?'),
-    readOneTail: db
-      .prepare<[string], ChunkRow>(
-        'SELECT x.n, x.data FROM tickers t CROSS JOIN bar_tail x ON x.ticker_id = t.id WHERE t.symbol = ?',
+    // Year rows and tail are read by one statement, so from one snapshot: a writer folding the tail in
+    // between two reads would otherwise make a bar appear twice or not at all. One statement needs no
+    // BEGIN/COMMIT of its own, which the planner's read of every ticker's last bar would pay each time.
+    readOne: db
+      .prepare<[string, number, number, string], PartChunkRow>(
+        `SELECT 0, b.year, b.n, b.data FROM tickers t CROSS JOIN bars b ON b.ticker_id = t.id
+         WHERE t.symbol = ? AND b.year BETWEEN ? AND ?
+         UNION ALL
+         SELECT 1, 0, x.n, x.data FROM tickers t CROSS JOIN bar_tail x ON x.ticker_id = t.id WHERE t.symbol = ?
+         ORDER BY 1, 2`,
       )
       .raw(),
     readBatchTails: db
@@ -78,19 +90,13 @@ export function prepareBarStatements(db: Database.Database): BarStatements {
          WHERE t.symbol > ? AND t.symbol <= ?`,
       )
       .raw(),
-    // CROSS JOIN pins tickers as the outer loop so rows arrive in symbol order straight off its index
-    // (a plain JOIN lets the planner scan bars and sort gigabytes of blobs).
-    readOne: db
-      .prepare<[string, number, number], ChunkRow>(
-        `SELECT ${CHUNK_COLUMNS} FROM tickers t CROSS JOIN bars b ON b.ticker_id = t.id
-         WHERE t.symbol = ? AND b.year BETWEEN ? AND ? ORDER BY b.year`,
-      )
-      .raw(),
     batchSymbols: db
       .prepare<[string, number], string>(
         'SELECT symbol FROM tickers WHERE bar_count > 0 AND symbol > ? ORDER BY symbol LIMIT ?',
       )
       .pluck(),
+    // CROSS JOIN pins tickers as the outer loop so rows arrive in symbol order straight off its index
+    // (a plain JOIN lets the planner scan bars and sort gigabytes of blobs).
     readBatch: db
       .prepare<[string, string], SymbolChunkRow>(
         `SELECT t.symbol, ${CHUNK_COLUMNS} FROM tickers t CROSS JOIN bars b ON b.ticker_id = t.id

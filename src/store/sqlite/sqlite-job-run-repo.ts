@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store.js';
+import { immediateTransaction } from './immediate-transaction.js';
 import { fromJson, fromMs, toJson, toMs } from './sqlite-values.js';
 
 interface JobRunRow {
@@ -38,6 +39,7 @@ export class SqliteJobRunRepo implements JobRunRepo {
   private readonly interruptStmt: Database.Statement<[number, string]>;
   private readonly unfinishedStmt: Database.Statement<[], { id: string; owner: string | null }>;
   private readonly pruneStmt: Database.Statement<[number]>;
+  private readonly markTx: (now: number, isOwnerAlive?: (owner: string) => boolean) => number;
 
   constructor(private readonly db: Database.Database) {
     this.insertStmt = db.prepare(
@@ -52,6 +54,16 @@ export class SqliteJobRunRepo implements JobRunRepo {
     this.pruneStmt = db.prepare(`
       DELETE FROM job_runs
       WHERE status NOT IN ('queued', 'running') AND coalesce(finished_at, created_at) < ?`);
+    // Reads the unfinished runs, then marks them: the write lock is taken up front so two processes
+    // starting together wait for each other instead of failing.
+    this.markTx = immediateTransaction(db, (now: number, isOwnerAlive?: (owner: string) => boolean) => {
+      let n = 0;
+      for (const run of this.unfinishedStmt.all()) {
+        if (run.owner !== null && isOwnerAlive?.(run.owner)) continue;
+        n += this.interruptStmt.run(now, run.id).changes;
+      }
+      return n;
+    });
   }
 
   async create(run: {
@@ -118,16 +130,7 @@ export class SqliteJobRunRepo implements JobRunRepo {
   }
 
   async markInterrupted(isOwnerAlive?: (owner: string) => boolean): Promise<number> {
-    const now = Date.now();
-    const mark = this.db.transaction(() => {
-      let n = 0;
-      for (const run of this.unfinishedStmt.all()) {
-        if (run.owner !== null && isOwnerAlive?.(run.owner)) continue;
-        n += this.interruptStmt.run(now, run.id).changes;
-      }
-      return n;
-    });
-    return mark();
+    return this.markTx(Date.now(), isOwnerAlive);
   }
 
   async prune(before: Date): Promise<number> {

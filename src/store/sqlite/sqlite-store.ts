@@ -76,7 +76,6 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       // NORMAL in WAL mode: a power cut can lose the last commits but never corrupts the file.
       db.pragma('synchronous = NORMAL');
-      db.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
       db.pragma('foreign_keys = ON');
       // Keeps the b-tree interior pages of bars and tickers cached through a market-wide write.
       db.pragma('cache_size = -32768');
