@@ -2,20 +2,21 @@ import { Worker } from 'node:worker_threads';
 import type { ChunkResult, CountsLayout, WireJob } from './analysis-share.js';
 import type { AnalysisWorkerData, FromWorker, ToWorker } from './analysis-worker.js';
 import { BreadthCounts } from './breadth-counts.js';
+import { emptyPhaseTimes, type PhaseTimes } from './ticker-analyzer.js';
 
 /** What the threads of one pass produced: every chunk's results and every thread's breadth counters. */
 export interface ExecutedRun {
   chunks: ChunkResult[];
   counts: BreadthCounts[];
   /** Milliseconds per phase, summed over threads. */
-  times: { load: number; indicators: number; signals: number; breadth: number };
+  times: PhaseTimes;
 }
 
 export function emptyRun(): ExecutedRun {
-  return { chunks: [], counts: [], times: { load: 0, indicators: 0, signals: 0, breadth: 0 } };
+  return { chunks: [], counts: [], times: emptyPhaseTimes() };
 }
 
-export function addTimes(into: ExecutedRun['times'], c: ChunkResult): void {
+export function addTimes(into: PhaseTimes, c: ChunkResult): void {
   into.load += c.times.load;
   into.indicators += c.times.indicators;
   into.signals += c.times.signals;

@@ -143,18 +143,7 @@ export class BreadthCounts {
 
   /** Adds another set of counters (any day span inside this one, buckets matched by name). */
   add(other: BreadthCounts): void {
-    const shift = other.baseDay - this.baseDay;
-    if (shift < 0 || shift + other.days > this.days) {
-      throw new RangeError(
-        `breadth counts for days ${other.baseDay}+${other.days} do not fit in ${this.baseDay}+${this.days}`,
-      );
-    }
-    other.buckets.forEach((bucket, b) => {
-      const src = other.data[b];
-      const dst = this.data[this.bucketIndex(bucket)];
-      const offset = shift * COUNT_FIELDS;
-      for (let i = 0; i < src.length; i++) dst[offset + i] += src[i];
-    });
+    this.addSigned(other, 1);
   }
 
   /**
@@ -162,6 +151,11 @@ export class BreadthCounts {
    * counters. Exact while every value is an integer below 2^53, as counts and share volumes are.
    */
   subtract(other: BreadthCounts): void {
+    this.addSigned(other, -1);
+  }
+
+  /** Adding the negated counters subtracts them to the same bits (a + -b is a - b in IEEE 754). */
+  private addSigned(other: BreadthCounts, sign: 1 | -1): void {
     const shift = other.baseDay - this.baseDay;
     if (shift < 0 || shift + other.days > this.days) {
       throw new RangeError(
@@ -172,14 +166,14 @@ export class BreadthCounts {
       const src = other.data[b];
       const dst = this.data[this.bucketIndex(bucket)];
       const offset = shift * COUNT_FIELDS;
-      for (let i = 0; i < src.length; i++) dst[offset + i] -= src[i];
+      for (let i = 0; i < src.length; i++) dst[offset + i] += sign * src[i];
     });
   }
 
-  /** The sum of the given buckets (all of them when omitted). */
-  total(buckets: readonly string[] = this.buckets): Float64Array {
+  /** The sum of every bucket: the universe's own counters. */
+  total(): Float64Array {
     const out = new Float64Array(this.days * COUNT_FIELDS);
-    for (const bucket of buckets) {
+    for (const bucket of this.buckets) {
       const src = this.data[this.bucketIndex(bucket)];
       for (let i = 0; i < out.length; i++) out[i] += src[i];
     }

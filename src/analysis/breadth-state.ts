@@ -1,3 +1,4 @@
+import { bytesToFloat64 } from '../store/bar-codec.js';
 import { BreadthCounts, COUNT_FIELDS } from './breadth-counts.js';
 
 /** What a universe's breadth counters hold of one ticker. */
@@ -72,12 +73,7 @@ export function decodeBreadthState(bytes: Uint8Array | null): BreadthState | nul
   const tickerValues = header.symbols.length * 3;
   const perBucket = header.days * COUNT_FIELDS;
   if (count !== tickerValues + header.buckets.length * perBucket) return null;
-  let values: Float64Array;
-  if ((bytes.byteOffset + start) % 8 === 0) values = new Float64Array(bytes.buffer, bytes.byteOffset + start, count);
-  else {
-    values = new Float64Array(count);
-    new Uint8Array(values.buffer).set(bytes.subarray(start));
-  }
+  const values = bytesToFloat64(bytes, start, count);
   const tickers = new Map<string, CountedTicker>();
   header.symbols.forEach((symbol, i) => {
     tickers.set(symbol, {

@@ -273,6 +273,7 @@ async function attempt(
       symbol,
       bucket,
       state: states.get(symbol)?.stored.state ?? null,
+      decoded: states.get(symbol)?.decoded ?? null,
       breadthAfter,
       resume: false,
       rewritten: false,
@@ -287,8 +288,9 @@ async function attempt(
   // A ticker counted in the stored breadth whose history turns out rewritten makes this a full run: no
   // point analysing the rest first.
   const breadthAfterOf = new Map(jobs.map((j) => [j.symbol, j.breadthAfter]));
-  const stop = (c: ChunkResult) =>
-    c.results.some((r) => breadthAfterOf.get(r.symbol) !== null && (r.historyChanged || r.mode === 'missing'));
+  const mustRestart = (r: WireResult) =>
+    breadthAfterOf.get(r.symbol) !== null && (r.historyChanged || r.mode === 'missing');
+  const stop = (c: ChunkResult) => c.results.some(mustRestart);
   const chunks: WireJob[][] = [];
   for (let i = 0; i < jobs.length; i += chunkSize) chunks.push(jobs.slice(i, i + chunkSize));
   // Asked to, a full pass on worker threads stores each chunk's signals while the workers analyse the next
@@ -314,7 +316,7 @@ async function attempt(
       ? stop
       : (c: ChunkResult) => {
           writes.push(
-            writer.addSignals(chunkSignals(c)).catch((error: unknown) => {
+            writer.addSignals(signalWrites([c])).catch((error: unknown) => {
               writeError ??= error;
             }),
           );
@@ -328,11 +330,9 @@ async function attempt(
     if (writeError !== null) throw writeError;
     const computed = performance.now();
 
-    const jobBySymbol = new Map(jobs.map((j) => [j.symbol, j]));
     const results: WireResult[] = run.chunks.flatMap((c) => c.results);
     for (const r of results) {
-      const job = jobBySymbol.get(r.symbol)!;
-      if (job.breadthAfter !== null && (r.historyChanged || r.mode === 'missing')) {
+      if (mustRestart(r)) {
         return `the bars of ${r.symbol} changed before its last analysed date (${r.mode === 'missing' ? 'removed' : 'history rewritten'})`;
       }
     }
@@ -382,25 +382,21 @@ async function attempt(
     }
     const benchmark = applyRelativeStrength(rows);
 
-    const signals = writer ? signalColumns([]) : signalColumns(run.chunks);
     let signalCount = 0;
     for (const c of run.chunks) signalCount += c.signalDates.length;
     const newStates: AnalysisState[] = [];
-    const signalsFrom = new Map<string, number | null>();
-    // A resumed ticker's new signals follow every stored one: they are appended, not rewritten.
-    const signalsAppend = new Set<string>();
     const removed = new Set([...storedStates.keys()].filter((s) => !withBars.has(s)));
     let bars = 0;
     let resumed = 0;
+    let recomputed = 0;
     for (const r of results) {
       if (r.mode === 'missing') {
         removed.add(r.symbol);
         continue;
       }
       if (r.mode === 'resume') resumed++;
+      else recomputed++;
       bars += r.barsComputed;
-      if (r.mode === 'resume') signalsAppend.add(r.symbol);
-      else signalsFrom.set(r.symbol, r.signalsFrom);
       newStates.push({
         symbol: r.symbol,
         barVersion: versions.get(r.symbol) ?? 0,
@@ -415,14 +411,11 @@ async function attempt(
       (s) =>
         !superseded.has(s) || (resultBySymbol.has(s) && resultBySymbol.get(s)!.mode !== 'missing') || removed.has(s),
     );
-    const storeStart = performance.now();
     const rest = {
       clearSuperseded,
       screenerRows: rows,
       // The writer stored every chunk's signals already.
-      signalsFrom: writer ? new Map<string, number | null>() : signalsFrom,
-      signalsAppend: writer ? new Set<string>() : signalsAppend,
-      signals,
+      ...(writer ? signalWrites([]) : signalWrites(run.chunks)),
       states: newStates,
       deleteSymbols: [...removed],
       breadth: {
@@ -440,7 +433,7 @@ async function attempt(
       mode: full ? 'full' : 'incremental',
       fullReason,
       tickers: symbols.length,
-      recomputed: results.filter((r) => r.mode === 'full').length,
+      recomputed,
       resumed,
       skipped: skipped.length,
       removed: removed.size,
@@ -458,22 +451,28 @@ async function attempt(
         indicators: t.indicators / 1000,
         signals: t.signals / 1000,
         breadth: (t.breadth + (breadthDone - computed)) / 1000,
-        store: (done - storeStart + (storeStart - breadthDone)) / 1000,
+        store: (done - breadthDone) / 1000,
       },
     };
   }
 }
 
-/** A chunk's signals, as AnalysisRunWriter.addSignals takes them (missing tickers are deleted at commit). */
-function chunkSignals(c: ChunkResult): Parameters<AnalysisRunWriter['addSignals']>[0] {
+/**
+ * The chunks' signals, as AnalysisRunWriter.addSignals and commitRun take them (missing tickers are
+ * deleted at commit).
+ */
+function signalWrites(chunks: readonly ChunkResult[]): Parameters<AnalysisRunWriter['addSignals']>[0] {
   const signalsFrom = new Map<string, number | null>();
+  // A resumed ticker's new signals follow every stored one: they are appended, not rewritten.
   const signalsAppend = new Set<string>();
-  for (const r of c.results) {
-    if (r.mode === 'missing') continue;
-    if (r.mode === 'resume') signalsAppend.add(r.symbol);
-    else signalsFrom.set(r.symbol, r.signalsFrom);
+  for (const c of chunks) {
+    for (const r of c.results) {
+      if (r.mode === 'missing') continue;
+      if (r.mode === 'resume') signalsAppend.add(r.symbol);
+      else signalsFrom.set(r.symbol, r.signalsFrom);
+    }
   }
-  return { signalsFrom, signalsAppend, signals: signalColumns([c]) };
+  return { signalsFrom, signalsAppend, signals: signalColumns(chunks) };
 }
 
 /** A counted ticker whose old contribution leaves the breadth counters before the run adds its new one. */

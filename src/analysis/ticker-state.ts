@@ -1,4 +1,5 @@
 import type { BarSeries } from '../domain/bar-series.js';
+import { bytesToFloat64 } from '../store/bar-codec.js';
 import { SQUEEZE_BARS } from './detect-signals.js';
 import { RECURRENCE_SLOTS, SEED_BARS } from './indicator-recurrences.js';
 
@@ -95,12 +96,7 @@ export function decodeTickerState(bytes: Uint8Array | null | undefined): TickerS
   if (!bytes || bytes.byteLength < FIXED * 8 || bytes.byteLength % 8 !== 0) return null;
   const length = bytes.byteLength / 8;
   // A view when the bytes are aligned (the state then shares them; resuming copies what it changes).
-  let v: Float64Array;
-  if (bytes.byteOffset % 8 === 0) v = new Float64Array(bytes.buffer, bytes.byteOffset, length);
-  else {
-    v = new Float64Array(length);
-    new Uint8Array(v.buffer).set(bytes);
-  }
+  const v = bytesToFloat64(bytes, 0, length);
   const kept = v[FIXED - 1];
   if (v[0] !== FORMAT || length !== FIXED + 2 * kept) return null;
   const bandwidths = new Float64Array(SQUEEZE_BARS).fill(Number.POSITIVE_INFINITY);

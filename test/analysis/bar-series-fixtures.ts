@@ -37,16 +37,7 @@ function toBars(
 
 /** The first `n` bars of a series, as copies (a store write must not alias the original). */
 export function headBars(s: BarSeries, n: number): BarSeries {
-  return {
-    symbol: s.symbol,
-    dates: s.dates.slice(0, n),
-    open: s.open.slice(0, n),
-    high: s.high.slice(0, n),
-    low: s.low.slice(0, n),
-    close: s.close.slice(0, n),
-    adjClose: s.adjClose.slice(0, n),
-    volume: s.volume.slice(0, n),
-  };
+  return sliceBars(s, 0, n);
 }
 
 /** Bars [from, to) as copies. */
@@ -82,4 +73,19 @@ export function extendBars(s: BarSeries, k: number): BarSeries {
     out.volume[i] = 1_000_000 + (i % 5) * 400_000;
   }
   return out;
+}
+
+/**
+ * The test market of the incremental runs: real series (O has missing highs and lows), a long random walk
+ * and one too short to keep a resumable state.
+ */
+export function market(): { series: BarSeries; sector: string | null }[] {
+  return [
+    { series: fixtureBars('aapl-2013-2018'), sector: 'Information Technology' },
+    { series: fixtureBars('xom-2013-2018'), sector: 'Energy' },
+    { series: fixtureBars('o-2013-2018'), sector: 'Real Estate' },
+    { series: fixtureBars('disca-2013-2018'), sector: null },
+    { series: walkBars('WALK', 700, 11), sector: 'Energy' },
+    { series: walkBars('SHORT', 150, 12), sector: null },
+  ];
 }

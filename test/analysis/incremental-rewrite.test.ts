@@ -4,19 +4,7 @@ import { runAnalysis } from '../../src/analysis/run-analysis.js';
 import type { BarSeries } from '../../src/domain/bar-series.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { analyze, snapshot, tempStore, writeSeries } from './analysis-store-helpers.js';
-import { fixtureBars, headBars, walkBars } from './bar-series-fixtures.js';
-
-/** The test market: real series, a long random walk and one too short to keep a resumable state. */
-function market(): { series: BarSeries; sector: string | null }[] {
-  return [
-    { series: fixtureBars('aapl-2013-2018'), sector: 'Information Technology' },
-    { series: fixtureBars('xom-2013-2018'), sector: 'Energy' },
-    { series: fixtureBars('o-2013-2018'), sector: 'Real Estate' },
-    { series: fixtureBars('disca-2013-2018'), sector: null },
-    { series: walkBars('WALK', 700, 11), sector: 'Energy' },
-    { series: walkBars('SHORT', 150, 12), sector: null },
-  ];
-}
+import { headBars, market } from './bar-series-fixtures.js';
 
 /** `s` as a data vendor re-adjusts it after a `ratio`-for-1 split: prices divided, volumes multiplied. */
 function splitAdjusted(s: BarSeries, ratio: number): BarSeries {

@@ -3,19 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { BarSeries } from '../../src/domain/bar-series.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { analyze, snapshot, tempStore, writeSeries } from './analysis-store-helpers.js';
-import { extendBars, fixtureBars, headBars, sliceBars, walkBars } from './bar-series-fixtures.js';
-
-/** The test market: real series (O has missing highs and lows), a long and a short random walk. */
-function market(): { series: BarSeries; sector: string | null }[] {
-  return [
-    { series: fixtureBars('aapl-2013-2018'), sector: 'Information Technology' },
-    { series: fixtureBars('xom-2013-2018'), sector: 'Energy' },
-    { series: fixtureBars('o-2013-2018'), sector: 'Real Estate' },
-    { series: fixtureBars('disca-2013-2018'), sector: null },
-    { series: walkBars('WALK', 700, 11), sector: 'Energy' },
-    { series: walkBars('SHORT', 150, 12), sector: null },
-  ];
-}
+import { extendBars, headBars, market, sliceBars, walkBars } from './bar-series-fixtures.js';
 
 /** A store holding the final bars, analysed in one full run: what every incremental result must equal. */
 async function fullReference(final: { series: BarSeries; sector: string | null }[]) {

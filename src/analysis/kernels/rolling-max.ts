@@ -20,11 +20,6 @@ import { rollingExtremeInto } from './rolling-extreme.js';
 export function rollingMax(values: Float64Array, period: number, out?: Float64Array): Float64Array {
   checkPeriod('rollingMax: period', period, 2);
   const o = outputFor('rollingMax', 'out', out, values.length);
-  rollingMaxInto(values, period, o);
-  return o;
-}
-
-/** rollingMax without argument checks, for any period >= 1 (STOCH's fastK may be 1). */
-export function rollingMaxInto(values: Float64Array, period: number, o: Float64Array): void {
   rollingExtremeInto(values, period, o, true);
+  return o;
 }

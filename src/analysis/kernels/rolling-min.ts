@@ -20,11 +20,6 @@ import { rollingExtremeInto } from './rolling-extreme.js';
 export function rollingMin(values: Float64Array, period: number, out?: Float64Array): Float64Array {
   checkPeriod('rollingMin: period', period, 2);
   const o = outputFor('rollingMin', 'out', out, values.length);
-  rollingMinInto(values, period, o);
-  return o;
-}
-
-/** rollingMin without argument checks, for any period >= 1 (STOCH's fastK may be 1). */
-export function rollingMinInto(values: Float64Array, period: number, o: Float64Array): void {
   rollingExtremeInto(values, period, o, false);
+  return o;
 }

@@ -1,6 +1,5 @@
 import { checkPeriod, checkSameLength, outputFor } from './kernel-guards.js';
-import { rollingMaxInto } from './rolling-max.js';
-import { rollingMinInto } from './rolling-min.js';
+import { rollingExtremeInto } from './rolling-extreme.js';
 import { smaInto } from './sma.js';
 
 /** The slow stochastic lines, each as long as the input. */
@@ -56,8 +55,8 @@ export function stoch(
   }
   // The two output buffers double as scratch: highest high in k, lowest low then raw %K in d,
   // slow %K (SMA of d) in k, slow %D (SMA of k) back in d. No allocation.
-  rollingMaxInto(high, fastK, k);
-  rollingMinInto(low, fastK, d);
+  rollingExtremeInto(high, fastK, k, true);
+  rollingExtremeInto(low, fastK, d, false);
   for (let i = rawStart; i < n; i++) {
     const lowest = d[i];
     const range = (k[i] - lowest) / 100;
