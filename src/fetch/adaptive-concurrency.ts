@@ -1,4 +1,5 @@
 import { SourceError } from '../sources/source.js';
+import { whenAborted } from '../sources/when-aborted.js';
 
 /**
  * What one request said about the source's health: 'overload' when the source is pushing back or
@@ -7,10 +8,9 @@ import { SourceError } from '../sources/source.js';
  */
 export type RequestOutcome = 'success' | 'overload';
 
-const OVERLOAD_KINDS = new Set(['rate-limited', 'server-error', 'timeout', 'network', 'truncated']);
-
+/** The failures worth a retry are the ones a struggling source gives: they are what counts as overload. */
 export function classifyOutcome(error: unknown): RequestOutcome {
-  return error instanceof SourceError && OVERLOAD_KINDS.has(error.kind) ? 'overload' : 'success';
+  return error instanceof SourceError && error.retryable ? 'overload' : 'success';
 }
 
 export interface AdaptiveConcurrencyOptions {
@@ -35,9 +35,8 @@ export interface AdaptiveConcurrencyOptions {
 
 interface Waiter {
   resolve(release: () => void): void;
-  reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  /** Stops listening for the caller's abort once the slot is granted. */
+  stopWaiting?: () => void;
 }
 
 /**
@@ -109,15 +108,18 @@ export class AdaptiveConcurrency {
    */
   acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
+    // The common case on a healthy source: a free slot and nobody ahead, so nothing to wait or listen for.
+    if (this.queue.length === 0 && this.active < this.current && this.pausedUntil <= this.now()) {
+      return Promise.resolve(this.grant());
+    }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
+      const waiter: Waiter = { resolve };
       if (signal) {
-        waiter.onAbort = () => {
+        waiter.stopWaiting = whenAborted(signal, () => {
           const i = this.queue.indexOf(waiter);
           if (i >= 0) this.queue.splice(i, 1);
           reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        });
       }
       this.queue.push(waiter);
       this.pump();
@@ -204,14 +206,19 @@ export class AdaptiveConcurrency {
     }
     while (this.queue.length > 0 && this.active < this.current) {
       const waiter = this.queue.shift()!;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-      this.active++;
-      let released = false;
-      waiter.resolve(() => {
-        if (released) return;
-        released = true;
-        this.release();
-      });
+      waiter.stopWaiting?.();
+      waiter.resolve(this.grant());
     }
+  }
+
+  /** Takes a slot; returns the function that gives it back (only the first call counts). */
+  private grant(): () => void {
+    this.active++;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.release();
+    };
   }
 }

@@ -7,7 +7,6 @@ import type { FailedTicker, FetchProgress, FetchRunMetrics } from './fetch-metri
 import type { FetchEngineOptions } from './fetch-options.js';
 import { newFetchRunId } from './fetch-run-record.js';
 import type { HttpStats } from './instrumented-http-get.js';
-import { LatencyHistogram } from './latency-histogram.js';
 import {
   changedInfo,
   type FetchMeta,
@@ -21,6 +20,7 @@ import {
 } from './plan-fetch.js';
 import { UNLIMITED_RATE } from './rate-limiter.js';
 import { RetryPolicy, withRetry } from './retry-policy.js';
+import { errorKindOf, RUN_STOPPING_KINDS } from './source-failure.js';
 import { TickerWriteBatcher } from './ticker-write-batcher.js';
 
 export interface RunFetchArgs {
@@ -32,15 +32,9 @@ export interface RunFetchArgs {
   /** Called after every ticker; cheap to call (reporters throttle their own output). */
   onProgress?: (progress: FetchProgress) => void;
   signal?: AbortSignal;
-  /** Counters of the instrumented HttpGet the source was built with (requests, bytes, latency). */
-  httpStats?: HttpStats;
+  /** Counters of the instrumented HttpGet the source was built with: the run's requests, bytes and latency. */
+  httpStats: HttpStats;
 }
-
-/**
- * Source failures after which no other ticker can succeed in this run (the daily quota is spent, the key is
- * refused): the remaining tickers fail at once instead of each spending a request on the same answer.
- */
-const RUN_STOPPING_KINDS = new Set(['quota', 'auth']);
 
 /**
  * Tickers written per transaction at most, and how long a ready ticker waits for others to share its
@@ -74,7 +68,6 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     baseDelayMs: options.retryBaseDelayMs,
     maxDelayMs: options.retryMaxDelayMs,
   });
-  const ownLatency = new LatencyHistogram();
   const writes = new TickerWriteBatcher(store.bars, { maxBatch: WRITE_BATCH, maxDelayMs: WRITE_DELAY_MS });
 
   const m = {
@@ -86,7 +79,6 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     fullRefetch: 0,
     barsAdded: 0,
     barsChanged: 0,
-    attempts: 0,
     retries: 0,
     rateLimited: 0,
     done: 0,
@@ -102,14 +94,12 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
       async () => {
         if (stopped) throw stopped;
         const release = await concurrency.acquire(signal);
-        const started = performance.now();
         let attempted = false;
         try {
           await limiter.acquire(signal);
           // Checked again after the waits: another worker may have learnt meanwhile that the quota is spent.
           if (stopped) throw stopped;
           attempted = true;
-          m.attempts++;
           const answer = await source.fetchHistory({ symbol, from, signal });
           concurrency.record('success');
           return answer;
@@ -119,7 +109,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
             if (error instanceof SourceError && RUN_STOPPING_KINDS.has(error.kind) && !stopped) {
               stopped = new SourceError(error.kind, `not attempted: ${error.message}`, error.evidence);
             }
-            const kind = error instanceof SourceError ? error.kind : 'error';
+            const kind = errorKindOf(error);
             errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
             const throttled = kind === 'rate-limited';
             if (throttled) m.rateLimited++;
@@ -130,7 +120,6 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
           }
           throw error;
         } finally {
-          if (attempted) ownLatency.record(performance.now() - started);
           release();
         }
       },
@@ -203,7 +192,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   };
 
   const recordFailure = async (symbol: string, error: unknown): Promise<void> => {
-    const kind = error instanceof SourceError ? error.kind : 'error';
+    const kind = errorKindOf(error);
     const reason = error instanceof Error ? error.message : String(error);
     failed.push({ symbol, kind, reason });
     if (error === stopped) return;
@@ -262,7 +251,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   await Promise.all(running);
 
   const seconds = (performance.now() - t0) / 1000;
-  const http = httpStats?.snapshot();
+  const http = httpStats.snapshot();
   return {
     runId,
     source: source.name,
@@ -283,11 +272,11 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     barsWritten: m.barsAdded + m.barsChanged,
     barsAdded: m.barsAdded,
     barsChanged: m.barsChanged,
-    requests: http ? http.requests : m.attempts,
+    requests: http.requests,
     retries: m.retries,
     rateLimited: m.rateLimited,
-    bytes: http ? http.bytes : 0,
-    latencyMs: http ? http.latencyMs : ownLatency.summary(),
+    bytes: http.bytes,
+    latencyMs: http.latencyMs,
     tickersPerSecond: seconds > 0 ? Math.round(((m.fetched + m.failed) / seconds) * 10) / 10 : 0,
     concurrency: {
       max: concurrency.max,

@@ -6,6 +6,7 @@ import type { FailedQuoteBatch, QuoteProgress, QuoteRunMetrics } from './fetch-m
 import type { HttpStats } from './instrumented-http-get.js';
 import { type RateLimiter, UNLIMITED_RATE } from './rate-limiter.js';
 import { RetryPolicy, withRetry } from './retry-policy.js';
+import { errorKindOf, RUN_STOPPING_KINDS } from './source-failure.js';
 
 /** Yahoo's v7 quote takes about 100 symbols per request. */
 export const QUOTE_BATCH_SIZE = 100;
@@ -45,12 +46,6 @@ export interface RunQuoteFetchArgs {
   /** Clock for freshness and the stored fetch time; injectable for tests. */
   now?: () => Date;
 }
-
-/**
- * Source failures after which no other batch can succeed in this run (the crumb is refused even after a new
- * handshake, a quota is spent): the remaining batches fail at once instead of each asking again.
- */
-const RUN_STOPPING_KINDS = new Set(['quota', 'auth']);
 
 /**
  * The quote phase of a fetch run: the symbols without a fresh stored quote, asked in batches of up to 100
@@ -102,7 +97,7 @@ export async function runQuoteFetch(args: RunQuoteFetchArgs): Promise<QuoteRunMe
           return await source.fetchQuotes(batch, signal);
         } catch (error) {
           if (!signal?.aborted) {
-            const kind = error instanceof SourceError ? error.kind : 'error';
+            const kind = errorKindOf(error);
             errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
             if (kind === 'rate-limited') rateLimited++;
             if (error instanceof SourceError && RUN_STOPPING_KINDS.has(error.kind) && !stopped) {
@@ -153,7 +148,7 @@ export async function runQuoteFetch(args: RunQuoteFetchArgs): Promise<QuoteRunMe
           first: batch[0],
           last: batch[batch.length - 1],
           size: batch.length,
-          kind: error instanceof SourceError ? error.kind : 'error',
+          kind: errorKindOf(error),
           reason: error instanceof Error ? error.message : String(error),
         });
       }

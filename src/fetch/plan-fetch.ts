@@ -193,14 +193,18 @@ function fmt(x: number): string {
 
 /**
  * The stored ticker row and its last stored bar. The row's last date finds the bar with a one-day read; a
- * ticker without one (a store that does not keep it) has its series read once. No row means nothing stored.
+ * row whose last date is null has no bars yet; a store that does not keep the date (undefined) has the
+ * series read once. No row means nothing stored.
  */
 async function readStored(store: Store, symbol: string): Promise<{ tail: StoredTail | null; info: TickerInfo | null }> {
   const info = await store.tickers.get(symbol);
   if (!info) return { tail: null, info: null };
-  const hint = info.lastDate ?? undefined;
-  let series = hint !== undefined && hint !== null ? await store.bars.read(symbol, { from: hint }) : null;
-  if (!series || series.dates.length === 0) series = await store.bars.read(symbol);
+  // A row added from a universe list before any bars were written: nothing stored to read.
+  if (info.lastDate === null) return { tail: null, info };
+  const series =
+    info.lastDate === undefined
+      ? await store.bars.read(symbol)
+      : await store.bars.read(symbol, { from: info.lastDate });
   if (!series || series.dates.length === 0) return { tail: null, info };
   const i = series.dates.length - 1;
   return { tail: { date: series.dates[i] as EpochDay, close: series.close[i], adjClose: series.adjClose[i] }, info };

@@ -1,3 +1,4 @@
+import { whenAborted } from '../sources/when-aborted.js';
 import type { RateLimiter, RateLimits } from './rate-limiter.js';
 
 const SECOND_MS = 1_000;
@@ -96,9 +97,8 @@ class RefillingWindow implements Window {
 
 interface Waiter {
   resolve(): void;
-  reject(reason: unknown): void;
-  signal?: AbortSignal;
-  onAbort?: () => void;
+  /** Stops listening for the caller's abort once the token is granted. */
+  stopWaiting?: () => void;
 }
 
 export interface TokenBucketOptions extends RateLimits {
@@ -176,15 +176,14 @@ export class TokenBucketLimiter implements RateLimiter {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.tryAcquire()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      const waiter: Waiter = { resolve, reject, signal };
+      const waiter: Waiter = { resolve };
       if (signal) {
-        waiter.onAbort = () => {
+        waiter.stopWaiting = whenAborted(signal, () => {
           const i = this.queue.indexOf(waiter);
           if (i >= 0) this.queue.splice(i, 1);
           if (i === 0) this.schedule();
           reject(signal.reason);
-        };
-        signal.addEventListener('abort', waiter.onAbort, { once: true });
+        });
       }
       this.queue.push(waiter);
       if (this.queue.length === 1) this.schedule();
@@ -209,7 +208,7 @@ export class TokenBucketLimiter implements RateLimiter {
       }
       for (const w of this.windows) w.take(now);
       const waiter = this.queue.shift()!;
-      if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+      waiter.stopWaiting?.();
       waiter.resolve();
     }
   }

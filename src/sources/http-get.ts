@@ -2,6 +2,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import https from 'node:https';
 import zlib from 'node:zlib';
 import { SourceError } from './source.js';
+import { whenAborted } from './when-aborted.js';
 
 /**
  * The one HTTP call a source makes. Sources receive it injected, so the fetch engine can wrap it with rate
@@ -39,32 +40,23 @@ export interface FetchHttpGetOptions {
 
 export const DEFAULT_USER_AGENT = 'Mozilla/5.0 (compatible; marketdeck/0.1)';
 
-/** The transports an HttpGet can run on. */
-export const HTTP_TRANSPORTS = ['node', 'fetch'] as const;
-export type HttpTransport = (typeof HTTP_TRANSPORTS)[number];
+/** Where a request was when it failed: the error kind and message depend on it. */
+type Phase = 'before the response headers' | 'while reading the body';
 
 export interface HttpGetOptions {
   /** Time allowed for one request, headers and body together (redirects included). */
   timeoutMs: number;
   /** Sent unless the caller sets its own. */
   userAgent?: string;
-  /**
-   * 'node' (default): node:http/https on a keep-alive agent, the cheaper of the two per request, which is what
-   * bounds a whole-market fetch; 'fetch': global fetch (undici).
-   */
-  transport?: HttpTransport;
-  /** Connections kept per host by the 'node' transport (default 256, the most --max-concurrent allows). */
+  /** Connections kept per host (default 256, the most --max-concurrent allows). */
   maxSockets?: number;
 }
 
-/** The HttpGet the sources use unless told otherwise: the node:http transport. */
+/**
+ * The HttpGet the sources use unless told otherwise: node:http/https on a keep-alive agent, the cheaper
+ * transport per request, which is what bounds a whole-market fetch.
+ */
 export function createHttpGet(options: HttpGetOptions): HttpGet {
-  if (options.transport === 'fetch') return createFetchHttpGet(options);
-  if (options.transport !== undefined && options.transport !== 'node') {
-    throw new RangeError(
-      `HTTP transport "${options.transport}" is unknown; expected one of ${HTTP_TRANSPORTS.join(', ')}`,
-    );
-  }
   return createNodeHttpGet(options);
 }
 
@@ -124,20 +116,15 @@ function mapFetchFailure(
   timeout: AbortSignal,
   timeoutMs: number,
   url: string,
-  phase: 'before the response headers' | 'while reading the body',
+  phase: Phase,
   status?: number,
 ): unknown {
   if (error instanceof SourceError) return error;
   if (callerSignal?.aborted) return callerSignal.reason ?? error;
-  const evidence = { url, status };
   if (timeout.aborted) {
-    return new SourceError('timeout', `GET ${url} timed out after ${timeoutMs} ms ${phase}`, evidence);
+    return new SourceError('timeout', `GET ${url} timed out after ${timeoutMs} ms ${phase}`, { url, status });
   }
-  const detail = describeCause(error);
-  if (phase === 'while reading the body') {
-    return new SourceError('truncated', `GET ${url}: the body broke off before its end (${detail})`, evidence);
-  }
-  return new SourceError('network', `GET ${url} failed ${phase} (${detail})`, evidence);
+  return transportError(error, url, phase, status);
 }
 
 export interface NodeHttpGetOptions {
@@ -155,8 +142,6 @@ const DEFAULT_MAX_REDIRECTS = 20;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** What the node transport can decode; sent as Accept-Encoding unless the caller sets its own. */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
-
-type Phase = 'before the response headers' | 'while reading the body';
 
 /**
  * HttpGet over node:http/https with keep-alive agents: connections stay open between requests, so a run of
@@ -315,34 +300,6 @@ export function createNodeHttpGet(options: NodeHttpGetOptions): HttpGet {
       }
       send(target, maxRedirects, true);
     });
-}
-
-/** Requests waiting on each caller signal; the signal itself has one listener that wakes them all. */
-const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * Calls `fn` when `signal` aborts; returns the function that stops waiting. A run hands one signal to
- * thousands of requests: one listener per signal instead of one per request, because EventTarget listeners
- * are slow to add and remove and Node warns past ten on one signal.
- */
-function whenAborted(signal: AbortSignal, fn: () => void): () => void {
-  let waiters = abortWaiters.get(signal);
-  if (waiters === undefined) {
-    const set = new Set<() => void>();
-    waiters = set;
-    abortWaiters.set(signal, set);
-    signal.addEventListener(
-      'abort',
-      () => {
-        abortWaiters.delete(signal);
-        for (const wake of set) wake();
-      },
-      { once: true },
-    );
-  }
-  const own = waiters;
-  own.add(fn);
-  return () => own.delete(fn);
 }
 
 /** Collects a response body and decodes its Content-Encoding; a body that ends early is 'truncated'. */

@@ -56,6 +56,31 @@ describe('planTickerFetch', () => {
     assert.equal((plan as RequestPlan).mode, 'merge');
   });
 
+  it('plans a listed ticker without bars as new, from its row alone', async () => {
+    await store.tickers.upsert([{ symbol: 'LIST', name: 'Listed Only Inc.', exchange: 'NMS' }]);
+    const reads: string[] = [];
+    const counting = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key !== 'bars') return Reflect.get(target, key, receiver);
+        return new Proxy(target.bars, {
+          get(bars, name, barsReceiver) {
+            const value = Reflect.get(bars, name, barsReceiver);
+            if (name !== 'read' || typeof value !== 'function') return value;
+            return (...args: unknown[]) => {
+              reads.push(String(args[0]));
+              return value.apply(bars, args);
+            };
+          },
+        });
+      },
+    });
+    const plan = (await planTickerFetch(counting, 'yahoo', 'LIST', opts)) as RequestPlan;
+    assert.equal(plan.kind, 'new');
+    assert.equal(plan.tail, null);
+    assert.equal(plan.storedInfo?.name, 'Listed Only Inc.');
+    assert.deepEqual(reads, [], 'no bars to read for a row whose last date is null');
+  });
+
   it('starts a new ticker at --from when given', async () => {
     const plan = (await planTickerFetch(store, 'yahoo', 'MSFT', { ...opts, from: d('2020-01-01') })) as RequestPlan;
     assert.equal(plan.from, d('2020-01-01'));

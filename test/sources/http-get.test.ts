@@ -3,13 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseRetryAfter } from '../../src/sources/fetch-body.js';
-import {
-  createFetchHttpGet,
-  createHttpGet,
-  createNodeHttpGet,
-  type HttpGet,
-  maskUrl,
-} from '../../src/sources/http-get.js';
+import { createFetchHttpGet, createNodeHttpGet, type HttpGet, maskUrl } from '../../src/sources/http-get.js';
 import { SourceError } from '../../src/sources/source.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 
@@ -17,7 +11,6 @@ import { type MarketTestServer, startMarketTestServer } from '../support/market-
 const transports: [string, (o: { timeoutMs: number }) => HttpGet][] = [
   ['createFetchHttpGet (global fetch)', createFetchHttpGet],
   ['createNodeHttpGet (node:http keep-alive)', createNodeHttpGet],
-  ['createHttpGet (the default transport)', createHttpGet],
 ];
 
 for (const [title, createGet] of transports)

@@ -125,8 +125,6 @@ describe('market test server', () => {
     assert.equal(s.chartSymbols, 2);
     assert.ok(s.cacheHits >= 7, 'one body built, the rest from the cache');
     assert.equal(s.latencyHeld, 9, 'every answer held for the latency');
-    // Never answered more than the queue's largest early margin (2 ms) ahead of its deadline (>= 20 ms each).
-    assert.ok(s.latencyHeldMs >= 9 * (20 - 2), `held ${s.latencyHeldMs} ms in all`);
     const bytes =
       bodies.reduce((sum, r) => sum + Buffer.byteLength(r.body), 0) +
       Buffer.byteLength(loadYahooFixture('historical-via-chart-SI-2020-01-01-to-2020-01-03.json').body);

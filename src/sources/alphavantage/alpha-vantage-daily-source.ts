@@ -1,5 +1,5 @@
 import { type BarSeries, emptyBarSeries } from '../../domain/bar-series.js';
-import { dayFromIso, type EpochDay } from '../../domain/epoch-day.js';
+import { dayFromIso, type EpochDay, todayUtc } from '../../domain/epoch-day.js';
 import { normalizeSymbol } from '../../domain/symbol.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
 import {
@@ -106,7 +106,7 @@ export class AlphaVantageDailySource implements HistorySource {
     }
     const fn = this.adjusted ? 'TIME_SERIES_DAILY_ADJUSTED' : 'TIME_SERIES_DAILY';
     const what = `Alpha Vantage ${fn} for ${symbol}`;
-    const today = Math.floor(this.now() / 86_400_000);
+    const today = todayUtc(new Date(this.now()));
     const compact = request.from !== undefined && today - request.from <= COMPACT_CALENDAR_DAYS;
     const url =
       `${this.baseUrl}/query?function=${fn}&symbol=${encodeURIComponent(symbol)}` +

@@ -1,4 +1,4 @@
-import type { BarSeries } from '../../domain/bar-series.js';
+import { type BarSeries, lowerBound } from '../../domain/bar-series.js';
 import type { CsvRowValues } from './csv-row-validator.js';
 
 /**
@@ -30,7 +30,10 @@ export class BarSeriesBuilder {
   }
 
   has(date: number): boolean {
-    if (this.earlierDates !== null && sortedIncludes(this.earlierDates, date)) return true;
+    if (this.earlierDates !== null) {
+      const i = lowerBound(this.earlierDates, date);
+      if (i < this.earlierDates.length && this.earlierDates[i] === date) return true;
+    }
     if (this.n === 0) return false;
     if (this.ascending && date > this.dates[this.n - 1]) return false;
     if (this.seen === null) this.seen = new Set(this.dates.subarray(0, this.n));
@@ -87,15 +90,4 @@ export class BarSeriesBuilder {
       return next;
     });
   }
-}
-
-function sortedIncludes(sorted: Int32Array, value: number): boolean {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (sorted[mid] < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < sorted.length && sorted[lo] === value;
 }

@@ -1,4 +1,4 @@
-import { weekdayOfDay } from '../../domain/epoch-day.js';
+import { dayFromIso, weekdayOfDay, yearOfDay } from '../../domain/epoch-day.js';
 
 /**
  * Full-day closures of the New York Stock Exchange, used to tell a real gap in a US ticker's bars from a
@@ -59,7 +59,7 @@ export function usMarketHolidays(year: number): ReadonlySet<number> {
   add(nthWeekday(11, 4, 4));
   add(observed(day(year, 12, 25)));
   for (const iso of SPECIAL_CLOSURES) {
-    if (Number(iso.slice(0, 4)) === year) add(Date.parse(`${iso}T00:00:00Z`) / MS_PER_DAY);
+    if (Number(iso.slice(0, 4)) === year) add(dayFromIso(iso));
   }
   cache.set(year, set);
   return set;
@@ -69,7 +69,7 @@ export function usMarketHolidays(year: number): ReadonlySet<number> {
 export function isUsTradingDay(d: number): boolean {
   const wd = weekdayOfDay(d);
   if (wd === 0 || wd === 6) return false;
-  return !usMarketHolidays(new Date(d * MS_PER_DAY).getUTCFullYear()).has(d);
+  return !usMarketHolidays(yearOfDay(d)).has(d);
 }
 
 /** Easter Sunday of a Gregorian year as a day number (the anonymous Gregorian algorithm). */

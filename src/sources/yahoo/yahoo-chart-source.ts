@@ -1,4 +1,4 @@
-import { type Bar, type BarSeries, barSeriesFromBars, emptyBarSeries } from '../../domain/bar-series.js';
+import { type BarSeries, barAt, barSeriesFromBars, emptyBarSeries } from '../../domain/bar-series.js';
 import { type EpochDay, isoFromDay } from '../../domain/epoch-day.js';
 import { normalizeSymbol, toYahooSymbol } from '../../domain/symbol.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
@@ -227,7 +227,10 @@ function coerceChartResult(
   }
   let series = kept === n ? columns : firstRows(columns, kept);
   if (!ascending) {
-    series = barSeriesFromBars(symbol, rowsOf(series));
+    series = barSeriesFromBars(
+      symbol,
+      Array.from({ length: series.dates.length }, (_, i) => barAt(series, i)),
+    );
     notes.push(
       `timestamps were not strictly ascending by exchange date (${kept} bars, ${kept - series.dates.length} duplicate date(s)); sorted, the later bar of a date kept`,
     );
@@ -290,20 +293,4 @@ function firstRows(s: BarSeries, n: number): BarSeries {
     adjClose: s.adjClose.slice(0, n),
     volume: s.volume.slice(0, n),
   };
-}
-
-function rowsOf(s: BarSeries): Bar[] {
-  const rows: Bar[] = [];
-  for (let i = 0; i < s.dates.length; i++) {
-    rows.push({
-      date: s.dates[i] as EpochDay,
-      open: s.open[i],
-      high: s.high[i],
-      low: s.low[i],
-      close: s.close[i],
-      adjClose: s.adjClose[i],
-      volume: s.volume[i],
-    });
-  }
-  return rows;
 }
