@@ -1,5 +1,4 @@
 /** Process exit codes every command uses. */
-export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;
 export const EXIT_USAGE = 2;
 /** Some items (files, tickers) failed while the rest succeeded. */

@@ -10,7 +10,6 @@ export const JOB_KINDS = {
     resources: ['analysis'],
   },
   precompute: { description: 'build every dashboard payload into dashboard_cache', resources: ['cache'] },
-  report: { description: 'a market summary from the analysed data, kept in the job metrics', resources: ['report'] },
   update: { description: 'fetch, then analyze, then precompute', resources: ['bars', 'analysis', 'cache'] },
 } as const satisfies Record<string, { description: string; resources: readonly string[] }>;
 
@@ -20,11 +19,4 @@ export const JOB_KIND_NAMES = Object.keys(JOB_KINDS) as JobKind[];
 
 export function isJobKind(value: string): value is JobKind {
   return Object.hasOwn(JOB_KINDS, value);
-}
-
-/** Throws naming the value and the kinds there are. */
-export function parseJobKind(value: string): JobKind {
-  if (!isJobKind(value))
-    throw new RangeError(`job kind "${value}" is unknown; expected one of ${JOB_KIND_NAMES.join(', ')}`);
-  return value;
 }

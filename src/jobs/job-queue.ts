@@ -17,8 +17,6 @@ export type JobEvent =
 
 export type JobListener = (event: JobEvent) => void;
 
-export const FINISHED_STATUSES: readonly JobStatus[] = ['succeeded', 'failed', 'cancelled', 'interrupted'];
-
 /**
  * Where jobs run. The in-process queue is the default; a BullMQ adapter implements the same interface when
  * one machine is not enough. Every run is recorded in job_runs whichever adapter runs it.

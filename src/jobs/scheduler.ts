@@ -108,11 +108,6 @@ export class Scheduler {
     return { kind, action: 'started', jobId: handle.id, done };
   }
 
-  /** When each schedule fires next. */
-  nextRuns(): { kind: JobKind; next: Date | null }[] {
-    return this.schedules.map((s) => ({ kind: s.kind, next: s.cron.nextRun() }));
-  }
-
   stop(): void {
     for (const s of this.schedules) s.cron.stop();
   }

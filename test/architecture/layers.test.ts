@@ -31,19 +31,48 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-const IMPORT = /(?:from\s+|import\()\s*'(\.{1,2}\/[^']+)'/g;
+/**
+ * Relative module specifiers of every import form: `from '...'` (imports and re-exports), side-effect
+ * imports (`import '...'`, which load a module as surely as a named import) and dynamic `import('...')`.
+ */
+const IMPORT = /(?:\bfrom|\bimport\s*\(?)\s*(['"])(\.{1,2}\/[^'"]+)\1/g;
+
+function relativeImports(text: string): string[] {
+  return [...text.matchAll(IMPORT)].map((m) => m[2]);
+}
 
 describe('layering', () => {
+  it('sees named, type, re-export, side-effect and dynamic imports', () => {
+    const text = [
+      "import { a } from '../a/a.js';",
+      "import type { B } from '../b/b.js';",
+      "export * from '../c/c.js';",
+      "import '../d/d.js';",
+      "const e = await import('../e/e.js');",
+      'const f = await import ( "../f/f.js" );',
+      "import { g } from 'node:fs';",
+    ].join('\n');
+    assert.deepEqual(relativeImports(text), [
+      '../a/a.js',
+      '../b/b.js',
+      '../c/c.js',
+      '../d/d.js',
+      '../e/e.js',
+      '../f/f.js',
+    ]);
+  });
+
   it('no module imports a layer above its own or a sibling layer', () => {
     const violations: string[] = [];
     for (const file of sourceFiles('src')) {
       const layer = relative('src', file).split('/')[0];
       if (!(layer in RANK)) continue;
-      for (const m of readFileSync(file, 'utf8').matchAll(IMPORT)) {
-        const target = relative('src', normalize(join(dirname(file), m[1])));
+      for (const specifier of relativeImports(readFileSync(file, 'utf8'))) {
+        const target = relative('src', normalize(join(dirname(file), specifier)));
         const targetLayer = target.split('/')[0];
         if (!(targetLayer in RANK) || targetLayer === layer) continue;
-        if (RANK[targetLayer] >= RANK[layer]) violations.push(`${file} imports ${m[1]} (${layer} -> ${targetLayer})`);
+        if (RANK[targetLayer] >= RANK[layer])
+          violations.push(`${file} imports ${specifier} (${layer} -> ${targetLayer})`);
       }
     }
     assert.deepEqual(violations, []);

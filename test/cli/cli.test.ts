@@ -38,6 +38,16 @@ describe('marketdeck CLI', () => {
     assert.equal(run(['config', '--no-such-flag']).code, 2);
   });
 
+  it('exits 2 on a count flag written as an exponent, naming the flag and the value', () => {
+    const db = join(mkdtempSync(join(tmpdir(), 'md-cli-')), 'x.db');
+    const r = run(['--db', db, 'jobs', '--limit', '1e3']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--limit "1e3" is not allowed/);
+    const port = run(['--db', db, 'serve', '--port', '1e3']);
+    assert.equal(port.code, 2);
+    assert.match(port.stderr, /--port "1e3" is not allowed; expected an integer 0-65535/);
+  });
+
   it('exits 1 naming the variable when a setting is invalid', () => {
     const r = run(['config'], { CACHE_EXPIRATION_MINUTES: '0' });
     assert.equal(r.code, 1);

@@ -60,4 +60,21 @@ describe('the configured fetch step (fetch and update jobs)', () => {
     assert.equal(server.stats().byPath.quote?.['200'] ?? 0, before);
     assert.equal(await store.quotes.get('S0003'), null);
   });
+
+  it("remembers a named universe's members, so precompute publishes that universe's breadth", async () => {
+    const m = (await step()(context({ universe: 'dow30', quotes: false }))) as unknown as FetchRunMetrics;
+    assert.equal(m.tickers.fetched, 30);
+    const members = (await store.universes.get('dow30'))?.map((u) => u.symbol) ?? [];
+    assert.equal(members.length, 30);
+    assert.ok(members.includes('AAPL'));
+    assert.deepEqual(
+      (await store.universes.list()).map((u) => u.name),
+      ['dow30'],
+    );
+  });
+
+  it('remembers no universe for explicit tickers', async () => {
+    await step()(context({ tickers: 'S0004', quotes: false }));
+    assert.deepEqual(await store.universes.list(), []);
+  });
 });

@@ -23,10 +23,12 @@ function gated(metrics: Record<string, unknown> = { ok: true }) {
   return { handler, release, state };
 }
 
-/** Records the status of every create and update reaching job_runs. */
+/**
+ * Records the status of every create and update reaching job_runs. Every method is forwarded by name with
+ * its arguments: a spread of a class instance would copy none of its methods.
+ */
 function recordingRuns(inner: JobRunRepo, log: string[]): JobRunRepo {
   return {
-    ...inner,
     create: (run) => {
       log.push(`${run.id}:${run.status ?? 'queued'}`);
       return inner.create(run);
@@ -37,7 +39,7 @@ function recordingRuns(inner: JobRunRepo, log: string[]): JobRunRepo {
     },
     get: (id) => inner.get(id),
     list: (opts) => inner.list(opts),
-    markInterrupted: () => inner.markInterrupted(),
+    markInterrupted: (isOwnerAlive) => inner.markInterrupted(isOwnerAlive),
     prune: (before) => inner.prune(before),
   };
 }
@@ -90,10 +92,10 @@ describe('InProcessJobQueue', () => {
       analyze: async () => {
         throw new Error('bars table is empty');
       },
-      report: async () => ({ ok: true }),
+      precompute: async () => ({ ok: true }),
     });
     const bad = await q.enqueue('analyze');
-    const good = await q.enqueue('report');
+    const good = await q.enqueue('precompute');
     const [badRun, goodRun] = await Promise.all([bad.done, good.done]);
     assert.equal(badRun.status, 'failed');
     assert.equal(badRun.error, 'bars table is empty');
@@ -122,7 +124,7 @@ describe('InProcessJobQueue', () => {
     assert.equal((await store.jobRuns.list({ kind: 'update' })).length, 2);
   });
 
-  it('holds a precompute until a running update (which precomputes too) is done', async () => {
+  it('holds a precompute and an analyze until a running update (which does both too) is done', async () => {
     const order: string[] = [];
     const g = gated();
     const q = makeQueue({
@@ -136,39 +138,51 @@ describe('InProcessJobQueue', () => {
         order.push('precompute');
         return {};
       },
-      report: async () => {
-        order.push('report');
+      analyze: async () => {
+        order.push('analyze');
         return {};
       },
     });
     const update = await q.enqueue('update');
     const pre = await q.enqueue('precompute');
-    const report = await q.enqueue('report');
-    await report.done;
+    const analyze = await q.enqueue('analyze');
     assert.equal((await q.get(pre.id))?.status, 'queued');
+    assert.equal((await q.get(analyze.id))?.status, 'queued');
     g.release();
-    await Promise.all([update.done, pre.done]);
-    assert.deepEqual(order, ['update start', 'report', 'update end', 'precompute']);
+    await Promise.all([update.done, pre.done, analyze.done]);
+    assert.deepEqual(order.slice(0, 2), ['update start', 'update end']);
+    assert.deepEqual(order.slice(2).sort(), ['analyze', 'precompute']);
+  });
+
+  it('runs a job that writes something else while another runs', async () => {
+    const g = gated();
+    const q = makeQueue({ fetch: g.handler, analyze: async () => ({ analysed: 1 }) });
+    const fetch = await q.enqueue('fetch');
+    const analyze = await q.enqueue('analyze');
+    assert.equal((await analyze.done).status, 'succeeded');
+    assert.equal((await q.get(fetch.id))?.status, 'running');
+    g.release();
+    assert.equal((await fetch.done).status, 'succeeded');
   });
 
   it('marks runs a crashed process left queued or running as interrupted when it starts', async () => {
     await store.jobRuns.create({ id: 'update-old', kind: 'update', params: {}, status: 'running' });
     await store.jobRuns.create({ id: 'fetch-old', kind: 'fetch', params: {}, status: 'queued' });
-    await store.jobRuns.create({ id: 'report-done', kind: 'report', params: {}, status: 'succeeded' });
-    const q = makeQueue({ report: async () => ({}) });
+    await store.jobRuns.create({ id: 'precompute-done', kind: 'precompute', params: {}, status: 'succeeded' });
+    const q = makeQueue({ precompute: async () => ({}) });
     assert.deepEqual(await q.start(), { interrupted: 2, pruned: 0 });
     assert.equal((await store.jobRuns.get('update-old'))?.status, 'interrupted');
     assert.equal((await store.jobRuns.get('fetch-old'))?.status, 'interrupted');
-    assert.equal((await store.jobRuns.get('report-done'))?.status, 'succeeded');
+    assert.equal((await store.jobRuns.get('precompute-done'))?.status, 'succeeded');
   });
 
   it('prunes finished runs older than the retention at start and keeps recent ones', async () => {
     const old = new Date(Date.now() - 40 * 86_400_000);
-    await store.jobRuns.create({ id: 'old', kind: 'report', params: {} });
+    await store.jobRuns.create({ id: 'old', kind: 'precompute', params: {} });
     await store.jobRuns.update('old', { status: 'succeeded', finishedAt: old });
-    await store.jobRuns.create({ id: 'recent', kind: 'report', params: {} });
+    await store.jobRuns.create({ id: 'recent', kind: 'precompute', params: {} });
     await store.jobRuns.update('recent', { status: 'failed', finishedAt: new Date() });
-    const q = makeQueue({ report: async () => ({}) }, store.jobRuns, 30);
+    const q = makeQueue({ precompute: async () => ({}) }, store.jobRuns, 30);
     assert.equal((await q.start()).pruned, 1);
     assert.equal(await store.jobRuns.get('old'), null);
     assert.equal((await store.jobRuns.get('recent'))?.status, 'failed');
@@ -194,19 +208,19 @@ describe('InProcessJobQueue', () => {
   it('tells subscribers about every transition and throttled progress', async () => {
     const events: string[] = [];
     const q = makeQueue({
-      report: async (ctx) => {
-        ctx.progress({ done: 1, total: 1, stage: 'report', message: 'done' });
+      precompute: async (ctx) => {
+        ctx.progress({ done: 1, total: 1, stage: 'write', message: 'done' });
         return {};
       },
     });
     q.subscribe((e: JobEvent) => events.push(e.type === 'progress' ? `progress ${e.progress.done}` : e.type));
-    await (await q.enqueue('report')).done;
+    await (await q.enqueue('precompute')).done;
     assert.deepEqual(events, ['queued', 'started', 'progress 1', 'finished']);
   });
 
   it('refuses a kind it has no handler for, naming it', async () => {
-    const q = makeQueue({ report: async () => ({}) });
-    await assert.rejects(q.enqueue('fetch'), /job kind "fetch" has no handler here; this queue runs report/);
+    const q = makeQueue({ precompute: async () => ({}) });
+    await assert.rejects(q.enqueue('fetch'), /job kind "fetch" has no handler here; this queue runs precompute/);
     const statuses: JobStatus[] = (await store.jobRuns.list()).map((r) => r.status);
     assert.deepEqual(statuses, []);
   });

@@ -89,7 +89,6 @@ describe('Scheduler', () => {
       outcomes.map((o) => [o.kind, o.action]),
       [['update', 'started']],
     );
-    assert.ok(scheduler?.nextRuns().every((n) => n.next instanceof Date));
   });
 
   it('refuses an invalid cron expression, naming the setting', () => {

@@ -17,6 +17,7 @@ import { ProgressReporter } from '../../fetch/progress-reporter.js';
 import { selectSymbols } from '../../fetch/select-symbols.js';
 import { currentJobOwner } from '../../jobs/job-owner.js';
 import { recordUniverseInfo } from '../../universe/record-universe-info.js';
+import { rememberUniverse } from '../../universe/remember-universe.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
 import { listUniverses, type ResolvedUniverse, UniverseError } from '../../universe/universe-registry.js';
 import type { CliContext } from '../cli-context.js';
@@ -38,14 +39,6 @@ interface FetchFlags {
   /** False with --no-quotes. */
   quotes?: boolean;
   json?: boolean;
-}
-
-/**
- * Named lists (sp500, nasdaq100, all-listed ...) are remembered in the store's universes, so analysis and
- * status can name what was fetched; the store's own list, ad-hoc tickers and files are not.
- */
-function remembersMembership(name: string): boolean {
-  return name !== 'cached' && name !== 'tickers' && !name.includes(':');
 }
 
 export function registerFetchCommand(program: Command, ctx: CliContext): void {
@@ -132,13 +125,7 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
     return;
   }
   await recordUniverseInfo(store, universe, symbols);
-  if (remembersMembership(universe.name)) {
-    await store.universes.set(
-      universe.name,
-      universe.symbols.map((symbol) => ({ symbol })),
-      universe.description,
-    );
-  }
+  await rememberUniverse(store, universe);
 
   const startedAt = new Date();
   if (!configured.rateLimiter.unlimited) {

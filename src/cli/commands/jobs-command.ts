@@ -11,7 +11,7 @@ const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'faile
 export function registerJobsCommand(program: Command, ctx: CliContext): void {
   program
     .command('jobs')
-    .description('list job runs (fetch, analyze, precompute, report, update), newest first')
+    .description('list job runs (fetch, analyze, precompute, update), newest first')
     .option('--limit <n>', 'how many runs to show (default 20)')
     .option('--kind <kind>', `only this kind: ${JOB_KIND_NAMES.join('|')}`)
     .option('--status <status>', `only this status: ${STATUSES.join('|')}`)

@@ -11,10 +11,13 @@ export function parseDayOption(flag: string, value: string | undefined): EpochDa
   }
 }
 
-/** A whole-number flag value within [min, max]. */
+/**
+ * A whole-number flag value within [min, max], written in plain digits: "", "1e3" and "0x10" read as numbers
+ * to Number() but are not what a person means by a count. No flag takes a negative value.
+ */
 export function parseIntOption(flag: string, value: string | undefined, min: number, max: number): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!Number.isInteger(n) || n < min || n > max) {
     throw new UsageError(`${flag} "${value}" is not allowed; expected an integer ${min}-${max}`);
   }

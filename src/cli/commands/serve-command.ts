@@ -5,6 +5,7 @@ import { startDashboardServer } from '../../server/start-dashboard-server.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
 import { printLine } from '../output.js';
+import { parseIntOption } from './parse-options.js';
 
 export interface ServeOptions {
   host?: string;
@@ -54,13 +55,7 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
 }
 
 function serveConfig(config: Config, opts: ServeOptions): Config {
-  let port = config.port;
-  if (opts.port !== undefined) {
-    if (!/^\d+$/.test(opts.port) || Number(opts.port) > 65_535) {
-      throw new UsageError(`--port "${opts.port}" is not allowed; expected an integer 0-65535`);
-    }
-    port = Number(opts.port);
-  }
+  const port = parseIntOption('--port', opts.port, 0, 65_535) ?? config.port;
   const host = opts.host ?? config.host;
   if (host.trim() === '') throw new UsageError('--host is empty; expected a host name or address such as 127.0.0.1');
   return Object.freeze({ ...config, host, port });

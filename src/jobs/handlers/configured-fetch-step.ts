@@ -7,6 +7,7 @@ import { fetchErrorText, fetchOutcome, recentRequestTimes } from '../../fetch/fe
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
 import { recordUniverseInfo } from '../../universe/record-universe-info.js';
+import { rememberUniverse } from '../../universe/remember-universe.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
 import type { JobMetrics } from '../job-handler.js';
 import type { StepRunner } from './step-runner.js';
@@ -32,6 +33,8 @@ export function createConfiguredFetchStep(
       typeof p.tickers === 'string' || Array.isArray(p.tickers) ? (p.tickers as string | string[]) : undefined;
     const universe = await resolveUniverse(typeof p.universe === 'string' ? p.universe : undefined, { store, tickers });
     await recordUniverseInfo(store, universe);
+    // Like `marketdeck fetch`: a named list's members are what precompute publishes that list's breadth for.
+    await rememberUniverse(store, universe);
     const now = new Date();
     if (!configured.rateLimiter.unlimited) {
       configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, now));

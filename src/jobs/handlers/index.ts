@@ -1,11 +1,8 @@
 import type { DashboardCache } from '../../precompute/dashboard-cache.js';
 import type { PrecomputeOptions } from '../../precompute/precompute.js';
 import type { JobHandlers } from '../job-handler.js';
-import { createAnalyzeHandler } from './analyze-handler.js';
-import { createFetchHandler } from './fetch-handler.js';
 import { createPrecomputeHandler } from './precompute-handler.js';
-import { createReportHandler } from './report-handler.js';
-import type { StepRunner } from './step-runner.js';
+import { missingStep, type StepRunner } from './step-runner.js';
 import { createUpdateHandler } from './update-handler.js';
 
 export type { StepRunner } from './step-runner.js';
@@ -21,14 +18,14 @@ export interface JobHandlerDeps {
 
 /** The handler registry: one handler per job kind, update made of the other three. */
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
-  const fetch = createFetchHandler(deps.runFetch);
-  const analyze = createAnalyzeHandler(deps.runAnalyze);
+  // fetch and analyze are their runners as they are: the runner already has a job handler's shape.
+  const fetch = deps.runFetch ?? missingStep('fetch');
+  const analyze = deps.runAnalyze ?? missingStep('analyze');
   const precompute = createPrecomputeHandler(deps);
   return {
     fetch,
     analyze,
     precompute,
-    report: createReportHandler(deps),
     update: createUpdateHandler({ fetch, analyze, precompute }),
   };
 }

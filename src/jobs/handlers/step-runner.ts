@@ -1,11 +1,11 @@
-import type { JobContext, JobMetrics } from '../job-handler.js';
+import type { JobHandler } from '../job-handler.js';
 
 /**
- * A pipeline step as the jobs layer calls it: the job's context in, metrics out. The fetch and analyze
- * engines are adapted to this shape where the process is put together (they need a source, a universe and
- * options built from config), so each handler stays a small file and tests inject fakes.
+ * A pipeline step as the jobs layer calls it: a job handler by another name. The fetch and analyze engines
+ * are adapted to this shape where the process is put together (they need a source, a universe and options
+ * built from config), so the handlers take them as they are and tests inject fakes.
  */
-export type StepRunner = (ctx: JobContext) => Promise<JobMetrics>;
+export type StepRunner = JobHandler;
 
 /** A runner for a step this process was not given: fails the job with a message saying what is missing. */
 export function missingStep(step: string): StepRunner {
