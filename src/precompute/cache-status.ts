@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
 import type { Store } from '../store/store.js';
+import { DashboardCache } from './dashboard-cache.js';
 
 export interface CacheStatus {
   total: number;
@@ -16,20 +17,20 @@ export async function cacheStatus(
   config: Pick<Config, 'cacheExpirationMinutes'>,
   now: Date = new Date(),
 ): Promise<CacheStatus> {
-  const [entries, precomputes, updates] = await Promise.all([
-    store.cache.list(),
+  const cache = new DashboardCache(store.cache, { ttlMinutes: config.cacheExpirationMinutes, now: () => now });
+  const [stats, precomputes, updates] = await Promise.all([
+    cache.stats(),
     store.jobRuns.list({ kind: 'precompute', status: 'succeeded', limit: 1 }),
     store.jobRuns.list({ kind: 'update', status: 'succeeded', limit: 1 }),
   ]);
-  const fresh = entries.filter((e) => e.expiresAt.getTime() > now.getTime()).length;
   let last: Date | null = null;
   for (const run of [...precomputes, ...updates]) {
     if (run.finishedAt && (!last || run.finishedAt > last)) last = run.finishedAt;
   }
   return {
-    total: entries.length,
-    fresh,
-    expired: entries.length - fresh,
+    total: stats.total,
+    fresh: stats.fresh,
+    expired: stats.expired,
     ttlMinutes: config.cacheExpirationMinutes,
     lastPrecompute: last?.toISOString() ?? null,
   };

@@ -37,7 +37,7 @@ export interface DashboardCacheOptions {
 
 /**
  * The dashboard's cache API over the raw dashboard_cache table: an expired entry reads as null through `get`,
- * `getOrCompute` serves an expired entry while one recompute runs (stale-while-revalidate) and computes a
+ * `getOrRefresh` serves an expired entry while one refresh runs (stale-while-revalidate) and refreshes for a
  * missing one once however many readers miss it at the same moment (single flight).
  */
 export class DashboardCache {
@@ -86,32 +86,24 @@ export class DashboardCache {
   }
 
   /**
-   * A fresh entry as it is; an expired one as it is with `meta.stale` while a recompute runs in the
-   * background; an absent one computed now. Concurrent callers share one computation per key.
+   * A fresh entry as it is; an expired one as it is with `meta.stale` while `refresh` rebuilds the cache in
+   * the background; an absent one after `refresh`, read again. `refresh` is for the payloads a whole
+   * precompute writes together (the server passes "run the precompute job", which joins a running one);
+   * concurrent callers share one refresh per key. Null when the key is still absent after the refresh, or
+   * when it is absent and `rebuildAbsent` says no refresh is warranted: then nothing runs, so a key that no
+   * precompute writes (an unknown ticker) costs one read, not a rebuild.
    */
-  async getOrCompute<T>(key: string, compute: () => Promise<T>, ttlMinutes = this.ttlMinutes): Promise<CachedValue<T>> {
-    const served = await this.serve<T>(key, async () => {
-      const value = await compute();
-      const createdAt = this.now();
-      await this.repo.set(key, value, ttlMinutes);
-      const expiresAt = new Date(createdAt.getTime() + ttlMinutes * 60_000);
-      return { value, meta: { createdAt, expiresAt, stale: false, revalidating: false } };
-    });
-    return served!;
-  }
-
-  /**
-   * getOrCompute for the payloads a whole precompute writes together: `refresh` rebuilds the cache (the
-   * server passes "run the precompute job", which joins a running one), then the key is read again. Null
-   * when even a rebuild does not produce the key, so callers check that the key can exist (a known
-   * ticker) before asking, or every unknown key would start a rebuild.
-   */
-  getOrRefresh<T>(key: string, refresh: () => Promise<void>): Promise<CachedValue<T> | null> {
-    return this.serve<T>(key, async () => {
+  getOrRefresh<T>(
+    key: string,
+    refresh: () => Promise<void>,
+    opts: { rebuildAbsent?: () => Promise<boolean> } = {},
+  ): Promise<CachedValue<T> | null> {
+    const load = async (): Promise<CachedValue<unknown> | null> => {
       await refresh();
       const entry = await this.repo.getEntry(key);
       return entry ? { value: entry.value, meta: { ...this.metaOf(entry.meta, false), revalidating: false } } : null;
-    });
+    };
+    return this.serve<T>(key, load, opts.rebuildAbsent);
   }
 
   /** Deletes every entry and forgets running recomputes; returns how many entries were deleted. */
@@ -145,10 +137,14 @@ export class DashboardCache {
     };
   }
 
-  /** Fresh -> as is; expired -> as is, marked stale, while `load` runs once; absent -> waits for `load`. */
+  /**
+   * Fresh -> as is; expired -> as is, marked stale, while `load` runs once; absent -> waits for `load`, or
+   * null at once when `rebuildAbsent` answers false.
+   */
   private async serve<T>(
     key: string,
     load: () => Promise<CachedValue<unknown> | null>,
+    rebuildAbsent?: () => Promise<boolean>,
   ): Promise<CachedValue<T> | null> {
     const entry = await this.repo.getEntry(key);
     if (entry && !this.isExpired(entry.meta)) {
@@ -156,6 +152,7 @@ export class DashboardCache {
       return { value: entry.value as T, meta: this.metaOf(entry.meta, false) };
     }
     this.misses++;
+    if (!entry && rebuildAbsent && !(await rebuildAbsent())) return null;
     let pending = this.inflight.get(key);
     if (!pending) {
       const started = load();

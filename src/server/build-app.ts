@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/index.js';
 import { normalizeSymbol } from '../domain/symbol.js';
 import { createDashboardReader } from '../jobs/dashboard-reader.js';
-import { isJobKind, type JobKind } from '../jobs/job-kinds.js';
+import { isJobKind, JOB_KIND_NAMES, type JobKind } from '../jobs/job-kinds.js';
 import type { JobRuntime } from '../jobs/job-runtime.js';
 import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js';
 import type { ScreenerPayload } from '../precompute/build-screener.js';
@@ -42,7 +42,7 @@ const PIPELINE_CHARTS: Readonly<Record<string, string>> = {
   jobs7d: CACHE_KEYS.pipelineJobs7d,
 };
 
-/** The kinds a client may queue; `report` stays a CLI and scheduler job. */
+/** The kinds a client may queue over HTTP: a kind added to JOB_KINDS is not exposed until it is listed here. */
 const POSTABLE_KINDS: readonly JobKind[] = ['update', 'fetch', 'analyze', 'precompute'];
 const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 
@@ -64,23 +64,22 @@ export function buildApp(opts: BuildAppOptions): App {
   const { queue } = runtime;
   const log = opts.log ?? (() => {});
   const auth = createBearerAuth(config.host, config.apiToken);
+  // Absent while a precompute runs (a full refresh rebuilding): wait for it; absent otherwise: not built yet.
   const read = createDashboardReader(runtime.cache, queue);
   const streams = new Set<() => void>();
 
   /** A payload with its cache dates; 503 when no precompute has written it and none is running. */
   const payload = async <T>(key: string): Promise<CachedValue<T>> => {
-    const entry = await store.cache.getEntry(key);
-    if (!entry) {
-      // Absent while a precompute runs (a full refresh rebuilding): wait for it; absent otherwise: not built yet.
-      const running = (await queue.active()).some((r) => r.kind === 'precompute');
-      if (!running) throw notReady(key);
-    }
-    const value = await read<T>(key);
-    if (!value) throw notReady(key);
-    return value;
+    const served = await read<T>(key);
+    if (!served) throw notReady(key);
+    return served;
   };
-  const sendPayload = async (res: ServerResponse, key: string, transform?: (v: unknown) => unknown) => {
-    const { value, meta } = await payload(key);
+  const sendCached = (
+    res: ServerResponse,
+    key: string,
+    { value, meta }: CachedValue<unknown>,
+    transform?: (v: unknown) => unknown,
+  ) => {
     sendJson(res, 200, {
       data: transform ? transform(value) : value,
       meta: {
@@ -92,6 +91,8 @@ export function buildApp(opts: BuildAppOptions): App {
       },
     });
   };
+  const sendPayload = async (res: ServerResponse, key: string, transform?: (v: unknown) => unknown) =>
+    sendCached(res, key, await payload(key), transform);
 
   const routes: Route[] = [
     { method: 'GET', pattern: ['healthz'], handler: async (_q, res) => sendJson(res, 200, { ok: true }) },
@@ -157,11 +158,13 @@ export function buildApp(opts: BuildAppOptions): App {
           throw unknownTicker(raw);
         }
         const key = tickerCacheKey(symbol);
-        // Only a known ticker may reach the reader: an unknown key would start a rebuild on every request.
-        if (!(await store.cache.getEntry(key)) && !(await store.analysis.screenerRow(symbol))) {
-          throw unknownTicker(raw);
+        // The reader starts no precompute for an absent key, so an unknown ticker never starts a rebuild.
+        const served = await read(key);
+        if (!served) {
+          // Absent: an analysed ticker is waiting for its first precompute; any other has no data at all.
+          throw (await store.analysis.screenerRow(symbol)) ? notReady(key) : unknownTicker(raw);
         }
-        await sendPayload(res, key);
+        sendCached(res, key, served);
       },
     },
     {
@@ -333,7 +336,7 @@ function parseJobListQuery(params: URLSearchParams): { kind?: JobKind; status?: 
   const out: { kind?: JobKind; status?: JobStatus; limit: number } = { limit: 50 };
   for (const [name, value] of params) {
     if (name === 'kind') {
-      if (!isJobKind(value)) throw badParam(name, value, 'a job kind: fetch, analyze, precompute, report or update');
+      if (!isJobKind(value)) throw badParam(name, value, `a job kind: one of ${JOB_KIND_NAMES.join(', ')}`);
       out.kind = value;
     } else if (name === 'status') {
       if (!(JOB_STATUSES as readonly string[]).includes(value))

@@ -1,6 +1,6 @@
 /**
  * Every error code the HTTP API answers with, its status and what it means. A client branches on the code,
- * never on the message; a test checks that every code used under src/server is here and in README.md.
+ * never on the message. ApiError takes only a code listed here; a test checks that each is in README.md.
  */
 export const ERROR_CODES = {
   MD_ERR_BAD_PARAM: { status: 400, description: 'a query parameter is unknown or its value is not allowed' },

@@ -27,17 +27,25 @@ describe('createDashboardReader', () => {
     await dispose();
   });
 
-  it('builds a missing payload with one precompute job however many readers ask at once', async () => {
+  it('answers null for an absent key while no precompute runs, and queues none', async () => {
+    const read = createDashboardReader(cache, queue);
+    assert.equal(await read('overview'), null);
+    assert.equal((await store.jobRuns.list({ kind: 'precompute' })).length, 0);
+  });
+
+  it('serves many readers of absent keys from the one precompute already running', async () => {
+    const running = await queue.enqueue('precompute', {});
     const read = createDashboardReader(cache, queue);
     const results = await Promise.all([read<OverviewPayload>('overview'), read('heatmap'), read('overview')]);
     for (const r of results) assert.equal(r?.meta.stale, false);
     assert.equal(results[0]?.value.asOf, '2018-02-07');
+    assert.equal((await running.done).status, 'succeeded');
     assert.equal((await store.jobRuns.list({ kind: 'precompute' })).length, 1);
   });
 
   it('serves an expired payload marked stale while a precompute job rebuilds it', async () => {
     const read = createDashboardReader(cache, queue);
-    await read('overview');
+    assert.equal((await (await queue.enqueue('precompute', {})).done).status, 'succeeded');
     ahead = 16;
     const stale = await read<OverviewPayload>('overview');
     assert.equal(stale?.meta.stale, true);
@@ -65,8 +73,10 @@ describe('createDashboardReader', () => {
     );
   });
 
-  it('answers null for a key no precompute writes', async () => {
+  it('answers null for a key the running precompute does not write', async () => {
+    const running = await queue.enqueue('precompute', {});
     const read = createDashboardReader(cache, queue);
     assert.equal(await read('ticker:NOPE'), null);
+    assert.equal((await running.done).status, 'succeeded');
   });
 });

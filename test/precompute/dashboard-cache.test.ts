@@ -28,7 +28,7 @@ describe('DashboardCache', () => {
     assert.equal(await cache.get('never-written'), null);
   });
 
-  it('serves an expired entry marked stale while recomputing it once, then the new value', async () => {
+  it('serves an expired entry marked stale while refreshing it once, then the new value', async () => {
     await cache.set('heatmap', { v: 1 });
     ahead = 16;
     let calls = 0;
@@ -36,44 +36,89 @@ describe('DashboardCache', () => {
     const gate = new Promise<void>((r) => {
       release = r;
     });
-    const compute = async () => {
+    const refresh = async () => {
       calls++;
       await gate;
-      return { v: 2 };
+      await cache.set('heatmap', { v: 2 });
     };
-    const reads = await Promise.all([1, 2, 3].map(() => cache.getOrCompute('heatmap', compute)));
+    const reads = await Promise.all([1, 2, 3].map(() => cache.getOrRefresh('heatmap', refresh)));
     for (const r of reads) {
-      assert.deepEqual(r.value, { v: 1 });
-      assert.equal(r.meta.stale, true);
-      assert.equal(r.meta.revalidating, true);
+      assert.deepEqual(r?.value, { v: 1 });
+      assert.equal(r?.meta.stale, true);
+      assert.equal(r?.meta.revalidating, true);
     }
     release();
-    // The recompute writes with the wall clock; read back with the cache's clock at the wall clock again.
+    // The refresh writes with the wall clock; read back with the cache's clock at the wall clock again.
     await waitFor(async () => (await store.cache.getEntry('heatmap'))?.value, { v: 2 });
     ahead = 0;
-    const after = await cache.getOrCompute('heatmap', compute);
-    assert.deepEqual(after.value, { v: 2 });
-    assert.equal(after.meta.stale, false);
+    const after = await cache.getOrRefresh('heatmap', refresh);
+    assert.deepEqual(after?.value, { v: 2 });
+    assert.equal(after?.meta.stale, false);
     assert.equal(calls, 1);
   });
 
-  it('computes a missing key once however many readers miss it at the same time', async () => {
+  it('refreshes once for a missing key however many readers miss it at the same time', async () => {
     let calls = 0;
-    const compute = async () => {
+    const refresh = async () => {
       calls++;
       await new Promise((r) => setImmediate(r));
-      return { rows: [1, 2, 3] };
+      await cache.set('screener', { rows: [1, 2, 3] });
     };
-    const reads = await Promise.all(Array.from({ length: 5 }, () => cache.getOrCompute('screener', compute)));
+    const reads = await Promise.all(Array.from({ length: 5 }, () => cache.getOrRefresh('screener', refresh)));
     assert.equal(calls, 1);
     for (const r of reads) {
-      assert.deepEqual(r.value, { rows: [1, 2, 3] });
-      assert.equal(r.meta.stale, false);
+      assert.deepEqual(r?.value, { rows: [1, 2, 3] });
+      assert.equal(r?.meta.stale, false);
+      assert.equal(r?.meta.revalidating, false);
     }
     assert.deepEqual(await cache.get('screener'), { rows: [1, 2, 3] });
   });
 
-  it('keeps the stale entry when the background recompute fails, and reports the error', async () => {
+  it('answers null when the refresh does not write the missing key', async () => {
+    let calls = 0;
+    const refresh = async () => {
+      calls++;
+      await cache.set('overview', { v: 1 });
+    };
+    assert.equal(await cache.getOrRefresh('ticker:NOPE', refresh), null);
+    assert.equal(calls, 1);
+  });
+
+  it('answers null for a missing key without refreshing when rebuildAbsent says no', async () => {
+    let calls = 0;
+    const refresh = async () => {
+      calls++;
+      await cache.set('overview', { v: 1 });
+    };
+    assert.equal(await cache.getOrRefresh('overview', refresh, { rebuildAbsent: async () => false }), null);
+    assert.equal(calls, 0);
+    assert.equal(await store.cache.getEntry('overview'), null);
+    const built = await cache.getOrRefresh('overview', refresh, { rebuildAbsent: async () => true });
+    assert.deepEqual(built?.value, { v: 1 });
+    assert.equal(calls, 1);
+  });
+
+  it('serves an expired entry stale and refreshes it whatever rebuildAbsent says', async () => {
+    await cache.set('overview', { v: 1 });
+    ahead = 16;
+    let calls = 0;
+    const refresh = async () => {
+      calls++;
+    };
+    let asked = 0;
+    const r = await cache.getOrRefresh('overview', refresh, {
+      rebuildAbsent: async () => {
+        asked++;
+        return false;
+      },
+    });
+    assert.deepEqual(r?.value, { v: 1 });
+    assert.equal(r?.meta.stale, true);
+    assert.equal(asked, 0);
+    await waitFor(async () => calls, 1);
+  });
+
+  it('keeps the stale entry when the background refresh fails, and reports the error', async () => {
     const errors: string[] = [];
     const failing = new DashboardCache(store.cache, {
       ttlMinutes: 15,
@@ -81,10 +126,10 @@ describe('DashboardCache', () => {
       onError: (key, error) => errors.push(`${key}: ${(error as Error).message}`),
     });
     await failing.set('overview', { v: 1 });
-    const r = await failing.getOrCompute('overview', async () => {
+    const r = await failing.getOrRefresh('overview', async () => {
       throw new Error('analysis tables missing');
     });
-    assert.deepEqual(r.value, { v: 1 });
+    assert.deepEqual(r?.value, { v: 1 });
     await waitFor(async () => errors.length, 1);
     assert.deepEqual(errors, ['overview: analysis tables missing']);
     assert.deepEqual((await store.cache.getEntry('overview'))?.value, { v: 1 });

@@ -76,7 +76,6 @@ describe('HTTP API jobs, refresh and events on loopback', () => {
   });
 
   it('runs a full refresh, returns its summary and rebuilds the cache', async () => {
-    await t.store.cache.delete('heatmap');
     const r = await postJson(t.base, '/api/refresh', {});
     assert.equal(r.status, 200);
     assert.ok(r.body.summary.cleared_entries > 0);
