@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 /** One figure a benchmark measured, with the target it is held to when there is one. */
 export interface BenchFigure {
   name: string;
@@ -34,12 +36,23 @@ export interface BenchContext {
   log(message: string): void;
 }
 
+/** The real 619k-row 2013-2018 file of ../shared/data, or null when it is not beside the checkout. */
+export function sharedPricesFile(ctx: BenchContext): string | null {
+  const file = ctx.sharedDataDir ? join(ctx.sharedDataDir, 'prices', 'all_stocks_5yr.csv.gz') : null;
+  return file && existsSync(file) ? file : null;
+}
+
 /** Median of samples (they are copied, not reordered in place). */
 export function median(samples: readonly number[]): number {
   const s = [...samples].sort((a, b) => a - b);
   const n = s.length;
   if (n === 0) return Number.NaN;
   return n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+
+/** The run whose value is the median (of an odd number of runs; the upper middle one otherwise). */
+export function medianBy<T>(runs: readonly T[], value: (r: T) => number): T {
+  return [...runs].sort((a, b) => value(a) - value(b))[Math.floor(runs.length / 2)];
 }
 
 /** p-th percentile (0-100) by nearest rank. */

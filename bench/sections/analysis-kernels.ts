@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import * as ti from 'technicalindicators';
 import { atr, bbands, ema, macd, rsi, sma } from '../../src/analysis/index.js';
+import { SeededRandom } from '../../src/synthetic/seeded-random.js';
 import { atLeast, atMost, type BenchFigure, type BenchSection, info, median } from '../bench-section.js';
 
 /** Bars in the synthetic series: 1M points, ~400 years of daily bars or 400 tickers of 10 years. */
@@ -24,14 +25,8 @@ interface Walk {
 }
 
 function randomWalk(n: number, seed: number): Walk {
-  let state = seed >>> 0;
-  const rand = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new SeededRandom(seed);
+  const rand = (): number => rng.next();
   const w: Walk = {
     high: new Float64Array(n),
     low: new Float64Array(n),

@@ -1,24 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AnalysisSummary } from '../../src/analysis/run-analysis.js';
-import { emptyBarSeries } from '../../src/domain/bar-series.js';
-import { dayFromIso } from '../../src/domain/epoch-day.js';
 import { importFiles } from '../../src/fetch/import-files.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TickerWrite } from '../../src/store/store.js';
 import { generateUniverse } from '../../src/synthetic/generate-universe.js';
 import { SeededRandom } from '../../src/synthetic/seeded-random.js';
-import { atMost, type BenchFigure, type BenchSection, info } from '../bench-section.js';
+import { cliEntry, runNodeChild } from '../../test/support/run-node-child.js';
+import { atMost, type BenchFigure, type BenchSection, info, sharedPricesFile } from '../bench-section.js';
+import { oneDayWrite, SYNTHETIC_END } from '../support/synthetic-market.js';
 
 const TICKERS = Number(process.env.BENCH_ANALYSIS_TICKERS ?? 10_000);
 const DAYS = Number(process.env.BENCH_ANALYSIS_DAYS ?? 2_520);
-const END = dayFromIso('2025-12-30');
-const APPEND_DAY = dayFromIso('2025-12-31');
-const BIN = resolve('bin', 'marketdeck');
-/** Loaded before the CLI in the child: reports the process's peak resident memory (worker threads included). */
-const REPORT_MAX_RSS =
-  "data:text/javascript,process.on('exit',()=>process.stderr.write('MAX_RSS_KB '+process.resourceUsage().maxRSS+'\\n'))";
 
 interface ChildRun {
   seconds: number;
@@ -30,14 +22,10 @@ interface ChildRun {
  * `marketdeck analyze` end to end, as a user runs it: a child process (node start-up, opening the store,
  * loading every bar, all indicators, signals, breadth, storing), timed from spawn to exit.
  */
-function analyzeInChild(db: string, full: boolean): ChildRun {
-  const args = ['--import', REPORT_MAX_RSS, BIN, 'analyze', '--db', db, '--json', ...(full ? ['--full'] : [])];
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
-  const seconds = (performance.now() - t0) / 1000;
-  if (r.status !== 0) throw new Error(`marketdeck analyze exited ${r.status}: ${r.stderr}`);
-  const rss = /MAX_RSS_KB (\d+)/.exec(r.stderr);
-  return { seconds, maxRssGb: rss ? Number(rss[1]) / 2 ** 20 : Number.NaN, summary: JSON.parse(r.stdout) };
+async function analyzeInChild(db: string, full: boolean): Promise<ChildRun> {
+  const r = await runNodeChild([cliEntry(), 'analyze', '--db', db, '--json', ...(full ? ['--full'] : [])]);
+  if (r.code !== 0) throw new Error(`marketdeck analyze exited ${r.code}: ${r.stderr}`);
+  return { seconds: r.wallSeconds, maxRssGb: r.peakRssMb / 1024, summary: JSON.parse(r.stdout) };
 }
 
 function phases(s: AnalysisSummary): string {
@@ -59,12 +47,12 @@ export const analysisSection: BenchSection = {
     const db = join(ctx.tmpDir, 'market.db');
     let store = await SqliteStore.open(db);
     ctx.log(`generating ${TICKERS} x ${DAYS}`);
-    const gen = await generateUniverse(store, { tickers: TICKERS, days: DAYS, seed: 42, endDate: END });
+    const gen = await generateUniverse(store, { tickers: TICKERS, days: DAYS, seed: 42, endDate: SYNTHETIC_END });
     await store.close();
     figures.push(info('generate (setup)', gen.seconds, 's'));
 
     ctx.log('analyze --full');
-    const full = analyzeInChild(db, true);
+    const full = await analyzeInChild(db, true);
     const barsPerSecond = full.summary.bars / full.seconds;
     figures.push(
       atMost(
@@ -84,17 +72,9 @@ export const analysisSection: BenchSection = {
     const rng = new SeededRandom(9);
     const writes: TickerWrite[] = [];
     for (const symbol of await store.tickers.symbolsWithBars()) {
-      const s = emptyBarSeries(symbol, 1);
-      const last = await store.bars.read(symbol, { from: END });
+      const last = await store.bars.read(symbol, { from: SYNTHETIC_END });
       const price = Math.round(last!.close[last!.close.length - 1] * (1 + (rng.next() - 0.5) * 0.04) * 100) / 100;
-      s.dates[0] = APPEND_DAY;
-      s.open[0] = price;
-      s.high[0] = price * 1.01;
-      s.low[0] = price * 0.99;
-      s.close[0] = price;
-      s.adjClose[0] = price;
-      s.volume[0] = Math.round(5e5 + rng.next() * 2e6);
-      writes.push({ symbol, bars: s });
+      writes.push(oneDayWrite(symbol, price, Math.round(5e5 + rng.next() * 2e6)));
     }
     const t0 = performance.now();
     await store.bars.writeTickers(writes);
@@ -102,7 +82,7 @@ export const analysisSection: BenchSection = {
     await store.close();
 
     ctx.log('analyze (incremental)');
-    const inc = analyzeInChild(db, false);
+    const inc = await analyzeInChild(db, false);
     if (inc.summary.mode !== 'incremental' || inc.summary.resumed !== inc.summary.tickers) {
       throw new Error(`the incremental run did not continue every ticker: ${JSON.stringify(inc.summary)}`);
     }
@@ -118,14 +98,14 @@ export const analysisSection: BenchSection = {
     );
     details.incremental = inc;
 
-    const real = ctx.sharedDataDir ? join(ctx.sharedDataDir, 'prices', 'all_stocks_5yr.csv.gz') : null;
-    if (real && existsSync(real)) {
+    const real = sharedPricesFile(ctx);
+    if (real) {
       ctx.log('importing the real 505-ticker set');
       const realDb = join(ctx.tmpDir, 'real.db');
       store = await SqliteStore.open(realDb);
       await importFiles(store, [real]);
       await store.close();
-      const r = analyzeInChild(realDb, true);
+      const r = await analyzeInChild(realDb, true);
       figures.push(
         atMost(
           'real S&P 500 2013-2018: analyze --full',

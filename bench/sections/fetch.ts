@@ -1,16 +1,24 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../../src/config/config.js';
 import { dayFromIso } from '../../src/domain/epoch-day.js';
+import { createHistorySource } from '../../src/fetch/create-history-source.js';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import type { FetchRunMetrics } from '../../src/fetch/fetch-metrics.js';
-import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
-import { createHttpGet } from '../../src/sources/http-get.js';
-import { YahooChartSource } from '../../src/sources/yahoo/yahoo-chart-source.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { atLeast, atMost, type BenchContext, type BenchFigure, type BenchSection, info } from '../bench-section.js';
+import { cliEntry, runNodeChild } from '../../test/support/run-node-child.js';
+import {
+  atLeast,
+  atMost,
+  type BenchContext,
+  type BenchFigure,
+  type BenchSection,
+  info,
+  medianBy,
+} from '../bench-section.js';
+import { benchSymbols } from '../support/bench-symbols.js';
 import { MarketTestServerProcess } from '../support/spawn-market-test-server.js';
 
 const LATENCY_MS = 20;
@@ -29,15 +37,9 @@ const FIVE_YEAR_TICKERS = 1000;
 /** Three months for the memory run: 10,000 tickers x ~65 bars. */
 const MEMORY_HISTORY = { firstDay: '2024-10-01', lastDay: '2024-12-31' };
 
-/** S0000, S0001, ...: symbols the test server has a generated history for. */
-function symbols(n: number, offset = 0): string[] {
-  return Array.from({ length: n }, (_, i) => `S${String(i + offset).padStart(5, '0')}`);
-}
-
-function packageRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) dir = dirname(dir);
-  return dir;
+/** Requests a second at concurrency c when every answer takes exactly the server's latency. */
+function latencyBound(c: number): number {
+  return c / (LATENCY_MS / 1000);
 }
 
 interface ChildRun {
@@ -67,95 +69,43 @@ async function fetchInChild(
   flags: string[],
   env: Record<string, string> = {},
 ): Promise<ChildRun> {
-  const root = packageRoot();
-  const entry = join(root, 'dist', 'src', 'cli', 'run.js');
-  const wrapper = join(ctx.tmpDir, 'measure-rss.mjs');
-  if (!existsSync(wrapper)) {
-    writeFileSync(
-      wrapper,
-      [
-        "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('\\nMAXRSS_KB ' + u.maxRSS + '\\nCPU_US ' + (u.userCPUTime + u.systemCPUTime) + '\\n'); });",
-        'await import(process.env.MARKETDECK_CLI_ENTRY);',
-        '',
-      ].join('\n'),
-    );
-  }
-  // The history fetch alone: the quote phase that follows it (when this CLI has one) has its own requests.
-  if (await cliHasNoQuotesFlag(entry)) flags = [...flags, '--no-quotes'];
   const list = join(ctx.tmpDir, `tickers-${tickers.length}-${tickers[0]}.txt`);
   writeFileSync(list, `${tickers.join('\n')}\n`);
   const serverCpuBefore = await server.cpu();
   const heldBefore = await server.stats();
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [wrapper, '--db', db, 'fetch', '--universe', `file:${list}`, '--json', ...flags],
+  // The history fetch alone: the quote phase that follows it has its own requests.
+  const run = await runNodeChild(
+    [cliEntry(), '--db', db, 'fetch', '--universe', `file:${list}`, '--json', '--no-quotes', ...flags],
     {
-      env: {
-        ...process.env,
-        MARKETDECK_CLI_ENTRY: entry,
-        YAHOO_BASE_URL: server.url,
-        MARKETDECK_DATA_DIR: join(ctx.tmpDir, 'data'),
-        YAHOO_RATE_PER_SECOND: '0',
-        YAHOO_RATE_PER_MINUTE: '0',
-        YAHOO_RATE_PER_DAY: '0',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      YAHOO_BASE_URL: server.url,
+      MARKETDECK_DATA_DIR: join(ctx.tmpDir, 'data'),
+      YAHOO_RATE_PER_SECOND: '0',
+      YAHOO_RATE_PER_MINUTE: '0',
+      YAHOO_RATE_PER_DAY: '0',
+      ...env,
     },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? -1));
-  });
-  const wallSeconds = (performance.now() - started) / 1000;
   const serverCpuAfter = await server.cpu();
   const heldAfter = await server.stats();
   const serverHoldMs =
     (heldAfter.latencyHeldMs - heldBefore.latencyHeldMs) / Math.max(1, heldAfter.latencyHeld - heldBefore.latencyHeld);
   const serverCpuMs =
     (serverCpuAfter.user + serverCpuAfter.system - serverCpuBefore.user - serverCpuBefore.system) / 1000;
-  const rss = /MAXRSS_KB (\d+)/.exec(stderr);
-  const cpu = /CPU_US (\d+)/.exec(stderr);
   let metrics: FetchRunMetrics;
   try {
-    metrics = JSON.parse(stdout) as FetchRunMetrics;
+    metrics = JSON.parse(run.stdout) as FetchRunMetrics;
   } catch {
-    throw new Error(`marketdeck fetch exited ${code} without JSON metrics: ${stderr.slice(-2000)}`);
+    throw new Error(`marketdeck fetch exited ${run.code} without JSON metrics: ${run.stderr.slice(-2000)}`);
   }
   return {
     metrics,
-    code,
-    peakRssMb: rss ? Number(rss[1]) / 1024 : Number.NaN,
-    wallSeconds,
-    clientCpuMs: cpu ? Number(cpu[1]) / 1000 : Number.NaN,
+    code: run.code,
+    peakRssMb: run.peakRssMb,
+    wallSeconds: run.wallSeconds,
+    clientCpuMs: run.cpuMs,
     serverCpuMs,
     serverHoldMs,
   };
-}
-
-let noQuotesFlag: Promise<boolean> | null = null;
-
-/** Whether `marketdeck fetch` has a quote phase that --no-quotes turns off. */
-function cliHasNoQuotesFlag(entry: string): Promise<boolean> {
-  noQuotesFlag ??= new Promise((resolve) => {
-    const child = spawn(process.execPath, [entry, 'fetch', '--help'], { stdio: ['ignore', 'pipe', 'ignore'] });
-    let help = '';
-    child.stdout.on('data', (d) => {
-      help += d;
-    });
-    child.on('error', () => resolve(false));
-    child.on('close', () => resolve(help.includes('--no-quotes')));
-  });
-  return noQuotesFlag;
 }
 
 interface BareRun {
@@ -174,35 +124,12 @@ async function bareClientInChild(
   server: MarketTestServerProcess,
   concurrency: number,
   count: number,
-  period1: number,
+  from: number,
 ): Promise<BareRun> {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const child = spawn(
-    process.execPath,
-    [
-      join(here, '..', 'support', `bare-http-client${ext}`),
-      server.url,
-      String(concurrency),
-      String(count),
-      String(period1),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const code = await new Promise<number>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (c) => resolve(c ?? -1));
-  });
-  if (code !== 0) throw new Error(`bare HTTP client exited ${code}: ${stderr.slice(-2000)}`);
-  return JSON.parse(stdout) as BareRun;
+  const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'support', 'bare-http-client.js');
+  const run = await runNodeChild([entry, server.url, String(concurrency), String(count), String(from)]);
+  if (run.code !== 0) throw new Error(`bare HTTP client exited ${run.code}: ${run.stderr.slice(-2000)}`);
+  return JSON.parse(run.stdout) as BareRun;
 }
 
 /** Every ticker stored exactly as served: counts of bars missing and of dates stored twice. */
@@ -257,14 +184,14 @@ export const fetchSection: BenchSection = {
     //    server moves on UPDATE_DAYS trading days and the same databases get their daily update.
     const server = await MarketTestServerProcess.start({ ...MONTH_HISTORY, knobs: { latencyMs: LATENCY_MS } });
     try {
-      const tickers = symbols(2000);
+      const tickers = benchSymbols(2000);
       const dbs = new Map<number, string>();
       for (const c of [12, 32]) {
         const db = join(ctx.tmpDir, `throughput-${c}.db`);
         dbs.set(c, db);
         ctx.log(`2,000 new tickers (one month each) at concurrency ${c}...`);
         const r = await fetchInChild(ctx, server, db, tickers, ['--max-concurrent', String(c)]);
-        const bound = c / (LATENCY_MS / 1000);
+        const bound = latencyBound(c);
         details[`newTickersC${c}`] = { ...summary(r), bound };
         figures.push(throughputFigure(`new tickers, 1 month each (~21 bars): c=${c}`, r, bound, false));
       }
@@ -277,10 +204,9 @@ export const fetchSection: BenchSection = {
           `transport only: 2,000 update requests at concurrency ${c}, nothing validated or stored (x${REPEATS})...`,
         );
         const runs: BareRun[] = [];
-        for (let i = 0; i < REPEATS; i++)
-          runs.push(await bareClientInChild(server, c, tickers.length, (lastStored - 1) * 86_400));
+        for (let i = 0; i < REPEATS; i++) runs.push(await bareClientInChild(server, c, tickers.length, lastStored));
         const bare = medianBy(runs, (r) => r.perSecond);
-        const bound = c / (LATENCY_MS / 1000);
+        const bound = latencyBound(c);
         details[`transportOnlyC${c}`] = { median: bare, runs: runs.map((r) => round(r.perSecond)), bound };
         transportOnly.set(c, bare.perSecond);
         figures.push(
@@ -303,7 +229,7 @@ export const fetchSection: BenchSection = {
           runs.push(await fetchInChild(ctx, server, db, tickers, ['--max-concurrent', String(c), '--max-age', '0s']));
         }
         const r = medianBy(runs, (x) => x.metrics.tickers.fetched / x.metrics.seconds);
-        const bound = c / (LATENCY_MS / 1000);
+        const bound = latencyBound(c);
         const shares = runs.map((x) => round((100 * x.metrics.tickers.fetched) / x.metrics.seconds / bound));
         details[`dailyUpdateC${c}`] = { ...summary(r), bound, sharesOfBound: shares };
         figures.push(
@@ -329,7 +255,7 @@ export const fetchSection: BenchSection = {
         const perSecond = 200;
         const db = join(ctx.tmpDir, 'throughput-limited.db');
         ctx.log(`1,000 new tickers at concurrency 32 with YAHOO_RATE_PER_SECOND=${perSecond}...`);
-        const r = await fetchInChild(ctx, server, db, symbols(1000, 5000), ['--max-concurrent', '32'], {
+        const r = await fetchInChild(ctx, server, db, benchSymbols(1000, 5000), ['--max-concurrent', '32'], {
           YAHOO_RATE_PER_SECOND: String(perSecond),
         });
         const rate = r.metrics.tickers.fetched / r.metrics.seconds;
@@ -338,7 +264,7 @@ export const fetchSection: BenchSection = {
         // round trip. The bound is that rate, or the concurrency bound when it is lower.
         const n = r.metrics.tickers.fetched + r.metrics.tickers.failed;
         const limited = n / (Math.ceil(n / perSecond) - 1 + LATENCY_MS / 1000);
-        const bound = Math.min(32 / (LATENCY_MS / 1000), limited);
+        const bound = Math.min(latencyBound(32), limited);
         details.rateLimited = { ...summary(r), bound };
         figures.push(
           atLeast(
@@ -351,7 +277,7 @@ export const fetchSection: BenchSection = {
         );
       }
 
-      // 3. The same 2,000 tickers again: all fresh. Then one new trading day: one request and one bar each.
+      // 2. The same 2,000 tickers again: all fresh. Then one new trading day: one request and one bar each.
       const freshDb = dbs.get(32)!;
       ctx.log('second run, everything fresh...');
       const fresh = await fetchInChild(ctx, server, freshDb, tickers, ['--max-concurrent', '32']);
@@ -383,7 +309,7 @@ export const fetchSection: BenchSection = {
       await server.close();
     }
 
-    // 2. 10% of requests faulted: every ticker stored after retries, no bar missing or twice.
+    // 3. 10% of requests faulted: every ticker stored after retries, no bar missing or twice.
     {
       const faulty = await MarketTestServerProcess.start({
         ...MONTH_HISTORY,
@@ -391,12 +317,12 @@ export const fetchSection: BenchSection = {
       });
       const store = await SqliteStore.open(join(ctx.tmpDir, 'faults.db'));
       try {
-        const list = symbols(1000, 7000);
+        const list = benchSymbols(1000, 7000);
         ctx.log('1,000 tickers with 10% of requests faulted...');
-        const httpStats = new HttpStats();
-        const source = new YahooChartSource({
-          httpGet: instrumentHttpGet(createHttpGet({ timeoutMs: 5_000 }), httpStats),
-          baseUrl: faulty.url,
+        const { source, httpStats } = createHistorySource('yahoo', {
+          ...loadConfig({ env: {} }),
+          yahooBaseUrl: faulty.url,
+          fetchTimeoutMs: 5_000,
         });
         const m = await runFetch({
           store,
@@ -431,10 +357,13 @@ export const fetchSection: BenchSection = {
       const full = await MarketTestServerProcess.start({ ...FIVE_YEAR_HISTORY, knobs: { latencyMs: LATENCY_MS } });
       try {
         ctx.log(`${FIVE_YEAR_TICKERS} new tickers with five-year histories at concurrency 32...`);
-        const r = await fetchInChild(ctx, full, join(ctx.tmpDir, 'five-years.db'), symbols(FIVE_YEAR_TICKERS, 9000), [
-          '--max-concurrent',
-          '32',
-        ]);
+        const r = await fetchInChild(
+          ctx,
+          full,
+          join(ctx.tmpDir, 'five-years.db'),
+          benchSymbols(FIVE_YEAR_TICKERS, 9000),
+          ['--max-concurrent', '32'],
+        );
         const rate = r.metrics.tickers.fetched / r.metrics.seconds;
         const cost = cpuCost(r);
         details.fiveYears = { ...summary(r), cpu: cost };
@@ -443,17 +372,10 @@ export const fetchSection: BenchSection = {
             'five-year histories (~1,260 bars): c=32 tickers/s',
             round(rate),
             'tickers/s',
-            `${r.metrics.tickers.failed} failed; ${round(r.metrics.bytes / Math.max(1, r.metrics.requests) / 1024)} kB per answer; latency bound ${32 / (LATENCY_MS / 1000)}/s`,
+            `${r.metrics.tickers.failed} failed; ${round(r.metrics.bytes / Math.max(1, r.metrics.requests) / 1024)} kB per answer; latency bound ${latencyBound(32)}/s`,
           ),
         );
-        figures.push(
-          info(
-            'five-year histories: client CPU per ticker',
-            round(cost.clientMs, 2),
-            'ms',
-            `server ${round(cost.serverMs, 2)} ms per ticker; both on ${cpus().length} cores: at most ~${Math.round(cost.ceiling)}/s`,
-          ),
-        );
+        figures.push(info('five-year histories: client CPU per ticker', round(cost.clientMs, 2), 'ms', cpuNote(r)));
       } finally {
         await full.close();
       }
@@ -464,7 +386,7 @@ export const fetchSection: BenchSection = {
       const big = await MarketTestServerProcess.start({ ...MEMORY_HISTORY, knobs: { latencyMs: 5 } });
       try {
         ctx.log('10,000 tickers for peak RSS...');
-        const r = await fetchInChild(ctx, big, join(ctx.tmpDir, 'memory.db'), symbols(10_000, 20_000), [
+        const r = await fetchInChild(ctx, big, join(ctx.tmpDir, 'memory.db'), benchSymbols(10_000, 20_000), [
           '--max-concurrent',
           '32',
         ]);
@@ -514,11 +436,6 @@ function summary(r: ChildRun) {
 function slim(m: FetchRunMetrics) {
   const { failed, ...rest } = m;
   return { ...rest, failedFirst: failed.slice(0, 5) };
-}
-
-/** The run with the median value (REPEATS is odd). */
-function medianBy<T>(runs: readonly T[], value: (r: T) => number): T {
-  return [...runs].sort((a, b) => value(a) - value(b))[Math.floor(runs.length / 2)];
 }
 
 /** A copy of a closed SQLite database (with its WAL, if one was left). */

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { runAnalysis } from '../../src/analysis/run-analysis.js';
 import { importFiles } from '../../src/fetch/import-files.js';
@@ -18,6 +17,7 @@ import {
   info,
   median,
   percentile,
+  sharedPricesFile,
 } from '../bench-section.js';
 
 const PRECOMPUTE_RUNS = 3;
@@ -38,8 +38,8 @@ export const precomputeSection: BenchSection = {
     const figures: BenchFigure[] = [];
     const details: Record<string, unknown> = {};
 
-    const csv = ctx.sharedDataDir ? join(ctx.sharedDataDir, 'prices', 'all_stocks_5yr.csv.gz') : null;
-    if (csv && existsSync(csv)) {
+    const csv = sharedPricesFile(ctx);
+    if (csv) {
       const real = await measure(ctx, 'real', async (store) => {
         // With the constituents list, so the heatmap and the per-sector breadth have real sectors.
         const imported = await importFiles(store, [csv], { sectorFile: bundledConstituentsFile() });

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { importFiles } from '../../src/fetch/import-files.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { atMost, type BenchSection, info, median } from '../bench-section.js';
+import { atMost, type BenchSection, info, median, sharedPricesFile } from '../bench-section.js';
 
 const RUNS = 3;
 
@@ -18,8 +18,8 @@ export const storeImportBench: BenchSection = {
   name: 'store-import',
   description: 'import all_stocks_5yr.csv.gz into a fresh SQLite store vs sqlite3 .import of the same CSV',
   async run(ctx) {
-    const src = ctx.sharedDataDir ? join(ctx.sharedDataDir, 'prices', 'all_stocks_5yr.csv.gz') : null;
-    if (!src || !existsSync(src)) {
+    const src = sharedPricesFile(ctx);
+    if (!src) {
       return { figures: [info('skipped', 0, '', 'shared data (prices/all_stocks_5yr.csv.gz) not present')] };
     }
     // Decompressed once, outside any timing: sqlite3 reads plain CSV.

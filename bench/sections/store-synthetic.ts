@@ -1,17 +1,13 @@
 import { join } from 'node:path';
-import { emptyBarSeries } from '../../src/domain/bar-series.js';
-import { dayFromIso } from '../../src/domain/epoch-day.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TickerWrite } from '../../src/store/store.js';
 import { generateUniverse } from '../../src/synthetic/generate-universe.js';
 import { SeededRandom } from '../../src/synthetic/seeded-random.js';
 import { atMost, type BenchSection, info, median, percentile } from '../bench-section.js';
+import { oneDayWrite, SYNTHETIC_END } from '../support/synthetic-market.js';
 
 const TICKERS = Number(process.env.BENCH_SYNTHETIC_TICKERS ?? 10_000);
 const DAYS = Number(process.env.BENCH_SYNTHETIC_DAYS ?? 2_520);
-/** Ends on a Tuesday in late December and appends the Wednesday: the append rewrites full-year chunks (worst case). */
-const END = dayFromIso('2025-12-30');
-const APPEND_DAY = dayFromIso('2025-12-31');
 
 /**
  * The SQLite store at whole-market scale on synthetic data: bulk write, full load of every bar into typed
@@ -25,7 +21,7 @@ export const storeSyntheticBench: BenchSection = {
     const path = join(ctx.tmpDir, 'synthetic.db');
     let store = await SqliteStore.open(path);
     ctx.log(`generating ${TICKERS} x ${DAYS} into ${path}`);
-    const gen = await generateUniverse(store, { tickers: TICKERS, days: DAYS, seed: 42, endDate: END });
+    const gen = await generateUniverse(store, { tickers: TICKERS, days: DAYS, seed: 42, endDate: SYNTHETIC_END });
     await store.close();
     store = await SqliteStore.open(path);
     const sizeBytes = (await store.info()).sizeBytes;
@@ -57,18 +53,7 @@ export const storeSyntheticBench: BenchSection = {
 
     ctx.log('append one day to every ticker');
     const writes: TickerWrite[] = [];
-    for (const symbol of symbols) {
-      const s = emptyBarSeries(symbol, 1);
-      s.dates[0] = APPEND_DAY;
-      const price = 10 + rng.next() * 100;
-      s.open[0] = price;
-      s.high[0] = price * 1.01;
-      s.low[0] = price * 0.99;
-      s.close[0] = price;
-      s.adjClose[0] = price;
-      s.volume[0] = 1e6;
-      writes.push({ symbol, bars: s });
-    }
+    for (const symbol of symbols) writes.push(oneDayWrite(symbol, 10 + rng.next() * 100, 1e6));
     t0 = performance.now();
     const results = await store.bars.writeTickers(writes);
     const appendSeconds = (performance.now() - t0) / 1000;

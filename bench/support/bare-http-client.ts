@@ -1,18 +1,21 @@
 import { createNodeHttpGet } from '../../src/sources/http-get.js';
+import { yahooChartUrl } from '../../src/sources/yahoo/yahoo-chart-source.js';
+import { benchSymbol } from './bench-symbols.js';
 
 /**
  * Entry of a child process that sends the same chart requests a fetch run would, through the same transport,
  * and only reads the bodies: no validation, no store. Its rate is the most this machine and the test server
  * allow a client at that concurrency, the ceiling a fetch run is measured against in practice.
- * argv: base URL, concurrency, symbol count, period1 (epoch seconds). Prints one JSON line.
+ * argv: base URL, concurrency, symbol count, first day asked (EpochDay, the last stored day of an update).
+ * Prints one JSON line.
  */
 async function main(): Promise<void> {
-  const [baseUrl, concurrencyArg, countArg, period1Arg] = process.argv.slice(2);
+  const [baseUrl, concurrencyArg, countArg, fromArg] = process.argv.slice(2);
   const concurrency = Number(concurrencyArg);
   const count = Number(countArg);
   const get = createNodeHttpGet({ timeoutMs: 10_000 });
-  const url = (i: number) =>
-    `${baseUrl}/v8/finance/chart/S${String(i).padStart(5, '0')}?period1=${period1Arg}&period2=${Math.floor(Date.now() / 1000)}&interval=1d&events=div%7Csplit&includeAdjustedClose=true`;
+  // The very URL the chart source builds for an update from that day.
+  const url = (i: number) => yahooChartUrl(baseUrl, benchSymbol(i), Number(fromArg), undefined, Date.now());
   let next = 0;
   let bytes = 0;
   const run = async (n: number) => {

@@ -1,40 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
+import { cliEntry, runNodeChild } from '../support/run-node-child.js';
 
-/** The CLI entry next to this test: src/cli/run.ts under tsx, dist/src/cli/run.js when built. */
-function cliEntry(): string {
-  const here = fileURLToPath(import.meta.url);
-  let root = dirname(here);
-  while (!existsSync(join(root, 'package.json'))) root = dirname(root);
-  return here.endsWith('.ts') ? join(root, 'src', 'cli', 'run.ts') : join(root, 'dist', 'src', 'cli', 'run.js');
-}
-
-/** Runs the CLI in a child process (asynchronously: the test server answers from this process's event loop). */
-function cli(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  const flags = process.execArgv.filter((a) => !a.startsWith('--test'));
-  const child = spawn(process.execPath, [...flags, cliEntry(), ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+/** Runs the CLI in a child process. */
+function cli(args: string[], env: Record<string, string>) {
+  return runNodeChild([cliEntry(), ...args], env);
 }
 
 describe('marketdeck fetch: the quote phase', () => {
