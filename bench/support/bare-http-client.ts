@@ -1,4 +1,4 @@
-import { createNodeHttpGet } from '../../src/sources/http-get.js';
+import { createHttpGet } from '../../src/sources/create-http-get.js';
 import { yahooChartUrl } from '../../src/sources/yahoo/yahoo-chart-source.js';
 import { benchSymbol } from './bench-symbols.js';
 
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
   const [baseUrl, concurrencyArg, countArg, fromArg] = process.argv.slice(2);
   const concurrency = Number(concurrencyArg);
   const count = Number(countArg);
-  const get = createNodeHttpGet({ timeoutMs: 10_000 });
+  const get = createHttpGet({ timeoutMs: 10_000 });
   // The very URL the chart source builds for an update from that day.
   const url = (i: number) => yahooChartUrl(baseUrl, benchSymbol(i), Number(fromArg), undefined, Date.now());
   let next = 0;

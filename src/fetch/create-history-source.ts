@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
 import { AlphaVantageDailySource } from '../sources/alphavantage/alpha-vantage-daily-source.js';
-import { createHttpGet, type HttpGet } from '../sources/http-get.js';
+import { createHttpGet } from '../sources/create-http-get.js';
+import type { HttpGet } from '../sources/http-get.js';
 import type { HistorySource } from '../sources/source.js';
 import { YahooChartSource } from '../sources/yahoo/yahoo-chart-source.js';
 import { HttpStats, instrumentHttpGet } from './instrumented-http-get.js';

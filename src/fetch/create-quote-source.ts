@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
-import { createHttpGet, type HttpGet } from '../sources/http-get.js';
+import { createHttpGet } from '../sources/create-http-get.js';
+import type { HttpGet } from '../sources/http-get.js';
 import type { QuoteSource } from '../sources/source.js';
 import { YahooQuoteSource } from '../sources/yahoo/yahoo-quote-source.js';
 import { HttpStats, instrumentHttpGet } from './instrumented-http-get.js';

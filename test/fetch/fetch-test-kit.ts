@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import type { FetchEngineOptions } from '../../src/fetch/fetch-options.js';
 import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
-import { createHttpGet } from '../../src/sources/http-get.js';
+import { createHttpGet } from '../../src/sources/create-http-get.js';
 import { YahooChartSource } from '../../src/sources/yahoo/yahoo-chart-source.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import {

@@ -3,14 +3,15 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { parseRetryAfter } from '../../src/sources/fetch-body.js';
-import { createFetchHttpGet, createNodeHttpGet, type HttpGet, maskUrl } from '../../src/sources/http-get.js';
+import { createFetchHttpGet, type HttpGet, maskUrl } from '../../src/sources/http-get.js';
+import { createSocketHttpGet } from '../../src/sources/http1/create-socket-http-get.js';
 import { SourceError } from '../../src/sources/source.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 
 /** Both transports keep one contract: the same statuses, headers, bodies and failure kinds. */
 const transports: [string, (o: { timeoutMs: number }) => HttpGet][] = [
   ['createFetchHttpGet (global fetch)', createFetchHttpGet],
-  ['createNodeHttpGet (node:http keep-alive)', createNodeHttpGet],
+  ['createSocketHttpGet (own HTTP/1.1 connections)', createSocketHttpGet],
 ];
 
 for (const [title, createGet] of transports)

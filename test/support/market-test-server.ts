@@ -729,6 +729,10 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
       yahooBucket !== null &&
       !yahooBucket.take();
     const fault = throttled ? null : pickFault(endpoint, key);
+    // A normal answer is built on arrival, so that the latency knob covers the server's own work as a remote
+    // server's latency does: the answer leaves `hold` ms after the request came in, not `hold` ms plus the
+    // time it took to build.
+    const prepared = throttled || fault !== null ? null : answer();
     const answerNow = () => {
       if (res.destroyed) return;
       if (throttled) {
@@ -741,8 +745,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
         injectFault(req, res, endpoint, fault, answer);
         return;
       }
-      const a = answer();
-      if (a.type === 'body') send(res, endpoint, a);
+      if (prepared?.type === 'body') send(res, endpoint, prepared);
     };
     const hold = latency();
     if (hold > 0) {

@@ -1,0 +1,79 @@
+import type { Socket } from 'node:net';
+import { describeCause } from '../http-body.js';
+import { Http1ProtocolError, Http1ResponseReader, type ResponseHandlers } from './http1-response-reader.js';
+
+/**
+ * One kept-alive HTTP/1.1 connection: a request goes out as one write the moment it is handed over (no
+ * deferral to a later tick, so a slot freed by one answer is refilled on the wire at once), and its answer is
+ * read by an Http1ResponseReader. One request at a time; no pipelining.
+ */
+export class Http1Connection {
+  private readonly reader = new Http1ResponseReader();
+  private socketError: Error | null = null;
+  /** Requests sent on this connection so far: a request on a used connection may meet a server's idle close. */
+  requestsSent = 0;
+  closed = false;
+
+  constructor(
+    readonly socket: Socket,
+    readonly originKey: string,
+    onClosed: (connection: Http1Connection) => void,
+  ) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        this.reader.push(chunk);
+      } catch (error) {
+        // Bytes nobody asked for: whatever the server meant, this connection's framing cannot be trusted.
+        if (error instanceof Http1ProtocolError) this.destroy();
+        else throw error;
+      }
+    });
+    socket.on('error', (error) => {
+      this.socketError = error;
+    });
+    // Only a parked connection has a timeout set (see park): one that idles that long is closed.
+    socket.on('timeout', () => this.destroy());
+    socket.on('close', () => {
+      this.closed = true;
+      this.reader.close(this.socketError ? describeCause(this.socketError) : 'closed by the server');
+      onClosed(this);
+    });
+  }
+
+  /** Whether a request is outstanding. */
+  get busy(): boolean {
+    return this.reader.busy;
+  }
+
+  /**
+   * Sends a request head (GET, no body) and reads its answer into `handlers`; a failure of the connection
+   * (reset, closed early, unreadable answer) reaches `handlers.error` as an Http1ProtocolError whose
+   * `answered` says whether any byte of the answer had arrived.
+   */
+  request(head: string, handlers: ResponseHandlers): void {
+    this.requestsSent++;
+    this.reader.expect(handlers);
+    if (this.closed) {
+      this.reader.close(this.socketError ? describeCause(this.socketError) : 'the connection was already closed');
+      return;
+    }
+    this.socket.write(head, 'latin1');
+  }
+
+  /** Waiting in the pool: it must not keep the process alive. */
+  park(idleTimeoutMs: number): void {
+    this.socket.unref();
+    this.socket.setTimeout(idleTimeoutMs);
+  }
+
+  /** Taken from the pool for a request. */
+  unpark(): void {
+    this.socket.setTimeout(0);
+    this.socket.ref();
+  }
+
+  destroy(): void {
+    this.socket.destroy();
+  }
+}
