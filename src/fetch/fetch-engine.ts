@@ -100,7 +100,16 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
           // Checked again after the waits: another worker may have learnt meanwhile that the quota is spent.
           if (stopped) throw stopped;
           attempted = true;
-          const answer = await source.fetchHistory({ symbol, from, signal });
+          // A whole 2xx answer frees its slot before it is parsed, so the next request is already on the wire; a
+          // failing answer keeps it until its outcome is recorded (a 429 must slow the others down first).
+          const answer = await source.fetchHistory({
+            symbol,
+            from,
+            signal,
+            onAnswered: (status) => {
+              if (status >= 200 && status < 300) release();
+            },
+          });
           concurrency.record('success');
           return answer;
         } catch (error) {

@@ -19,6 +19,7 @@ export interface RequestContext {
   what: string;
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  onAnswered?: (status: number) => void;
 }
 
 /**
@@ -28,7 +29,7 @@ export interface RequestContext {
 export async function fetchBody(httpGet: HttpGet, url: string, ctx: RequestContext): Promise<FetchedBody> {
   const masked = maskUrl(url);
   try {
-    const response = await httpGet(url, { signal: ctx.signal, headers: ctx.headers });
+    const response = await httpGet(url, { signal: ctx.signal, headers: ctx.headers, onAnswered: ctx.onAnswered });
     const body = await response.text();
     return { url: masked, status: response.status, headers: response.headers, body };
   } catch (error) {

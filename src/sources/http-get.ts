@@ -10,6 +10,12 @@ export type HttpGet = (url: string, init: HttpGetInit) => Promise<HttpResponse>;
 export interface HttpGetInit {
   signal?: AbortSignal;
   headers?: Record<string, string>;
+  /**
+   * Called once with the status when the last byte of the body has arrived, before it is decoded and
+   * parsed: the fetch engine gives the request's concurrency slot back there, so that the next request is on
+   * the wire while this answer is still being read into bars.
+   */
+  onAnswered?: (status: number) => void;
 }
 
 /** What a source reads of a response: a subset of the WHATWG Response, easy to fake. */
@@ -70,7 +76,9 @@ export function createFetchHttpGet(options: FetchHttpGetOptions): HttpGet {
       headers: response.headers,
       text: async () => {
         try {
-          return await response.text();
+          const text = await response.text();
+          init.onAnswered?.(response.status);
+          return text;
         } catch (error) {
           throw mapFetchFailure(
             error,

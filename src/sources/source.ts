@@ -22,6 +22,8 @@ export interface HistoryRequest {
   from?: EpochDay;
   to?: EpochDay;
   signal?: AbortSignal;
+  /** See HttpGetInit.onAnswered: the answer is all in, its parsing not begun (a source may not call it). */
+  onAnswered?: (status: number) => void;
 }
 
 export interface SourceHistory {

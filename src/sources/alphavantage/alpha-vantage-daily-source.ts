@@ -111,6 +111,8 @@ export class AlphaVantageDailySource implements HistorySource {
     const url =
       `${this.baseUrl}/query?function=${fn}&symbol=${encodeURIComponent(symbol)}` +
       `&outputsize=${compact ? 'compact' : 'full'}&datatype=json&apikey=${encodeURIComponent(this.apiKey)}`;
+    // No early onAnswered: Alpha Vantage says "quota spent" in an HTTP 200 body, so its slot is kept until the
+    // body is read and the run can stop before another request goes out (its rate limit paces it anyway).
     const r = await fetchBody(this.httpGet, url, { what, signal: request.signal, headers: this.headers });
 
     const failed = statusError(r, what);

@@ -193,6 +193,7 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
                 send(redirect, redirectsLeft - 1, true);
                 return;
               }
+              init.onAnswered?.(status ?? 0);
               const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
               decodeHttpBody(raw, encoding, evidenceUrl, status, finish, fail);
             },

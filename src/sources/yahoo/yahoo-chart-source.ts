@@ -63,7 +63,12 @@ export class YahooChartSource implements HistorySource {
     const symbol = normalizeForRequest(request.symbol);
     const what = `Yahoo chart for ${symbol}`;
     const url = yahooChartUrl(this.baseUrl, symbol, request.from, request.to, this.now());
-    const r = await fetchBody(this.httpGet, url, { what, signal: request.signal, headers: this.headers });
+    const r = await fetchBody(this.httpGet, url, {
+      what,
+      signal: request.signal,
+      headers: this.headers,
+      onAnswered: request.onAnswered,
+    });
     const result = readChartResult(r, what);
     return coerceChartResult(result, symbol, request, r, what, this.days);
   }
