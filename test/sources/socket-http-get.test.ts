@@ -103,6 +103,23 @@ describe('createSocketHttpGet connections', () => {
     }
   });
 
+  it('names only the cause when a connection never opened', async () => {
+    const closed = createTcpServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const get = createSocketHttpGet({ timeoutMs: 2_000 });
+    await assert.rejects(get(`http://127.0.0.1:${port}/x`, {}), (e: unknown) => {
+      assert.ok(e instanceof SourceError);
+      assert.equal(e.kind, 'network');
+      assert.match(
+        e.message,
+        new RegExp(`failed before the response headers \\(connect ECONNREFUSED 127.0.0.1:${port} `),
+      );
+      return true;
+    });
+  });
+
   it('reads an answer whose body runs until the server closes', async () => {
     const raw = createTcpServer((s) => {
       s.once('data', () => s.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end'));

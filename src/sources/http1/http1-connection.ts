@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { describeCause } from '../http-body.js';
 import { Http1ProtocolError, Http1ResponseReader, type ResponseHandlers } from './http1-response-reader.js';
 
@@ -10,6 +11,7 @@ import { Http1ProtocolError, Http1ResponseReader, type ResponseHandlers } from '
 export class Http1Connection {
   private readonly reader = new Http1ResponseReader();
   private socketError: Error | null = null;
+  private connected = false;
   /** Requests sent on this connection so far: a request on a used connection may meet a server's idle close. */
   requestsSent = 0;
   closed = false;
@@ -20,6 +22,9 @@ export class Http1Connection {
     onClosed: (connection: Http1Connection) => void,
   ) {
     socket.setNoDelay(true);
+    socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
+      this.connected = true;
+    });
     socket.on('data', (chunk: Buffer) => {
       try {
         this.reader.push(chunk);
@@ -36,7 +41,10 @@ export class Http1Connection {
     socket.on('timeout', () => this.destroy());
     socket.on('close', () => {
       this.closed = true;
-      this.reader.close(this.socketError ? describeCause(this.socketError) : 'closed by the server');
+      this.reader.close(
+        this.socketError ? describeCause(this.socketError) : 'closed by the server',
+        !this.connected && this.socketError !== null,
+      );
       onClosed(this);
     });
   }

@@ -148,10 +148,10 @@ export class Http1ResponseReader {
   }
 
   /**
-   * The connection closed. Completes a body that runs until the close; anything else still expected is an
-   * error for the caller to map (answered or not).
+   * The connection closed (or never opened: `neverConnected`). Completes a body that runs until the close;
+   * anything else still expected is an error for the caller to map (answered or not).
    */
-  close(detail: string): void {
+  close(detail: string, neverConnected = false): void {
     if (this.state === 'idle') return;
     if (this.state === 'until-close' && this.pending === null) {
       this.reusable = false;
@@ -166,9 +166,9 @@ export class Http1ResponseReader {
     this.state = 'idle';
     this.handlers = null;
     this.pending = null;
-    handlers?.error(
-      new Http1ProtocolError(`the connection closed while waiting for ${state} (${detail})`, this.answered),
-    );
+    // A connection that never opened (refused, unknown host) has only its cause to tell.
+    const message = neverConnected ? detail : `the connection closed while waiting for ${state} (${detail})`;
+    handlers?.error(new Http1ProtocolError(message, this.answered));
   }
 
   private line(line: string): void {
