@@ -189,6 +189,48 @@ describe('runFetch against the market test server', () => {
     assert.ok(m.concurrency.cooldowns > 0, 'bursts of 429 paused every request');
     for (const s of symbols) await assertStoredAsServed(kit, s);
   });
+
+  it('gives a 2xx answer its slot back once the body is in, before the answer is parsed', async () => {
+    // At concurrency 1 the first answer's parsing waits until the second request has been sent: that can only
+    // happen when the slot came back at onAnswered, before fetchHistory returned.
+    const httpStats = new HttpStats();
+    const inner = new YahooChartSource({
+      httpGet: instrumentHttpGet(createHttpGet({ timeoutMs: 3_000 }), httpStats),
+      baseUrl: kit.server.url,
+    });
+    let secondSent: () => void = () => {};
+    const second = new Promise<void>((resolve) => {
+      secondSent = resolve;
+    });
+    // A safety net, not a timing check: without it a regression would hang the run instead of failing it.
+    const neverSent = () =>
+      new Promise<never>((_, reject) => {
+        setTimeout(
+          () => reject(new Error('the second request never went out while the first answer was held back')),
+          10_000,
+        ).unref();
+      });
+    let calls = 0;
+    const source: HistorySource = {
+      name: inner.name,
+      async fetchHistory(request) {
+        const first = ++calls === 1;
+        if (!first) secondSent();
+        const answer = await inner.fetchHistory(request);
+        if (first) await Promise.race([second, neverSent()]);
+        return answer;
+      },
+    };
+    const m = await runFetch({
+      store: kit.store,
+      source,
+      symbols: ['S0900', 'S0901'],
+      httpStats,
+      options: { ...TEST_ENGINE_OPTIONS, maxConcurrent: 1 },
+    });
+    assert.equal(m.tickers.fetched, 2, JSON.stringify(m.failed));
+    assert.equal(m.requests, 2);
+  });
 });
 
 describe('runFetch against Alpha Vantage limits', () => {
@@ -226,55 +268,5 @@ describe('runFetch against Alpha Vantage limits', () => {
     assert.match(m.failed[1].reason, /not attempted/);
     const state = await kit.store.fetchState.get('PEP', 'alphavantage');
     assert.match(state?.lastError ?? '', /quota/);
-  });
-});
-
-describe('runFetch request slots', () => {
-  let kit: FetchKit;
-  before(async () => {
-    kit = await openFetchKit();
-  });
-  after(() => kit.close());
-
-  it('gives a 2xx answer its slot back once the body is in, before the answer is parsed', async () => {
-    // At concurrency 1 the first answer's parsing waits until the second request has been sent: that can only
-    // happen when the slot came back at onAnswered, before fetchHistory returned.
-    const httpStats = new HttpStats();
-    const inner = new YahooChartSource({
-      httpGet: instrumentHttpGet(createHttpGet({ timeoutMs: 3_000 }), httpStats),
-      baseUrl: kit.server.url,
-    });
-    let secondSent: () => void = () => {};
-    const second = new Promise<void>((resolve) => {
-      secondSent = resolve;
-    });
-    // A safety net, not a timing check: without it a regression would hang the run instead of failing it.
-    const neverSent = () =>
-      new Promise<never>((_, reject) => {
-        setTimeout(
-          () => reject(new Error('the second request never went out while the first answer was held back')),
-          10_000,
-        ).unref();
-      });
-    let calls = 0;
-    const source: HistorySource = {
-      name: inner.name,
-      async fetchHistory(request) {
-        calls++;
-        if (calls === 2) secondSent();
-        const answer = await inner.fetchHistory(request);
-        if (request.symbol === 'S0000') await Promise.race([second, neverSent()]);
-        return answer;
-      },
-    };
-    const m = await runFetch({
-      store: kit.store,
-      source,
-      symbols: ['S0000', 'S0001'],
-      httpStats,
-      options: { ...TEST_ENGINE_OPTIONS, maxConcurrent: 1 },
-    });
-    assert.equal(m.tickers.fetched, 2, JSON.stringify(m.failed));
-    assert.equal(m.requests, 2);
   });
 });

@@ -61,7 +61,14 @@ describe('createSocketHttpGet connections', () => {
     const get = createSocketHttpGet({ timeoutMs: 2_000, idleTimeoutMs: 30 });
     await (await get(`${url}/plain`, {})).text();
     assert.equal(open(), 1);
-    await new Promise((r) => setTimeout(r, 200));
+    const [socket] = sockets;
+    // Waits for the close itself; the bound only turns a connection that is never closed into a failure.
+    const closed = await new Promise<boolean>((resolve) => {
+      if (socket.destroyed) resolve(true);
+      socket.once('close', () => resolve(true));
+      setTimeout(() => resolve(false), 10_000).unref();
+    });
+    assert.ok(closed, 'the idle connection was never closed');
     assert.equal(open(), 0);
   });
 

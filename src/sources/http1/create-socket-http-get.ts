@@ -1,4 +1,4 @@
-import { decodeHttpBody, describeCause, type HttpPhase, transportError, truncatedBody } from '../http-body.js';
+import { decodeHttpBody, type HttpPhase, transportError } from '../http-body.js';
 import { DEFAULT_USER_AGENT, type HttpGet, type HttpHeadersLike, type HttpResponse, maskUrl } from '../http-get.js';
 import { SourceError } from '../source.js';
 import { whenAborted } from '../when-aborted.js';
@@ -35,10 +35,10 @@ const HEADER_VALUE_BAD = /[\r\n\0]/;
  * write to a later tick behind every promise continuation already queued. A fetch run sends thousands of
  * small GETs to one host, so both decide how close it gets to concurrency / latency.
  *
- * Same contract and failure kinds as createFetchHttpGet (global fetch, the other transport): the timeout firing (headers and body together) ->
- * 'timeout'; a refused or reset connection -> 'network'; the body breaking off -> 'truncated'; an answer
- * that is not HTTP/1.x -> 'network' before the headers, 'truncated' after; the caller's abort passed on
- * unchanged. gzip, deflate and br are decoded; redirects followed; a request that meets a kept-alive
+ * Same contract and failure kinds as createFetchHttpGet (global fetch, the other transport): the timeout
+ * firing (headers and body together) -> 'timeout'; a refused or reset connection -> 'network'; the body
+ * breaking off -> 'truncated'; an answer that is not HTTP/1.x -> 'network' before the headers, 'truncated'
+ * after; the caller's abort passed on unchanged. gzip, deflate and br are decoded; redirects followed; a request that meets a kept-alive
  * connection the server had just closed is sent once more on a new one.
  */
 export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
@@ -130,12 +130,9 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
           return;
         }
         const head = `GET ${target.pathname}${target.search} HTTP/1.1\r\nhost: ${target.host}\r\n${headerText}\r\n`;
+        // A request failed while waiting for a connection withdrew itself (see fail), so this runs unsettled.
         withdraw = pool.take(target, (connection) => {
           withdraw = null;
-          if (settled) {
-            pool.release(connection, true);
-            return;
-          }
           current = connection;
           const reused = connection.requestsSent > 0;
           const chunks: Buffer[] = [];
@@ -207,11 +204,7 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
                 send(target, redirectsLeft, false);
                 return;
               }
-              fail(
-                phase === 'while reading the body'
-                  ? truncatedBody(evidenceUrl, status, describeCause(error))
-                  : transportError(error, evidenceUrl, phase, status),
-              );
+              fail(transportError(error, evidenceUrl, phase, status));
             },
           });
         });

@@ -9,7 +9,7 @@ export interface Http1ConnectionPoolOptions {
   idleTimeoutMs: number;
 }
 
-/** Called with a connection for the request, or with the error that kept one from being opened. */
+/** Called with a connection for the request (a failure to connect reaches the request's handlers). */
 export type ConnectionReady = (connection: Http1Connection) => void;
 
 interface Origin {
@@ -56,7 +56,7 @@ export class Http1ConnectionPool {
 
   /** A connection whose request is over: kept for the next one when `reusable`, else closed. */
   release(connection: Http1Connection, reusable: boolean): void {
-    if (!reusable || connection.closed || connection.busy) {
+    if (!reusable || connection.closed) {
       connection.destroy();
       return;
     }
@@ -68,14 +68,6 @@ export class Http1ConnectionPool {
     }
     connection.park(this.options.idleTimeoutMs);
     origin.idle.push(connection);
-  }
-
-  /** Closes every connection (requests in flight on them fail as closed). */
-  destroy(): void {
-    for (const origin of this.origins.values()) {
-      origin.waiting.length = 0;
-      for (const c of origin.idle.splice(0)) c.destroy();
-    }
   }
 
   private origin(key: string): Origin {

@@ -17,7 +17,7 @@ export class Http1Connection {
   closed = false;
 
   constructor(
-    readonly socket: Socket,
+    private readonly socket: Socket,
     readonly originKey: string,
     onClosed: (connection: Http1Connection) => void,
   ) {
@@ -62,10 +62,6 @@ export class Http1Connection {
   request(head: string, handlers: ResponseHandlers): void {
     this.requestsSent++;
     this.reader.expect(handlers);
-    if (this.closed) {
-      this.reader.close(this.socketError ? describeCause(this.socketError) : 'the connection was already closed');
-      return;
-    }
     this.socket.write(head, 'latin1');
   }
 

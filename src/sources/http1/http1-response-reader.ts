@@ -66,11 +66,6 @@ export class Http1ResponseReader {
     return this.state !== 'idle';
   }
 
-  /** Whether any byte of the current response has arrived. */
-  get hasAnswer(): boolean {
-    return this.answered;
-  }
-
   /** Waits for the answer to a request just sent. */
   expect(handlers: ResponseHandlers): void {
     if (this.state !== 'idle') throw new Error('a response is already expected on this connection');
@@ -153,15 +148,13 @@ export class Http1ResponseReader {
    */
   close(detail: string, neverConnected = false): void {
     if (this.state === 'idle') return;
-    if (this.state === 'until-close' && this.pending === null) {
-      this.reusable = false;
-      this.finish();
-      const completed = this.completed;
-      this.completed = null;
-      completed?.end(false);
+    const handlers = this.handlers;
+    if (this.state === 'until-close') {
+      this.state = 'idle';
+      this.handlers = null;
+      handlers?.end(false);
       return;
     }
-    const handlers = this.handlers;
     const state = this.describeState();
     this.state = 'idle';
     this.handlers = null;
