@@ -7,7 +7,9 @@ export type QualityFlagKind =
   | 'zero-volume'
   | 'inconsistent-high-low'
   | 'stale-prices'
-  | 'negative-or-zero-price';
+  | 'negative-or-zero-price'
+  /** Stored bars a whole-history refetch did not cover, kept (and re-adjusted for a new split). */
+  | 'kept-history';
 
 export interface QualityFlag {
   kind: QualityFlagKind;

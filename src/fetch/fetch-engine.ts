@@ -7,6 +7,7 @@ import type { FailedTicker, FetchProgress, FetchRunMetrics } from './fetch-metri
 import type { FetchEngineOptions } from './fetch-options.js';
 import { newFetchRunId } from './fetch-run-record.js';
 import type { HttpStats } from './instrumented-http-get.js';
+import { type KeptHistory, keepStoredHistory } from './keep-stored-history.js';
 import {
   changedInfo,
   type FetchMeta,
@@ -86,6 +87,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   const errorsByKind: Record<string, number> = {};
   const refetchReasons: Record<string, number> = {};
   const failed: FailedTicker[] = [];
+  const kept: KeptHistory[] = [];
   let stopped: SourceError | null = null;
 
   /** One request with its retries; every attempt holds a concurrency slot and a rate-limit token. */
@@ -166,8 +168,34 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     return 'fetched';
   };
 
-  const storeAnswer = async (plan: RequestPlan, answer: SourceHistory): Promise<void> => {
+  /**
+   * A replacing answer never shrinks the stored history: what it does not cover stays, on its basis
+   * (see keepStoredHistory), flagged and reported.
+   */
+  const withKeptHistory = async (
+    plan: RequestPlan,
+    answer: SourceHistory,
+  ): Promise<{ answer: SourceHistory; kept: KeptHistory | null }> => {
+    if (plan.mode !== 'replace') return { answer, kept: null };
+    const stored = await store.bars.read(plan.symbol);
+    const storedSplitDays = new Set((await store.bars.splits(plan.symbol)).map((s) => s.date as number));
+    const newSplits = answer.splits.filter((s) => !storedSplitDays.has(s.date));
+    const result = keepStoredHistory(stored, answer.bars, newSplits);
+    if (!result.kept) return { answer, kept: null };
+    kept.push(result.kept);
+    return { answer: { ...answer, bars: result.bars }, kept: result.kept };
+  };
+
+  const storeAnswer = async (plan: RequestPlan, fetched: SourceHistory): Promise<void> => {
+    const { answer, kept: keptHere } = await withKeptHistory(plan, fetched);
     const fresh = detectQualityFlags(answer.bars, { splits: answer.splits });
+    if (keptHere) {
+      fresh.push({
+        kind: 'kept-history',
+        date: null,
+        detail: `${keptHere.bars} bar(s) ${keptHere.from}..${keptHere.to} kept: ${keptHere.reason}`,
+      });
+    }
     const flags = plan.kind === 'incremental' ? keepOlderFlags(plan, answer, fresh) : fresh;
     // The fetch memory changes only when a whole history was asked from another date or a missing-days refetch
     // happened; it is written with the bars and the success, in the ticker's one transaction.
@@ -299,6 +327,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     errorsByKind,
     failed,
     refetchReasons,
+    kept,
     ...(http ? { http } : {}),
   };
 }

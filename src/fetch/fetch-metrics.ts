@@ -1,3 +1,5 @@
+import type { KeptHistory } from './keep-stored-history.js';
+
 /** One ticker that could not be fetched, and why. */
 export interface FailedTicker {
   symbol: string;
@@ -59,6 +61,8 @@ export interface FetchRunMetrics {
   failed: FailedTicker[];
   /** Why a whole-history refetch happened, by reason's first words (new split, restated adjusted close...). */
   refetchReasons: Record<string, number>;
+  /** Stored history a whole-history refetch did not cover and kept, per ticker, with why. */
+  kept: KeptHistory[];
   http?: Record<string, unknown>;
   /** The quote phase that followed the history (absent when the run fetched no quotes: --no-quotes, not Yahoo). */
   quotes?: QuoteRunMetrics;

@@ -110,6 +110,46 @@ describe('runFetch against the market test server', () => {
     );
   });
 
+  it('keeps, re-adjusted and flagged, the stored bars a split refetch that answers fewer years does not cover', async () => {
+    const symbol = 'S0009';
+    const storedBefore = await kit.store.bars.read(symbol);
+    assert.ok(storedBefore);
+    const n = storedBefore.dates.length;
+    // After a 2:1 split the source keeps only its last 40 days: it answers them, on the new basis.
+    kit.server.addSplit(symbol, kit.server.lastDay(), 2, 1);
+    const served = kit.server.series(symbol);
+    assert.ok(served);
+    const cut = served.bars.dates.length - 40;
+    const recent = Array.from({ length: 40 }, (_, k) => ({
+      date: served.bars.dates[cut + k] as never,
+      open: served.bars.open[cut + k],
+      high: served.bars.high[cut + k],
+      low: served.bars.low[cut + k],
+      close: served.bars.close[cut + k],
+      adjClose: served.bars.adjClose[cut + k],
+      volume: served.bars.volume[cut + k],
+    }));
+    kit.server.setSeries(symbol, recent, [], served.splits);
+    const m = await kit.fetch([symbol], { maxAgeMs: 0 });
+    assert.equal(m.tickers.fullRefetch, 1);
+    const stored = await kit.store.bars.read(symbol);
+    assert.ok(stored);
+    assert.equal(stored.dates.length, n, 'no stored day lost');
+    const keptCount = n - 40;
+    assert.deepEqual(
+      m.kept.map((k) => [k.symbol, k.bars, k.splitFactor]),
+      [[symbol, keptCount, 2]],
+    );
+    for (const i of [0, keptCount - 1]) {
+      assert.ok(Math.abs(stored.close[i] - storedBefore.close[i] / 2) < 1e-9, `close[${i}] halved`);
+      assert.equal(stored.volume[i], storedBefore.volume[i] * 2);
+    }
+    assert.equal(stored.close[keptCount], recent[0].close);
+    const state = await kit.store.fetchState.get(symbol, 'yahoo');
+    const flag = state?.flags.find((f) => f.kind === 'kept-history');
+    assert.match(flag?.detail ?? '', new RegExp(`${keptCount} bar\\(s\\).*split factor 2`));
+  });
+
   it('replaces the whole history when the adjusted closes of stored days were restated', async () => {
     const symbol = 'S0008';
     const served = kit.server.series(symbol);

@@ -287,6 +287,10 @@ function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: stri
   }
   const reasons = Object.entries(m.refetchReasons);
   if (reasons.length > 0) printLine(`  whole history again: ${reasons.map(([r, n]) => `${n}x ${r}`).join(', ')}`);
+  for (const k of m.kept.slice(0, 20)) {
+    printLine(`  kept ${k.symbol}: ${k.bars} stored bar(s) ${k.from}..${k.to}: ${k.reason}`);
+  }
+  if (m.kept.length > 20) printLine(`  ... and ${m.kept.length - 20} more tickers kept stored bars (see ${file})`);
   if (m.quotes) printQuoteSummary(m.quotes);
   if (m.failed.length > 0) {
     printLine('');
