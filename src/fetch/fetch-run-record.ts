@@ -27,7 +27,20 @@ export function fetchOutcome(m: FetchRunMetrics): 'ok' | 'partial' | 'failed' {
 /** The job_runs status of a finished run. */
 export function fetchJobStatus(m: FetchRunMetrics): JobStatus {
   if (m.cancelled || m.quotes?.cancelled) return 'cancelled';
-  return fetchOutcome(m) === 'failed' ? 'failed' : 'succeeded';
+  const outcome = fetchOutcome(m);
+  return outcome === 'ok' ? 'succeeded' : outcome;
+}
+
+/** Every ticker and quote batch a run could not fetch, with its error kind and reason. */
+export function fetchFailures(m: FetchRunMetrics): { item: string; kind: string; reason: string }[] {
+  return [
+    ...m.failed.map((f) => ({ item: f.symbol, kind: f.kind, reason: f.reason })),
+    ...(m.quotes?.failedBatches ?? []).map((b) => ({
+      item: `quotes ${b.first}..${b.last} (${b.size})`,
+      kind: b.kind,
+      reason: b.reason,
+    })),
+  ];
 }
 
 /** A one-line description of why a run failed, for job_runs.error. */

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store/store.js';
-import type { JobContext, JobHandlers } from './job-handler.js';
+import { type JobContext, type JobHandlers, partialOf } from './job-handler.js';
 import { JOB_KINDS, type JobKind } from './job-kinds.js';
 import { currentJobOwner, isJobOwnerAlive } from './job-owner.js';
 import type { JobEvent, JobHandle, JobListener, JobQueue } from './job-queue.js';
@@ -224,7 +224,8 @@ export class InProcessJobQueue implements JobQueue {
     const handler = this.handlers[run.kind as JobKind]!;
     try {
       const metrics = await Promise.resolve().then(() => handler(ctx));
-      await this.finish(job, { status: 'succeeded', metrics, error: null });
+      const partial = partialOf(metrics);
+      await this.finish(job, { status: partial ? 'partial' : 'succeeded', metrics, error: partial?.message ?? null });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (job.controller.signal.aborted) {

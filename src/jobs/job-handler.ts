@@ -20,3 +20,26 @@ export type JobMetrics = Record<string, unknown>;
 export type JobHandler = (ctx: JobContext) => Promise<JobMetrics>;
 
 export type JobHandlers = { readonly [K in JobKind]?: JobHandler };
+
+/** One item (a ticker, a quote batch, a file) a job could not do. */
+export interface JobItemFailure {
+  item: string;
+  kind: string;
+  reason: string;
+}
+
+/**
+ * What a handler puts in its metrics, under `partial`, when it did its work but some items failed: the
+ * queue records the run as 'partial' with the message as its error, and the CLI exits 3 listing the items.
+ */
+export interface JobPartial {
+  message: string;
+  failed: JobItemFailure[];
+}
+
+/** The partial failure a job's metrics report, or null when it has none. */
+export function partialOf(metrics: JobMetrics | null | undefined): JobPartial | null {
+  const p = metrics?.partial as Partial<JobPartial> | undefined;
+  if (!p || typeof p.message !== 'string') return null;
+  return { message: p.message, failed: Array.isArray(p.failed) ? p.failed : [] };
+}

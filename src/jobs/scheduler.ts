@@ -1,5 +1,5 @@
 import { Cron } from 'croner';
-import type { JobRun, JobRunRepo } from '../store/store.js';
+import { COMPLETED_JOB_STATUSES, type JobRun, type JobRunRepo } from '../store/store.js';
 import type { JobKind } from './job-kinds.js';
 import type { JobQueue } from './job-queue.js';
 
@@ -118,7 +118,7 @@ export class Scheduler {
     const [a, b] = s.cron.nextRuns(2, now);
     if (!a || !b) return null;
     const intervalMs = b.getTime() - a.getTime();
-    const [last] = await this.opts.jobRuns.list({ kind: s.kind, status: 'succeeded', limit: 1 });
+    const [last] = await this.opts.jobRuns.list({ kind: s.kind, status: COMPLETED_JOB_STATUSES, limit: 1 });
     if (!last) return 'it never ran';
     const at = last.finishedAt ?? last.createdAt;
     const ageMs = now.getTime() - at.getTime();

@@ -1,4 +1,4 @@
-import type { FetchState, JobRun, JobStatus } from '../store/store.js';
+import { COMPLETED_JOB_STATUSES, type FetchState, type JobRun, type JobStatus } from '../store/store.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -50,6 +50,8 @@ export interface ErrorsByKindPayload {
 export interface JobOutcomesPayload {
   days: string[];
   succeeded: number[];
+  /** Runs that did their work but some tickers or files failed. */
+  partial: number[];
   failed: number[];
   cancelled: number[];
   interrupted: number[];
@@ -103,7 +105,10 @@ function buildFetchThroughput({ runs, fetchStates, now }: PipelineInputs): Fetch
   }));
   const since = now.getTime() - 30 * DAY_MS;
   const fetchRuns = runs
-    .filter((r) => (r.kind === 'fetch' || r.kind === 'update') && r.status === 'succeeded' && startOf(r) >= since)
+    .filter(
+      (r) =>
+        (r.kind === 'fetch' || r.kind === 'update') && COMPLETED_JOB_STATUSES.includes(r.status) && startOf(r) >= since,
+    )
     .sort((a, b) => startOf(a) - startOf(b))
     .map((r) => {
       const m = fetchMetricsOf(r);
@@ -149,6 +154,7 @@ function buildJobOutcomes({ runs, now }: PipelineInputs, dayCount: number): JobO
   const out: JobOutcomesPayload = {
     days,
     succeeded: new Array(dayCount).fill(0),
+    partial: new Array(dayCount).fill(0),
     failed: new Array(dayCount).fill(0),
     cancelled: new Array(dayCount).fill(0),
     interrupted: new Array(dayCount).fill(0),

@@ -1,5 +1,5 @@
 import type { Config } from '../config/index.js';
-import type { Store } from '../store/store.js';
+import { COMPLETED_JOB_STATUSES, type Store } from '../store/store.js';
 import { DashboardCache } from './dashboard-cache.js';
 
 export interface CacheStatus {
@@ -20,8 +20,8 @@ export async function cacheStatus(
   const cache = new DashboardCache(store.cache, { ttlMinutes: config.cacheExpirationMinutes, now: () => now });
   const [stats, precomputes, updates] = await Promise.all([
     cache.stats(),
-    store.jobRuns.list({ kind: 'precompute', status: 'succeeded', limit: 1 }),
-    store.jobRuns.list({ kind: 'update', status: 'succeeded', limit: 1 }),
+    store.jobRuns.list({ kind: 'precompute', status: COMPLETED_JOB_STATUSES, limit: 1 }),
+    store.jobRuns.list({ kind: 'update', status: COMPLETED_JOB_STATUSES, limit: 1 }),
   ]);
   let last: Date | null = null;
   for (const run of [...precomputes, ...updates]) {

@@ -229,7 +229,21 @@ export interface DashboardCacheRepo {
   list(): Promise<CacheEntryMeta[]>;
 }
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'interrupted';
+/** 'partial': the job did its work but some items (tickers, files) failed; its error lists them. */
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
+
+export const JOB_STATUSES: readonly JobStatus[] = [
+  'queued',
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
+
+/** The statuses of a job that did its work: a partial update still fetched, analysed and precomputed the rest. */
+export const COMPLETED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'partial'];
 
 export interface JobProgress {
   done: number;
@@ -266,7 +280,13 @@ export interface JobRunRepo {
     patch: Partial<Pick<JobRun, 'status' | 'progress' | 'startedAt' | 'finishedAt' | 'metrics' | 'error'>>,
   ): Promise<void>;
   get(id: string): Promise<JobRun | null>;
-  list(opts?: { kind?: string; status?: JobStatus; limit?: number; since?: Date }): Promise<JobRun[]>;
+  /** `status` may be one status or any of several. */
+  list(opts?: {
+    kind?: string;
+    status?: JobStatus | readonly JobStatus[];
+    limit?: number;
+    since?: Date;
+  }): Promise<JobRun[]>;
   /**
    * Marks queued or running runs as interrupted (called at start-up after a crash); returns how many. With
    * `isOwnerAlive`, runs whose owner process is still alive are left alone; runs with no owner are marked.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -62,6 +62,24 @@ describe('marketdeck fetch', () => {
     assert.equal(r.code, 3);
     assert.match(r.stdout, /NONEXIST\s+not-found/);
     assert.match(r.stdout, /fetched 1/);
+  });
+
+  it('update exits 3 listing the failed ticker with its reason, and its job is partial', async () => {
+    const list = join(dir, 'with-unknown.txt');
+    writeFileSync(list, 'S0004\nNONEXIST\n');
+    const r = await cli(['--db', db, 'update', '--universe', `file:${list}`]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /update job \S+ partial: fetch: 1 of 2 tickers failed/);
+    assert.match(r.stderr, /NONEXIST\s+not-found\s+.*404/);
+    assert.match(r.stdout, /update \S+ partial/);
+    const jobs = JSON.parse((await cli(['--db', db, 'jobs', '--kind', 'update', '--json'])).stdout);
+    assert.equal(jobs[0].status, 'partial');
+    assert.deepEqual(
+      jobs[0].metrics.partial.failed.map((f: { item: string }) => f.item),
+      ['NONEXIST'],
+    );
+    const fetchJobs = JSON.parse((await cli(['--db', db, 'jobs', '--kind', 'fetch', '--json'])).stdout);
+    assert.equal(fetchJobs[0].status, 'partial', 'the fetch command records its partial run as partial too');
   });
 
   it('exits 1 when every ticker fails', async () => {

@@ -1,12 +1,10 @@
 import type { Command } from 'commander';
 import { isJobKind, JOB_KIND_NAMES } from '../../jobs/job-kinds.js';
-import type { JobRun, JobStatus } from '../../store/store.js';
+import { type JobRun, type JobStatus, JOB_STATUSES as STATUSES } from '../../store/store.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
 import { formatTable, printJson, printLine } from '../output.js';
 import { parseIntOption } from './parse-options.js';
-
-const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 
 export function registerJobsCommand(program: Command, ctx: CliContext): void {
   program

@@ -1,12 +1,17 @@
+import { partialOf } from '../../jobs/job-handler.js';
 import type { JobKind } from '../../jobs/job-kinds.js';
 import { createJobRuntime } from '../../jobs/job-runtime.js';
 import type { JobRun } from '../../store/store.js';
 import type { CliContext } from '../cli-context.js';
+import { EXIT_PARTIAL } from '../exit-codes.js';
+import { formatTable } from '../output.js';
 
 /**
  * Runs one job to the end through the in-process queue, so a command's run is recorded in job_runs like a
  * scheduled one and never overlaps an equal job of this process. Progress goes to stderr on a terminal.
- * Throws naming the job when it does not succeed.
+ * Throws naming the job when it fails; a partial run (some tickers or files failed, the rest done) sets
+ * exit code 3 and lists the failed items with their reasons on stderr, which a `--json` caller's stdout
+ * never mixes with.
  */
 export async function runJobInCli(
   ctx: CliContext,
@@ -33,11 +38,34 @@ export async function runJobInCli(
   try {
     const handle = await queue.enqueue(kind, params);
     const run = await handle.done;
-    if (run.status !== 'succeeded')
+    if (run.status === 'partial') reportPartial(run);
+    else if (run.status !== 'succeeded')
       throw new Error(`${kind} job ${run.id} ${run.status}: ${run.error ?? 'no error recorded'}`);
     return run;
   } finally {
     if (showProgress) process.stderr.write('\r\x1b[K');
     await queue.close();
   }
+}
+
+/** Items shown on the terminal at most; the job's metrics (`marketdeck jobs --json`) hold all of them. */
+const SHOWN_FAILURES = 20;
+
+function reportPartial(run: JobRun): void {
+  process.exitCode = EXIT_PARTIAL;
+  const failed = partialOf(run.metrics)?.failed ?? [];
+  const lines = [`marketdeck: ${run.kind} job ${run.id} partial: ${run.error ?? 'some items failed'}`];
+  if (failed.length > 0) {
+    const shown = failed.slice(0, SHOWN_FAILURES);
+    lines.push(
+      formatTable(
+        ['failed', 'kind', 'reason'],
+        shown.map((f) => [f.item, f.kind, f.reason]),
+      ),
+    );
+    if (failed.length > shown.length) {
+      lines.push(`... and ${failed.length - shown.length} more (marketdeck jobs --json shows them all)`);
+    }
+  }
+  process.stderr.write(`${lines.join('\n')}\n`);
 }

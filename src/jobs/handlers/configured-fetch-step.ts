@@ -3,13 +3,13 @@ import { createHistorySource } from '../../fetch/create-history-source.js';
 import { createQuoteSource } from '../../fetch/create-quote-source.js';
 import { runFetch } from '../../fetch/fetch-engine.js';
 import { runQuoteFetch } from '../../fetch/fetch-quotes.js';
-import { fetchErrorText, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
+import { fetchErrorText, fetchFailures, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
 import { recordUniverseInfo } from '../../universe/record-universe-info.js';
 import { rememberUniverse } from '../../universe/remember-universe.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
-import type { JobMetrics } from '../job-handler.js';
+import type { JobMetrics, JobPartial } from '../job-handler.js';
 import type { StepRunner } from './step-runner.js';
 
 type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
@@ -84,7 +84,13 @@ export function createConfiguredFetchStep(
           }),
       });
     }
-    if (fetchOutcome(metrics) === 'failed') throw new Error(fetchErrorText(metrics) ?? 'every ticker failed');
-    return metrics as unknown as JobMetrics;
+    const outcome = fetchOutcome(metrics);
+    if (outcome === 'failed') throw new Error(fetchErrorText(metrics) ?? 'every ticker failed');
+    if (outcome === 'ok') return metrics as unknown as JobMetrics;
+    const partial: JobPartial = {
+      message: fetchErrorText(metrics) ?? 'cancelled before every ticker was fetched',
+      failed: fetchFailures(metrics),
+    };
+    return { ...(metrics as unknown as JobMetrics), partial };
   };
 }

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store.js';
+import { JOB_STATUSES, type JobProgress, type JobRun, type JobRunRepo, type JobStatus } from '../store.js';
 import { immediateTransaction } from './immediate-transaction.js';
 import { fromJson, fromMs, toJson, toMs } from './sqlite-values.js';
 
@@ -19,8 +19,6 @@ interface JobRunRow {
 
 type JobPatch = Parameters<JobRunRepo['update']>[1];
 type ListOptions = NonNullable<Parameters<JobRunRepo['list']>[0]>;
-
-const STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
 
 /** Patch keys -> column and how the value is stored; the column names here are the only SQL built from input. */
 const PATCH_COLUMNS: { [K in keyof Required<JobPatch>]: [string, (v: JobPatch[K]) => unknown] } = {
@@ -113,8 +111,9 @@ export class SqliteJobRunRepo implements JobRunRepo {
       values.push(opts.kind);
     }
     if (opts.status !== undefined) {
-      where.push('status = ?');
-      values.push(checkStatus(opts.status));
+      const statuses = typeof opts.status === 'string' ? [opts.status] : opts.status;
+      where.push(`status IN (${statuses.map(() => '?').join(', ')})`);
+      for (const s of statuses) values.push(checkStatus(s));
     }
     if (opts.since !== undefined) {
       where.push('created_at >= ?');
@@ -139,7 +138,8 @@ export class SqliteJobRunRepo implements JobRunRepo {
 }
 
 function checkStatus(s: JobStatus): JobStatus {
-  if (!STATUSES.includes(s)) throw new RangeError(`job status "${s}" is not valid; expected ${STATUSES.join('|')}`);
+  if (!JOB_STATUSES.includes(s))
+    throw new RangeError(`job status "${s}" is not valid; expected ${JOB_STATUSES.join('|')}`);
   return s;
 }
 
