@@ -1,0 +1,49 @@
+/** The one way the dashboard talks to the server: JSON over same-origin HTTP, errors as ApiError. */
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  /** The API answers 503 MD_ERR_NOT_READY until the first precompute: the first-run view, not an error. */
+  get notReady(): boolean {
+    return this.code === 'MD_ERR_NOT_READY';
+  }
+}
+
+async function answer<T>(res: Response): Promise<T> {
+  const text = await res.text();
+  let body: unknown = null;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // A non-JSON answer (a proxy's error page) keeps its status as the message.
+  }
+  if (!res.ok) {
+    const err = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(
+      res.status,
+      err?.code ?? `HTTP_${res.status}`,
+      err?.message ?? `${res.status} ${res.statusText}`,
+    );
+  }
+  return body as T;
+}
+
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+}
+
+export async function postJson<T>(path: string, body: unknown): Promise<T> {
+  return answer<T>(
+    await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    }),
+  );
+}

@@ -1,0 +1,98 @@
+import type { ComponentType } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { themeStore } from './app-state.js';
+import { ActionBar } from './components/action-bar.js';
+import { SampleBadge } from './components/badges.js';
+import { CacheIndicator } from './components/cache-indicator.js';
+import { JobProgressBar } from './components/job-progress-bar.js';
+import { Link, useLocation } from './router.js';
+import { useStore } from './store.js';
+
+type PageModule = { default: ComponentType<{ params: string[] }> };
+
+interface Route {
+  label: string | null;
+  href: string;
+  pattern: RegExp;
+  load: () => Promise<PageModule>;
+}
+
+/** Each page is its own chunk, so a chart library loads with the page that draws it and no other. */
+const ROUTES: Route[] = [
+  { label: 'Overview', href: '/', pattern: /^\/$/, load: () => import('./pages/overview-page.js') },
+  { label: 'Breadth', href: '/breadth', pattern: /^\/breadth$/, load: () => import('./pages/breadth-page.js') },
+  { label: 'Heatmap', href: '/heatmap', pattern: /^\/heatmap$/, load: () => import('./pages/heatmap-page.js') },
+  { label: 'Screener', href: '/screener', pattern: /^\/screener$/, load: () => import('./pages/screener-page.js') },
+  { label: null, href: '/ticker', pattern: /^\/ticker\/([^/]+)$/, load: () => import('./pages/ticker-page.js') },
+  { label: 'Portfolio', href: '/portfolio', pattern: /^\/portfolio$/, load: () => import('./pages/portfolio-page.js') },
+  { label: 'Pipeline', href: '/pipeline', pattern: /^\/pipeline$/, load: () => import('./pages/pipeline-page.js') },
+];
+
+export function App() {
+  const { path } = useLocation();
+  const theme = useStore(themeStore);
+  const route = ROUTES.find((r) => r.pattern.test(path));
+  const params = route ? (route.pattern.exec(path)?.slice(1) ?? []).map(decodeURIComponent) : [];
+  return (
+    <div class="app">
+      <header class="topbar">
+        <Link href="/" class="brand">
+          marketdeck
+        </Link>
+        <nav class="nav">
+          {ROUTES.filter((r) => r.label).map((r) => (
+            <Link
+              key={r.href}
+              href={r.href}
+              class={route === r || (r.href === '/screener' && path.startsWith('/ticker/')) ? 'active' : ''}
+            >
+              {r.label}
+            </Link>
+          ))}
+        </nav>
+        <div class="topbar-status">
+          <SampleBadge />
+          <CacheIndicator />
+        </div>
+        <ActionBar />
+        <button
+          type="button"
+          class="icon theme-toggle"
+          title={`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`}
+          onClick={() => themeStore.set(theme === 'dark' ? 'light' : 'dark')}
+          data-testid="theme-toggle"
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      <JobProgressBar />
+      <main class="page">{route ? <LazyPage route={route} params={params} /> : <NotFound path={path} />}</main>
+    </div>
+  );
+}
+
+function LazyPage({ route, params }: { route: Route; params: string[] }) {
+  const [loaded, setLoaded] = useState<{ route: Route; Page: PageModule['default'] } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    route.load().then(
+      (m) => live && setLoaded({ route, Page: m.default }),
+      (e) => live && setError(String(e)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [route]);
+  if (error) return <div class="error-note">This page could not be loaded: {error}. Reload to try again.</div>;
+  if (!loaded || loaded.route !== route) return <div class="skeleton page-skeleton" aria-busy="true" />;
+  return <loaded.Page params={params} />;
+}
+
+function NotFound({ path }: { path: string }) {
+  return (
+    <div class="error-note">
+      No page at {path}. <Link href="/">Go to the overview</Link>.
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+/**
+ * The shapes of the server's JSON answers. Payloads precomputed into the dashboard cache are the server's own
+ * types (type-only imports: nothing of the server is bundled); answers holding Dates on the server (job runs)
+ * are restated here with the ISO strings JSON carries.
+ */
+export type {
+  BreadthIndexPayload,
+  BreadthPayload as BreadthSeriesPayload,
+} from '../../../src/precompute/build-breadth-payload.js';
+export type { HeatmapChange, HeatmapPayload, HeatmapTicker } from '../../../src/precompute/build-heatmap.js';
+export type { OverviewMover as Mover, OverviewPayload } from '../../../src/precompute/build-overview.js';
+export type {
+  ErrorsByKindPayload,
+  FetchThroughputPayload,
+  JobOutcomesPayload,
+  TimelinePayload,
+} from '../../../src/precompute/build-pipeline-charts.js';
+export type { ScreenerCell, ScreenerPayload } from '../../../src/precompute/build-screener.js';
+export type { TickerSummary } from '../../../src/precompute/build-ticker-summary.js';
+export type { DashboardCacheStats as CacheStats } from '../../../src/precompute/dashboard-cache.js';
+
+export interface PayloadMeta {
+  key: string;
+  createdAt: string;
+  expiresAt: string;
+  stale: boolean;
+  revalidating: boolean;
+}
+
+export interface Payload<T> {
+  data: T;
+  meta: PayloadMeta;
+}
+
+export interface TickerBars {
+  symbol: string;
+  dates: string[];
+  open: (number | null)[];
+  high: (number | null)[];
+  low: (number | null)[];
+  close: (number | null)[];
+  adjClose?: (number | null)[];
+  volume: (number | null)[];
+  dividends: { date: string; amount: number }[];
+  splits: { date: string; numerator: number; denominator: number }[];
+  [indicator: string]: unknown;
+}
+
+export interface TickerBarsAnswer {
+  data: TickerBars;
+  meta: { symbol: string; sample: boolean; lastDate: string | null };
+}
+
+export interface JobProgress {
+  done: number;
+  total: number;
+  stage: string;
+  message: string;
+}
+
+export interface JobRun {
+  id: string;
+  kind: string;
+  params: Record<string, unknown>;
+  status: 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
+  progress: JobProgress | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  metrics: Record<string, unknown> | null;
+  error: string | null;
+}
+
+export type JobEvent =
+  | { type: 'queued' | 'started' | 'finished'; run: JobRun }
+  | { type: 'progress'; id: string; kind: string; progress: JobProgress };
+
+export interface StatusAnswer {
+  tickers: number;
+  bars: number;
+  dateRange: { from: string | null; to: string | null } | null;
+  sampleData: { tickers: number; description: string; allSample: boolean } | null;
+  dataNotice: string | null;
+  freshness: {
+    maxAge: string;
+    sources: Record<string, { fresh: number; stale: number; failed: number; never: number }>;
+  };
+  cache: { total: number; fresh: number; expired: number; ttlMinutes: number; lastPrecompute: string | null };
+  recentJobs: {
+    id: string;
+    kind: string;
+    status: string;
+    startedAt: string | null;
+    finishedAt: string | null;
+    error: string | null;
+  }[];
+  dashboardRefreshSeconds?: number;
+}
+
+import type { ScreenerPayload } from '../../../src/precompute/build-screener.js';
+
+/** GET /api/screener: the cached table after the query's filters, with how many rows matched. */
+export type ScreenerAnswer = ScreenerPayload & { total: number; matched: number };
