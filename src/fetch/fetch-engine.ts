@@ -21,7 +21,13 @@ import {
 } from './plan-fetch.js';
 import { UNLIMITED_RATE } from './rate-limiter.js';
 import { RetryPolicy, withRetry } from './retry-policy.js';
-import { errorKindOf, RUN_STOPPING_KINDS } from './source-failure.js';
+import {
+  errorKindOf,
+  RUN_STOPPING_KINDS,
+  SourceUnreachableError,
+  UNREACHABLE_AFTER,
+  unreachableCause,
+} from './source-failure.js';
 import { TickerWriteBatcher } from './ticker-write-batcher.js';
 
 export interface RunFetchArgs {
@@ -89,6 +95,9 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   const failed: FailedTicker[] = [];
   const kept: KeptHistory[] = [];
   let stopped: SourceError | null = null;
+  /** Whether the source has answered anything in this run (any status): then a failure to connect is not "offline". */
+  let answered = false;
+  let connectFailures = 0;
 
   /** One request with its retries; every attempt holds a concurrency slot and a rate-limit token. */
   const request = (symbol: string, from: EpochDay | undefined): Promise<SourceHistory> =>
@@ -109,9 +118,11 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
             from,
             signal,
             onAnswered: (status) => {
+              answered = true;
               if (status >= 200 && status < 300) release();
             },
           });
+          answered = true;
           concurrency.record('success');
           return answer;
         } catch (error) {
@@ -119,6 +130,13 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
             // Before the slot is released: a worker waiting for it must already see that the run stopped.
             if (error instanceof SourceError && RUN_STOPPING_KINDS.has(error.kind) && !stopped) {
               stopped = new SourceError(error.kind, `not attempted: ${error.message}`, error.evidence);
+            }
+            if (error instanceof SourceError && error.evidence.status !== undefined) answered = true;
+            // Offline, or the host is gone: the first few failures to connect say so, and every other request
+            // (with its retries and backoff) would only say it again, so the run stops here.
+            const cause = unreachableCause(error);
+            if (cause && !answered && ++connectFailures >= UNREACHABLE_AFTER && !stopped) {
+              stopped = new SourceUnreachableError(source.name, cause);
             }
             const kind = errorKindOf(error);
             errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
@@ -129,7 +147,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
               retryAfterMs: error instanceof SourceError ? error.evidence.retryAfterMs : undefined,
             });
           }
-          throw error;
+          throw stopped instanceof SourceUnreachableError ? stopped : error;
         } finally {
           release();
         }
@@ -289,6 +307,9 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
 
   const seconds = (performance.now() - t0) / 1000;
   const http = httpStats.snapshot();
+  // Set by the workers' closures, which the compiler's narrowing does not see.
+  const stop = stopped as SourceError | null;
+  const unreachable = stop instanceof SourceUnreachableError ? stop : null;
   return {
     runId,
     source: source.name,
@@ -328,6 +349,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     failed,
     refetchReasons,
     kept,
+    ...(unreachable ? { unreachable: unreachable.message } : {}),
     ...(http ? { http } : {}),
   };
 }

@@ -63,6 +63,8 @@ export interface FetchRunMetrics {
   refetchReasons: Record<string, number>;
   /** Stored history a whole-history refetch did not cover and kept, per ticker, with why. */
   kept: KeptHistory[];
+  /** Set when the run stopped because the source could not be reached: what to tell the user. */
+  unreachable?: string;
   http?: Record<string, unknown>;
   /** The quote phase that followed the history (absent when the run fetched no quotes: --no-quotes, not Yahoo). */
   quotes?: QuoteRunMetrics;

@@ -45,6 +45,7 @@ export function fetchFailures(m: FetchRunMetrics): { item: string; kind: string;
 
 /** A one-line description of why a run failed, for job_runs.error. */
 export function fetchErrorText(m: FetchRunMetrics): string | null {
+  if (m.unreachable) return m.unreachable;
   if (m.tickers.failed === 0) return quoteErrorText(m);
   const kinds = Object.entries(
     m.failed.reduce<Record<string, number>>((acc, f) => {

@@ -195,8 +195,12 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
         rateLimiter: configured.rateLimiter,
       },
     });
-    // Quotes of the same tickers, through the same limiter; a cancelled history run leaves them for next time.
-    const quoteSource = wantsQuotes && !metrics.cancelled ? createQuoteSource(configured.source.name, config) : null;
+    // Quotes of the same tickers, through the same limiter; a cancelled history run leaves them for next time,
+    // and an unreachable source would only fail them again.
+    const quoteSource =
+      wantsQuotes && !metrics.cancelled && !metrics.unreachable
+        ? createQuoteSource(configured.source.name, config)
+        : null;
     if (quoteSource) {
       reporter.finish();
       const quoteReporter = new ProgressReporter({ label: `quotes ${quoteSource.source.name}` });
@@ -263,6 +267,7 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
   else if (outcome === 'failed') process.exitCode = EXIT_ERROR;
   if (flags.json) printJson(metrics);
   else printSummary(metrics, universe, file);
+  if (metrics.unreachable) process.stderr.write(`marketdeck: ${metrics.unreachable}\n`);
 }
 
 function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: string): void {
@@ -292,7 +297,8 @@ function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: stri
   }
   if (m.kept.length > 20) printLine(`  ... and ${m.kept.length - 20} more tickers kept stored bars (see ${file})`);
   if (m.quotes) printQuoteSummary(m.quotes);
-  if (m.failed.length > 0) {
+  // Every ticker failed with the same reason, which goes to stderr instead of a table repeating it.
+  if (!m.unreachable && m.failed.length > 0) {
     printLine('');
     const shown = m.failed.slice(0, 20);
     printLine(

@@ -45,10 +45,11 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
         );
       }
       if (opts.fetch) {
+        say('fetching fresh data for the stored tickers');
         try {
           const run = await runJobInCli(ctx, 'fetch', {}, { quiet: opts.json });
           steps.fetch = run.metrics;
-          say('  fetch done');
+          say(`  fetch ${run.status === 'partial' ? `partial: ${run.error}` : 'done'}`);
         } catch (error) {
           steps.fetch = { error: (error as Error).message };
           say(`  fetch failed, continuing with the stored data: ${(error as Error).message}`);

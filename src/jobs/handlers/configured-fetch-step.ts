@@ -63,7 +63,9 @@ export function createConfiguredFetchStep(
       },
     });
     const quoteSource =
-      p.quotes !== false && !metrics.cancelled ? createQuoteSource(configured.source.name, config, options) : null;
+      p.quotes !== false && !metrics.cancelled && !metrics.unreachable
+        ? createQuoteSource(configured.source.name, config, options)
+        : null;
     if (quoteSource) {
       metrics.quotes = await runQuoteFetch({
         store,

@@ -7,7 +7,14 @@ export interface Http1ConnectionPoolOptions {
   maxSockets: number;
   /** An idle connection is closed after this long unused. */
   idleTimeoutMs: number;
+  /**
+   * A connection not open (TCP and TLS) within this long fails as ETIMEDOUT, apart from the request timeout:
+   * a host that swallows connection attempts is told from a slow answer in seconds (default 5 s).
+   */
+  connectTimeoutMs?: number;
 }
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Called with a connection for the request (a failure to connect reaches the request's handlers). */
 export type ConnectionReady = (connection: Http1Connection) => void;
@@ -88,7 +95,8 @@ export class Http1ConnectionPool {
     const socket = secure
       ? tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] })
       : net.connect({ host, port });
-    return new Http1Connection(socket, key, (closed) => this.closed(closed, origin));
+    const connectTimeoutMs = this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    return new Http1Connection(socket, key, (closed) => this.closed(closed, origin), connectTimeoutMs);
   }
 
   private closed(connection: Http1Connection, origin: Origin): void {

@@ -20,10 +20,19 @@ export class Http1Connection {
     private readonly socket: Socket,
     readonly originKey: string,
     onClosed: (connection: Http1Connection) => void,
+    connectTimeoutMs: number,
   ) {
     socket.setNoDelay(true);
+    const connectTimer = setTimeout(() => {
+      const error = new Error(`connect ETIMEDOUT ${originKey} (not open within ${connectTimeoutMs} ms)`);
+      this.socketError = Object.assign(error, { code: 'ETIMEDOUT' });
+      socket.destroy();
+    }, connectTimeoutMs);
+    // The timer alone must not keep a process alive that has nothing else to do.
+    connectTimer.unref();
     socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
       this.connected = true;
+      clearTimeout(connectTimer);
     });
     socket.on('data', (chunk: Buffer) => {
       try {
@@ -40,6 +49,7 @@ export class Http1Connection {
     // Only a parked connection has a timeout set (see park): one that idles that long is closed.
     socket.on('timeout', () => this.destroy());
     socket.on('close', () => {
+      clearTimeout(connectTimer);
       this.closed = true;
       this.reader.close(
         this.socketError ? describeCause(this.socketError) : 'closed by the server',
