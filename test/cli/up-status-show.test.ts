@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -97,5 +97,23 @@ describe('up, status and show on the bundled sample', () => {
     assert.match(badIndicator.stderr, /sma21/);
     const badSymbol = run(['show', 'A B']);
     assert.equal(badSymbol.code, 2);
+  });
+
+  it('ends quietly with exit 0 when the reader of its output goes away', async () => {
+    for (const args of [['show', 'AAPL', '--json'], ['breadth', '--json'], ['status']]) {
+      // Like `| head -c 1`: the reader takes the first bytes and closes the pipe while the command still writes.
+      const child = spawn(process.execPath, [BIN, '--db', db, ...args], {
+        env: { ...process.env, MARKETDECK_DATA_DIR: dir },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => {
+        stderr += d;
+      });
+      child.stdout.once('data', () => child.stdout.destroy());
+      const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+      assert.equal(stderr, '', args.join(' '));
+      assert.equal(code, 0, args.join(' '));
+    }
   });
 });
