@@ -1,3 +1,361 @@
-export default function Page() {
-  return <p>screener</p>;
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { LoadState } from '../components/load-state.js';
+import { Sparkline } from '../components/sparkline.js';
+import { downloadText } from '../download-text.js';
+import { navigate, useLocation } from '../router.js';
+import type { Payload, ScreenerAnswer } from '../state/api-types.js';
+import { toCsv } from '../state/csv.js';
+import { fmtInt, signClass } from '../state/format.js';
+import { cellText, SCREENER_COLUMNS, type ScreenerColumn, screenerColumn } from '../state/screener-columns.js';
+import {
+  applyScreenerState,
+  parseScreenerState,
+  type ScreenerState,
+  type Side,
+  serializeScreenerState,
+} from '../state/screener-state.js';
+import { useApi } from '../use-api.js';
+import { useSparklines } from '../use-sparklines.js';
+
+const ROW = 24;
+const OVERSCAN = 12;
+
+/** The whole-market table: filters, sort, column choice, all in the URL; virtualised for 10,000 rows. */
+export default function ScreenerPage() {
+  const loaded = useApi<Payload<ScreenerAnswer>>('/api/screener?limit=10000');
+  return (
+    <LoadState loaded={loaded} minHeight={500}>
+      {({ data }) => <Screener payload={data} />}
+    </LoadState>
+  );
+}
+
+function Screener({ payload }: { payload: ScreenerAnswer }) {
+  const { search } = useLocation();
+  const state = useMemo(() => parseScreenerState(new URLSearchParams(search)), [search]);
+  const set = (patch: Partial<ScreenerState>) => {
+    const qs = serializeScreenerState({ ...state, ...patch });
+    navigate(`/screener${qs ? `?${qs}` : ''}`, { replace: true });
+  };
+  const rows = useMemo(() => applyScreenerState(payload, state), [payload, state]);
+  const colIndex = useMemo(() => new Map(payload.columns.map((c, i) => [c, i])), [payload]);
+  const columns = useMemo(
+    () => state.cols.map((k) => screenerColumn(k)).filter((c): c is ScreenerColumn => !!c && colIndex.has(c.key)),
+    [state.cols, colIndex],
+  );
+  const sectors = useMemo(() => distinct(payload, colIndex.get('sector')), [payload, colIndex]);
+  const signals = useMemo(
+    () => [...distinct(payload, colIndex.get('macdStage')), ...distinct(payload, colIndex.get('signals'))],
+    [payload, colIndex],
+  );
+  const [chooser, setChooser] = useState(false);
+
+  const exportCsv = () => {
+    const header = columns.map((c) => c.label);
+    const body = rows.map((r) => columns.map((c) => cellText(c.kind, payload.rows[r][colIndex.get(c.key)!])));
+    downloadText(`marketdeck-screener-${payload.asOf ?? 'latest'}.csv`, toCsv(header, body));
+  };
+
+  return (
+    <>
+      <div class="page-title">
+        <h1>Screener</h1>
+        <span class="as-of">as of {payload.asOf ?? '—'}</span>
+        <span class="dim" data-testid="screener-count">
+          {fmtInt(rows.length)} of {fmtInt(payload.rows.length)} tickers
+        </span>
+      </div>
+      <div class="toolbar" data-testid="screener-filters">
+        <input
+          type="search"
+          placeholder="Symbol or name"
+          value={state.q}
+          onChange={(e) => set({ q: e.currentTarget.value })}
+          aria-label="Symbol or name"
+        />
+        <label>
+          Sector
+          <select
+            value={state.sector}
+            onChange={(e) => set({ sector: e.currentTarget.value })}
+            data-testid="sector-filter"
+          >
+            <option value="">all</option>
+            {sectors.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <Range label="Price" col="close" state={state} set={set} />
+        <Range label="Mkt cap" col="marketCap" state={state} set={set} />
+        <Range label="RSI" col="rsi14" state={state} set={set} />
+        <Range label="1M %" col="ret1m" state={state} set={set} />
+        <Range label="YTD %" col="retYtd" state={state} set={set} />
+        <SideSelect label="SMA 50" value={state.sma50} onChange={(v) => set({ sma50: v })} />
+        <SideSelect label="SMA 200" value={state.sma200} onChange={(v) => set({ sma200: v })} />
+        <label>
+          Signal
+          <select value={state.signal} onChange={(e) => set({ signal: e.currentTarget.value })}>
+            <option value="">any</option>
+            {signals.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={() => setChooser(!chooser)} aria-expanded={chooser}>
+          Columns
+        </button>
+        <button type="button" onClick={() => navigate('/screener', { replace: true })}>
+          Reset
+        </button>
+        <button type="button" onClick={exportCsv} data-testid="export-csv">
+          Export CSV
+        </button>
+      </div>
+      {chooser ? <ColumnChooser state={state} set={set} available={colIndex} /> : null}
+      <VirtualTable payload={payload} rows={rows} columns={columns} colIndex={colIndex} state={state} set={set} />
+      <p class="hint">
+        j / k move, Enter opens the ticker; click a header to sort. Sample-data figures carry the sample badge above.
+      </p>
+    </>
+  );
+}
+
+function Range(props: { label: string; col: string; state: ScreenerState; set: (p: Partial<ScreenerState>) => void }) {
+  const { col, state, set } = props;
+  const bound = (which: 'min' | 'max', raw: string) => {
+    const next = { ...state[which] };
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) delete next[col];
+    else next[col] = n;
+    set({ [which]: next });
+  };
+  return (
+    <label>
+      {props.label}
+      <input
+        class="narrow"
+        inputMode="decimal"
+        placeholder="min"
+        value={state.min[col] ?? ''}
+        onChange={(e) => bound('min', e.currentTarget.value)}
+        aria-label={`${props.label} min`}
+        data-testid={`min-${col}`}
+      />
+      <input
+        class="narrow"
+        inputMode="decimal"
+        placeholder="max"
+        value={state.max[col] ?? ''}
+        onChange={(e) => bound('max', e.currentTarget.value)}
+        aria-label={`${props.label} max`}
+        data-testid={`max-${col}`}
+      />
+    </label>
+  );
+}
+
+function SideSelect(props: { label: string; value: Side; onChange: (v: Side) => void }) {
+  return (
+    <label>
+      {props.label}
+      <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as Side)}>
+        <option value="">any</option>
+        <option value="above">close above</option>
+        <option value="below">close below</option>
+      </select>
+    </label>
+  );
+}
+
+function ColumnChooser(props: {
+  state: ScreenerState;
+  set: (p: Partial<ScreenerState>) => void;
+  available: Map<string, number>;
+}) {
+  const { state, set } = props;
+  return (
+    <div class="col-chooser" data-testid="column-chooser">
+      {SCREENER_COLUMNS.filter((c) => props.available.has(c.key)).map((c) => (
+        <label key={c.key}>
+          <input
+            type="checkbox"
+            checked={state.cols.includes(c.key)}
+            onChange={(e) => {
+              const on = e.currentTarget.checked;
+              const cols = on
+                ? SCREENER_COLUMNS.map((x) => x.key).filter((k) => k === c.key || state.cols.includes(k))
+                : state.cols.filter((k) => k !== c.key);
+              if (cols.length > 0) set({ cols });
+            }}
+          />
+          {c.label}
+        </label>
+      ))}
+    </div>
+  );
+}
+
+function VirtualTable(props: {
+  payload: ScreenerAnswer;
+  rows: number[];
+  columns: ScreenerColumn[];
+  colIndex: Map<string, number>;
+  state: ScreenerState;
+  set: (p: Partial<ScreenerState>) => void;
+}) {
+  const { payload, rows, columns, colIndex, state, set } = props;
+  const box = useRef<HTMLDivElement>(null);
+  const [scroll, setScroll] = useState({ top: 0, height: 600 });
+  const [selected, setSelected] = useState(0);
+  const frame = useRef(0);
+
+  useEffect(() => {
+    const el = box.current;
+    if (!el) return;
+    const measure = () => setScroll({ top: el.scrollTop, height: el.clientHeight });
+    measure();
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  useEffect(() => setSelected((s) => Math.min(s, Math.max(0, rows.length - 1))), [rows]);
+
+  const open = (i: number) => {
+    const sym = payload.rows[rows[i]]?.[colIndex.get('symbol')!];
+    if (typeof sym === 'string') navigate(`/ticker/${encodeURIComponent(sym)}`);
+  };
+  const move = (to: number) => {
+    const i = Math.max(0, Math.min(rows.length - 1, to));
+    setSelected(i);
+    const el = box.current;
+    if (!el) return;
+    const top = i * ROW;
+    const viewTop = el.scrollTop;
+    const viewBottom = viewTop + el.clientHeight - ROW * 2;
+    if (top < viewTop) el.scrollTop = top;
+    else if (top > viewBottom) el.scrollTop = top - el.clientHeight + ROW * 2;
+  };
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const t = e.target as HTMLElement | null;
+      if (t && /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)) return;
+      if (e.key === 'j') move(selected + 1);
+      else if (e.key === 'k') move(selected - 1);
+      else if (e.key === 'Enter') open(selected);
+      else return;
+      e.preventDefault();
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  });
+
+  const first = Math.max(0, Math.floor(scroll.top / ROW) - OVERSCAN);
+  const last = Math.min(rows.length, Math.ceil((scroll.top + scroll.height) / ROW) + OVERSCAN);
+  const iSymbol = colIndex.get('symbol')!;
+  const onScreen = rows.slice(first, last).map((r) => String(payload.rows[r][iSymbol]));
+  const spark = useSparklines(onScreen);
+  const width = columns.reduce((w, c) => w + c.width, 0) + (spark.available ? 96 : 0);
+
+  const visible = [];
+  for (let i = first; i < last; i++) {
+    const row = payload.rows[rows[i]];
+    visible.push(
+      <div
+        key={rows[i]}
+        class={`vrow ${i === selected ? 'selected' : ''}`}
+        style={{ transform: `translateY(${i * ROW}px)`, width: `${width}px` }}
+        onClick={() => setSelected(i)}
+        onDblClick={() => open(i)}
+        data-testid="screener-row"
+      >
+        {columns.map((c) => {
+          const v = row[colIndex.get(c.key)!];
+          const numeric = c.kind !== 'text' && c.kind !== 'list';
+          const tone = c.kind === 'percent' || c.key === 'change1d' ? signClass(v as number | null) : '';
+          return (
+            <div key={c.key} class={`cell ${numeric ? 'num' : ''} ${tone}`} style={{ width: `${c.width}px` }}>
+              {c.key === 'symbol' ? (
+                <a
+                  href={`/ticker/${encodeURIComponent(String(v))}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    open(i);
+                  }}
+                >
+                  {String(v)}
+                </a>
+              ) : (
+                cellText(c.kind, v)
+              )}
+            </div>
+          );
+        })}
+        {spark.available ? (
+          <div class="cell" style={{ width: '96px' }}>
+            <Sparkline values={spark.closes.get(String(row[iSymbol])) ?? []} width={84} height={18} />
+          </div>
+        ) : null}
+      </div>,
+    );
+  }
+
+  return (
+    <div
+      class="vtable"
+      ref={box}
+      tabIndex={0}
+      onScroll={(e) => {
+        const el = e.currentTarget;
+        cancelAnimationFrame(frame.current);
+        frame.current = requestAnimationFrame(() => setScroll({ top: el.scrollTop, height: el.clientHeight }));
+      }}
+      data-testid="screener-table"
+    >
+      <div class="vtable-head" style={{ width: `${width}px` }}>
+        {columns.map((c) => {
+          const sorted = state.sort === c.key;
+          const numeric = c.kind !== 'text' && c.kind !== 'list';
+          return (
+            <div
+              key={c.key}
+              class={`cell ${numeric ? 'num' : ''} ${sorted ? 'sorted' : ''}`}
+              style={{ width: `${c.width}px` }}
+              role="columnheader"
+              aria-sort={sorted ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              onClick={() => set({ sort: c.key, dir: sorted && state.dir === 'desc' ? 'asc' : 'desc' })}
+              data-testid={`sort-${c.key}`}
+            >
+              {c.label}
+              {sorted ? (state.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+            </div>
+          );
+        })}
+        {spark.available ? (
+          <div class="cell" style={{ width: '96px' }}>
+            60 closes
+          </div>
+        ) : null}
+      </div>
+      <div class="vtable-body" style={{ height: `${rows.length * ROW}px` }}>
+        {visible}
+      </div>
+      {rows.length === 0 ? <p class="empty">No ticker passes these filters.</p> : null}
+    </div>
+  );
+}
+
+function distinct(payload: ScreenerAnswer, index: number | undefined): string[] {
+  if (index === undefined) return [];
+  const set = new Set<string>();
+  for (const row of payload.rows) {
+    const v = row[index];
+    if (typeof v === 'string' && v) set.add(v);
+    else if (Array.isArray(v)) for (const x of v) set.add(x);
+  }
+  return [...set].sort();
 }
