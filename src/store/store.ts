@@ -1,6 +1,8 @@
+import type { TickerReport } from '../domain/analyst-report.js';
 import type { BarSeries } from '../domain/bar-series.js';
 import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { Portfolio, PortfolioSummary, PortfolioTransaction } from '../domain/portfolio.js';
 import type { QualityFlag } from '../domain/quality-flag.js';
 import type { Quote, StoredQuote } from '../domain/quote.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
@@ -29,6 +31,8 @@ export interface Store {
   readonly jobRuns: JobRunRepo;
   readonly analysis: AnalysisRepo;
   readonly quotes: QuoteRepo;
+  readonly portfolios: PortfolioRepo;
+  readonly reports: ReportRepo;
   /** Size on disk in bytes, and other facts for `marketdeck status`. */
   info(): Promise<StoreInfo>;
   close(): Promise<void>;
@@ -65,6 +69,32 @@ export interface QuoteRepo {
   get(symbol: string): Promise<StoredQuote | null>;
   /** Every stored quote, by symbol. */
   list(): Promise<StoredQuote[]>;
+}
+
+/** Named portfolios: their transactions, replaced whole by each import (re-importing a file changes nothing). */
+export interface PortfolioRepo {
+  put(portfolio: {
+    name: string;
+    baseCurrency: string;
+    source?: string | null;
+    transactions: readonly PortfolioTransaction[];
+  }): Promise<void>;
+  /** Transactions ascending by date, a day's in the order they were put; null for an unknown name. */
+  get(name: string): Promise<Portfolio | null>;
+  list(): Promise<PortfolioSummary[]>;
+  /** False when there was no such portfolio. */
+  delete(name: string): Promise<boolean>;
+}
+
+/** Deep-analysis reports per ticker, kept per run so a ticker's history of verdicts stays readable. */
+export interface ReportRepo {
+  add(reports: readonly TickerReport[]): Promise<void>;
+  /** The newest report of every ticker (or of the given ones), by symbol. */
+  latest(symbols?: readonly string[]): Promise<TickerReport[]>;
+  /** One ticker's reports, newest first. */
+  forSymbol(symbol: string, limit?: number): Promise<TickerReport[]>;
+  /** Deletes reports older than `before`; returns how many. */
+  prune(before: Date): Promise<number>;
 }
 
 /** Everything one fetch or import learned about a ticker, written in one transaction. */

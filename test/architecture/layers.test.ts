@@ -6,7 +6,9 @@ import { describe, it } from 'node:test';
 /**
  * The layers of docs/design.md, lowest first: a file may import its own folder and the layers below it,
  * never a layer above nor a sibling of the same rank (sources and store stay independent, and so do the
- * engines). jobs sits above precompute because jobs orchestrate precompute runs.
+ * engines). jobs sits above precompute because jobs orchestrate precompute runs. portfolio reads the store
+ * like the engines; analyst reads analysis' indicators; report runs the fetch engine, the portfolio and the
+ * analysts in one batch, so it sits above all three and below the jobs that run it.
  */
 const RANK: Record<string, number> = {
   domain: 0,
@@ -17,10 +19,13 @@ const RANK: Record<string, number> = {
   analysis: 2,
   universe: 2,
   synthetic: 2,
+  portfolio: 2,
   precompute: 3,
-  jobs: 4,
-  server: 5,
-  cli: 6,
+  analyst: 3,
+  report: 4,
+  jobs: 5,
+  server: 6,
+  cli: 7,
 };
 
 function sourceFiles(dir: string): string[] {

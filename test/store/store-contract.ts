@@ -529,6 +529,94 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('portfolios', () => {
+      const buy = (date: string, symbol: string, quantity: number, price: number) => ({
+        date: dayFromIso(date),
+        symbol,
+        type: 'buy' as const,
+        quantity,
+        price,
+        fees: 0,
+        currency: 'USD',
+      });
+
+      it('replaces a portfolio whole, keeps a day in file order and lists counts', async () => {
+        await store.portfolios.put({ name: 'main', baseCurrency: 'USD', transactions: [buy('2024-01-03', 'X', 1, 1)] });
+        await store.portfolios.put({
+          name: 'main',
+          baseCurrency: 'USD',
+          source: 'trades.csv',
+          transactions: [buy('2024-01-05', 'MSFT', 2, 300.25), buy('2024-01-02', 'AAPL', 10, 185.5)],
+        });
+        const p = await store.portfolios.get('main');
+        assert.equal(p?.source, 'trades.csv');
+        assert.deepEqual(
+          p?.transactions.map((t) => [t.symbol, t.quantity, t.price]),
+          [
+            ['AAPL', 10, 185.5],
+            ['MSFT', 2, 300.25],
+          ],
+        );
+        const [summary] = await store.portfolios.list();
+        assert.deepEqual([summary.name, summary.transactions, summary.symbols], ['main', 2, 2]);
+        assert.equal(await store.portfolios.get('other'), null);
+      });
+
+      it('deletes a portfolio and its transactions', async () => {
+        await store.portfolios.put({
+          name: 'a',
+          baseCurrency: 'EUR',
+          transactions: [buy('2024-01-02', 'SAP.DE', 1, 1)],
+        });
+        assert.equal(await store.portfolios.delete('a'), true);
+        assert.equal(await store.portfolios.delete('a'), false);
+        assert.deepEqual(await store.portfolios.list(), []);
+      });
+    });
+
+    describe('reports', () => {
+      const report = (symbol: string, runId: string, at: string, verdict: 'buy' | 'hold' | 'sell') => ({
+        symbol,
+        runId,
+        analyst: 'rules',
+        verdict,
+        reasons: [`${verdict} because`],
+        summary: `# ${symbol}`,
+        facts: { close: 1.5 },
+        createdAt: new Date(at),
+      });
+
+      it('answers the newest report per ticker and a ticker history newest first', async () => {
+        await store.reports.add([
+          report('AAPL', 'r1', '2024-01-01T00:00:00Z', 'hold'),
+          report('MSFT', 'r1', '2024-01-01T00:00:00Z', 'buy'),
+        ]);
+        await store.reports.add([report('AAPL', 'r2', '2024-02-01T00:00:00Z', 'sell')]);
+        const latest = await store.reports.latest();
+        assert.deepEqual(
+          latest.map((r) => [r.symbol, r.runId, r.verdict]),
+          [
+            ['AAPL', 'r2', 'sell'],
+            ['MSFT', 'r1', 'buy'],
+          ],
+        );
+        assert.deepEqual(latest[0].facts, { close: 1.5 });
+        assert.deepEqual(
+          (await store.reports.forSymbol('AAPL')).map((r) => r.runId),
+          ['r2', 'r1'],
+        );
+        assert.deepEqual(
+          (await store.reports.latest(['MSFT'])).map((r) => r.symbol),
+          ['MSFT'],
+        );
+        assert.equal(await store.reports.prune(new Date('2024-01-15T00:00:00Z')), 2);
+        assert.deepEqual(
+          (await store.reports.latest()).map((r) => r.runId),
+          ['r2'],
+        );
+      });
+    });
+
     describe('rejects', () => {
       it('counts rejects and lists the newest first', async () => {
         await store.rejects.add([

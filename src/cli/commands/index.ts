@@ -25,6 +25,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterComm
   generate: async () => (await import('./generate-command.js')).registerGenerateCommand,
   export: async () => (await import('./export-command.js')).registerExportCommand,
   config: async () => (await import('./config-command.js')).registerConfigCommand,
+  portfolio: async () => (await import('./portfolio-command.js')).registerPortfolioCommand,
 };
 
 /** Global options that take a value, so the value is not mistaken for the command name. */

@@ -9,8 +9,10 @@ import { SqliteBarRepo } from './sqlite-bar-repo.js';
 import { SqliteDashboardCacheRepo } from './sqlite-dashboard-cache-repo.js';
 import { SqliteFetchStateRepo } from './sqlite-fetch-state-repo.js';
 import { SqliteJobRunRepo } from './sqlite-job-run-repo.js';
+import { SqlitePortfolioRepo } from './sqlite-portfolio-repo.js';
 import { SqliteQuoteRepo } from './sqlite-quote-repo.js';
 import { SqliteRejectRepo } from './sqlite-reject-repo.js';
+import { SqliteReportRepo } from './sqlite-report-repo.js';
 import { SqliteTickerRepo } from './sqlite-ticker-repo.js';
 import { SqliteUniverseRepo } from './sqlite-universe-repo.js';
 
@@ -42,6 +44,8 @@ export class SqliteStore implements Store {
   readonly jobRuns: SqliteJobRunRepo;
   readonly analysis: AnalysisRepo;
   readonly quotes: SqliteQuoteRepo;
+  readonly portfolios: SqlitePortfolioRepo;
+  readonly reports: SqliteReportRepo;
   private closed = false;
   /** Null for `:memory:` stores and when turned off. */
   readonly checkpointer: BackgroundWalCheckpointer | null;
@@ -63,6 +67,8 @@ export class SqliteStore implements Store {
     this.jobRuns = new SqliteJobRunRepo(db);
     this.analysis = new SqliteAnalysisRepo(db);
     this.quotes = new SqliteQuoteRepo(db);
+    this.portfolios = new SqlitePortfolioRepo(db);
+    this.reports = new SqliteReportRepo(db);
   }
 
   /** Opens (creating the file and its folder if needed) and migrates; `:memory:` gives a private in-memory store. */

@@ -5,6 +5,7 @@ import { migration004Quotes } from './004-quotes.js';
 import { migration005AnalysisTickers } from './005-analysis-tickers.js';
 import { migration006BarsSuperseded } from './006-bars-superseded.js';
 import { migration007RejectsUnique } from './007-rejects-unique.js';
+import { migration008PortfoliosReports } from './008-portfolios-reports.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration005AnalysisTickers,
   migration006BarsSuperseded,
   migration007RejectsUnique,
+  migration008PortfoliosReports,
 ];

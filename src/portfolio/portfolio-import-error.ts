@@ -1,0 +1,26 @@
+/** One bad row of a portfolio file: where it is, the value found and what was expected. */
+export interface PortfolioRowProblem {
+  /** file:line */
+  location: string;
+  field: string;
+  value: string;
+  expected: string;
+}
+
+/** Formats a problem the way every import message reads: `file:line: field "value": expected ...`. */
+export function describeProblem(p: PortfolioRowProblem): string {
+  return `${p.location}: ${p.field} ${JSON.stringify(p.value)}: expected ${p.expected}`;
+}
+
+/** A portfolio file with bad rows: nothing of it is stored, and every bad row is named. */
+export class PortfolioImportError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: readonly PortfolioRowProblem[],
+  ) {
+    const shown = problems.slice(0, 20).map(describeProblem);
+    const more = problems.length > shown.length ? `\n... and ${problems.length - shown.length} more` : '';
+    super(`${file}: ${problems.length} bad row(s), nothing imported:\n${shown.join('\n')}${more}`);
+    this.name = 'PortfolioImportError';
+  }
+}

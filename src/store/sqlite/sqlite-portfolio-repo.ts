@@ -1,0 +1,87 @@
+import type Database from 'better-sqlite3';
+import type { EpochDay } from '../../domain/epoch-day.js';
+import type { Portfolio, PortfolioSummary, PortfolioTransaction } from '../../domain/portfolio.js';
+import type { PortfolioRepo } from '../store.js';
+import { immediateTransaction } from './immediate-transaction.js';
+
+interface PortfolioRow {
+  name: string;
+  base_currency: string;
+  source: string | null;
+  updated_at: number;
+}
+
+/** A transaction row: the domain's fields, with the date a plain integer column. */
+type TransactionRow = Omit<PortfolioTransaction, 'date'> & { date: number };
+
+type PortfolioPut = Parameters<PortfolioRepo['put']>[0];
+
+export class SqlitePortfolioRepo implements PortfolioRepo {
+  private readonly putTx: (p: PortfolioPut) => void;
+  private readonly getStmt: Database.Statement<[string], PortfolioRow>;
+  private readonly txStmt: Database.Statement<[string], TransactionRow>;
+  private readonly listStmt: Database.Statement<[], PortfolioRow & { transactions: number; symbols: number }>;
+  private readonly deleteStmt: Database.Statement<[string]>;
+
+  constructor(db: Database.Database) {
+    const putPortfolio = db.prepare<[string, string, string | null, number]>(`
+      INSERT INTO portfolios (name, base_currency, source, updated_at) VALUES (?, ?, ?, ?)
+      ON CONFLICT (name) DO UPDATE SET
+        base_currency = excluded.base_currency, source = excluded.source, updated_at = excluded.updated_at`);
+    const clear = db.prepare<[string]>('DELETE FROM portfolio_transactions WHERE portfolio = ?');
+    const putTransaction = db.prepare(`
+      INSERT INTO portfolio_transactions (portfolio, position, date, symbol, type, quantity, price, fees, currency)
+      VALUES (@portfolio, @position, @date, @symbol, @type, @quantity, @price, @fees, @currency)`);
+    this.putTx = immediateTransaction(db, (p: PortfolioPut) => {
+      if (typeof p.name !== 'string' || p.name === '') {
+        throw new TypeError(`portfolio name ${JSON.stringify(p.name)} is not valid; expected a non-empty string`);
+      }
+      putPortfolio.run(p.name, p.baseCurrency, p.source ?? null, Date.now());
+      clear.run(p.name);
+      p.transactions.forEach((t, position) => {
+        putTransaction.run({ portfolio: p.name, position, ...t });
+      });
+    });
+    this.getStmt = db.prepare('SELECT * FROM portfolios WHERE name = ?');
+    this.txStmt = db.prepare(`
+      SELECT date, symbol, type, quantity, price, fees, currency FROM portfolio_transactions
+      WHERE portfolio = ? ORDER BY date, position`);
+    this.listStmt = db.prepare(`
+      SELECT p.*, count(t.position) AS transactions, count(DISTINCT t.symbol) AS symbols
+      FROM portfolios p LEFT JOIN portfolio_transactions t ON t.portfolio = p.name
+      GROUP BY p.name ORDER BY p.name`);
+    this.deleteStmt = db.prepare('DELETE FROM portfolios WHERE name = ?');
+  }
+
+  async put(portfolio: PortfolioPut): Promise<void> {
+    this.putTx(portfolio);
+  }
+
+  async get(name: string): Promise<Portfolio | null> {
+    const row = this.getStmt.get(name);
+    if (!row) return null;
+    const transactions: PortfolioTransaction[] = this.txStmt.all(name).map((t) => ({ ...t, date: t.date as EpochDay }));
+    return {
+      name: row.name,
+      baseCurrency: row.base_currency,
+      source: row.source,
+      transactions,
+      updatedAt: new Date(row.updated_at),
+    };
+  }
+
+  async list(): Promise<PortfolioSummary[]> {
+    return this.listStmt.all().map((r) => ({
+      name: r.name,
+      baseCurrency: r.base_currency,
+      source: r.source,
+      transactions: r.transactions,
+      symbols: r.symbols,
+      updatedAt: new Date(r.updated_at),
+    }));
+  }
+
+  async delete(name: string): Promise<boolean> {
+    return this.deleteStmt.run(name).changes > 0;
+  }
+}

@@ -1,0 +1,82 @@
+import type Database from 'better-sqlite3';
+import type { TickerReport, Verdict } from '../../domain/analyst-report.js';
+import type { ReportRepo } from '../store.js';
+import { immediateTransaction } from './immediate-transaction.js';
+import { fromJson, toJson, toMs } from './sqlite-values.js';
+
+interface ReportRow {
+  run_id: string;
+  symbol: string;
+  analyst: string;
+  verdict: Verdict;
+  reasons: string;
+  summary: string;
+  facts: string;
+  created_at: number;
+}
+
+function fromRow(r: ReportRow): TickerReport {
+  return {
+    symbol: r.symbol,
+    runId: r.run_id,
+    analyst: r.analyst,
+    verdict: r.verdict,
+    reasons: fromJson<string[]>(r.reasons, []),
+    summary: r.summary,
+    facts: fromJson<Record<string, unknown>>(r.facts, {}),
+    createdAt: new Date(r.created_at),
+  };
+}
+
+export class SqliteReportRepo implements ReportRepo {
+  private readonly addTx: (reports: readonly TickerReport[]) => void;
+  private readonly latestStmt: Database.Statement<[], ReportRow>;
+  private readonly forSymbolStmt: Database.Statement<[string, number], ReportRow>;
+  private readonly pruneStmt: Database.Statement<[number]>;
+
+  constructor(db: Database.Database) {
+    const insert = db.prepare(`
+      INSERT INTO reports (run_id, symbol, analyst, verdict, reasons, summary, facts, created_at)
+      VALUES (@runId, @symbol, @analyst, @verdict, @reasons, @summary, @facts, @createdAt)`);
+    this.addTx = immediateTransaction(db, (reports: readonly TickerReport[]) => {
+      for (const r of reports) {
+        insert.run({
+          runId: r.runId,
+          symbol: r.symbol,
+          analyst: r.analyst,
+          verdict: r.verdict,
+          reasons: toJson(r.reasons, 'report reasons'),
+          summary: r.summary,
+          facts: toJson(r.facts, 'report facts'),
+          createdAt: toMs(r.createdAt),
+        });
+      }
+    });
+    // The newest per symbol; the larger id breaks a tie of two reports written in one millisecond.
+    this.latestStmt = db.prepare(`
+      SELECT r.* FROM reports r
+      WHERE r.id = (SELECT id FROM reports x WHERE x.symbol = r.symbol ORDER BY created_at DESC, id DESC LIMIT 1)
+      ORDER BY r.symbol`);
+    this.forSymbolStmt = db.prepare('SELECT * FROM reports WHERE symbol = ? ORDER BY created_at DESC, id DESC LIMIT ?');
+    this.pruneStmt = db.prepare('DELETE FROM reports WHERE created_at < ?');
+  }
+
+  async add(reports: readonly TickerReport[]): Promise<void> {
+    this.addTx(reports);
+  }
+
+  async latest(symbols?: readonly string[]): Promise<TickerReport[]> {
+    const rows = this.latestStmt.all().map(fromRow);
+    if (!symbols) return rows;
+    const wanted = new Set(symbols);
+    return rows.filter((r) => wanted.has(r.symbol));
+  }
+
+  async forSymbol(symbol: string, limit = 20): Promise<TickerReport[]> {
+    return this.forSymbolStmt.all(symbol, limit).map(fromRow);
+  }
+
+  async prune(before: Date): Promise<number> {
+    return this.pruneStmt.run(toMs(before) ?? 0).changes;
+  }
+}
