@@ -10,6 +10,7 @@ export interface Config {
   readonly fetchMaxAge: string;
   readonly fetchTimeoutMs: number;
   readonly fetchRetries: number;
+  readonly fetchMaxBodyBytes: number;
   readonly yahooBaseUrl: string;
   readonly yahooRatePerSecond: number;
   readonly yahooRatePerMinute: number;

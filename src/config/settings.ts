@@ -113,6 +113,14 @@ export const SETTINGS = [
     'Retries of a request after 429, 5xx, timeouts and resets.',
   ),
   spec(
+    'FETCH_MAX_BODY_BYTES',
+    'fetchMaxBodyBytes',
+    int(1024, 268_435_456),
+    33_554_432,
+    'an integer 1024-268435456 (1 KiB-256 MiB)',
+    'Largest answer a source may send, as received and as decoded; a larger one fails that request as too-large.',
+  ),
+  spec(
     'YAHOO_BASE_URL',
     'yahooBaseUrl',
     url,

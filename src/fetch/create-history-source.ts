@@ -28,6 +28,7 @@ export interface ConfiguredSource {
 type SourceConfig = Pick<
   Config,
   | 'fetchTimeoutMs'
+  | 'fetchMaxBodyBytes'
   | 'yahooBaseUrl'
   | 'yahooRatePerSecond'
   | 'yahooRatePerMinute'
@@ -49,7 +50,8 @@ export function createHistorySource(
   options: { httpGet?: HttpGet } = {},
 ): ConfiguredSource {
   const httpStats = new HttpStats();
-  const transport = options.httpGet ?? createHttpGet({ timeoutMs: config.fetchTimeoutMs });
+  const transport =
+    options.httpGet ?? createHttpGet({ timeoutMs: config.fetchTimeoutMs, maxBodyBytes: config.fetchMaxBodyBytes });
   const httpGet = instrumentHttpGet(transport, httpStats);
   if (name === 'yahoo') {
     return {

@@ -19,12 +19,13 @@ export interface ConfiguredQuoteSource {
  */
 export function createQuoteSource(
   historySource: string,
-  config: Pick<Config, 'fetchTimeoutMs' | 'yahooBaseUrl'>,
+  config: Pick<Config, 'fetchTimeoutMs' | 'fetchMaxBodyBytes' | 'yahooBaseUrl'>,
   options: { httpGet?: HttpGet } = {},
 ): ConfiguredQuoteSource | null {
   if (historySource !== 'yahoo') return null;
   const httpStats = new HttpStats();
-  const transport = options.httpGet ?? createHttpGet({ timeoutMs: config.fetchTimeoutMs });
+  const transport =
+    options.httpGet ?? createHttpGet({ timeoutMs: config.fetchTimeoutMs, maxBodyBytes: config.fetchMaxBodyBytes });
   return {
     source: new YahooQuoteSource({ httpGet: instrumentHttpGet(transport, httpStats), baseUrl: config.yahooBaseUrl }),
     httpStats,

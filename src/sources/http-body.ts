@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import zlib from 'node:zlib';
 import { SourceError } from './source.js';
 
@@ -5,15 +6,25 @@ import { SourceError } from './source.js';
 export type HttpPhase = 'before the response headers' | 'while reading the body';
 
 /**
+ * The largest answer a transport accepts unless told otherwise (FETCH_MAX_BODY_BYTES): several times the
+ * largest real chart answer (a 60-year daily history is a few MB), low enough that one hostile answer read up
+ * to the limit costs the process tens of MB, not gigabytes.
+ */
+export const DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
  * A whole response body as text, its Content-Encoding undone; calls `done` with the text or `fail` with a
  * SourceError: a compressed stream that ends early -> 'truncated', one that cannot be decoded or a coding
- * this client does not know -> 'malformed'. Synchronous for an unencoded body, which is what most answers are.
+ * this client does not know -> 'malformed', one that decodes to more than `maxBytes` -> 'too-large' (decoding
+ * stops there, so a small bomb never expands in memory). Synchronous for an unencoded body, which is what
+ * most answers are.
  */
 export function decodeHttpBody(
   raw: Buffer,
   contentEncoding: string | undefined,
   url: string,
   status: number | undefined,
+  maxBytes: number,
   done: (text: string) => void,
   fail: (error: SourceError) => void,
 ): void {
@@ -26,11 +37,14 @@ export function decodeHttpBody(
     done(utf8(raw));
     return;
   }
-  decode(raw, encodings).then(
-    (decoded) => done(utf8(decoded)),
-    (error: NodeJS.ErrnoException) => {
+  // One chain ending in catch: whatever fails in decoding or in making the text fails this request only.
+  decode(raw, encodings, maxBytes)
+    .then((decoded) => done(utf8(decoded)))
+    .catch((error: NodeJS.ErrnoException) => {
       if (error instanceof SourceError)
         fail(new SourceError(error.kind, `GET ${url}: ${error.message}`, { url, status }));
+      else if (error.code === 'ERR_BUFFER_TOO_LARGE')
+        fail(tooLargeBody(url, status, maxBytes, `decoded from ${encodings.join(', ')}`));
       else if (error.code === 'Z_BUF_ERROR')
         fail(truncatedBody(url, status, `${encodings.join(', ')} stream ends early: ${error.message}`));
       else
@@ -41,8 +55,44 @@ export function decodeHttpBody(
             { url, status },
           ),
         );
-    },
+    });
+}
+
+/**
+ * The body size limit a transport was given, checked once: a whole number of bytes that one string can hold
+ * (the body becomes one string; past V8's string length, making it would throw).
+ */
+export function checkMaxBodyBytes(maxBytes: number): number {
+  if (!(Number.isInteger(maxBytes) && maxBytes >= 1 && maxBytes <= constants.MAX_STRING_LENGTH)) {
+    throw new RangeError(
+      `maxBodyBytes ${maxBytes} is not valid; expected a whole number of bytes from 1 to ${constants.MAX_STRING_LENGTH}`,
+    );
+  }
+  return maxBytes;
+}
+
+/**
+ * An answer past the size limit; `how` says which size passed it (as received, as announced, as decoded).
+ * `url` is already masked; nothing of the body is quoted.
+ */
+export function tooLargeBody(url: string, status: number | undefined, maxBytes: number, how: string): SourceError {
+  return new SourceError(
+    'too-large',
+    `GET ${url}: the answer is larger than the limit of ${maxBytes} bytes (${how}; FETCH_MAX_BODY_BYTES)`,
+    { url, status },
   );
+}
+
+/** The error for an answer whose Content-Length already says it is past the limit, or null. */
+export function announcedTooLarge(
+  contentLength: string | null | undefined,
+  url: string,
+  status: number,
+  maxBytes: number,
+): SourceError | null {
+  if (contentLength == null) return null;
+  const announced = Number(contentLength);
+  return announced > maxBytes ? tooLargeBody(url, status, maxBytes, `Content-Length ${announced}`) : null;
 }
 
 /** A body that broke off before its end: worth another attempt. */
@@ -74,15 +124,17 @@ export function describeCause(error: unknown): string {
   return parts.join(': ') || 'unknown error';
 }
 
-/** Undoes the codings in reverse order of application (RFC 9110 8.4). */
-async function decode(raw: Buffer, encodings: readonly string[]): Promise<Buffer> {
+/** Undoes the codings in reverse order of application (RFC 9110 8.4), none of them past `maxBytes`. */
+async function decode(raw: Buffer, encodings: readonly string[], maxBytes: number): Promise<Buffer> {
+  const options = { maxOutputLength: maxBytes };
   let data = raw;
   for (let i = encodings.length - 1; i >= 0; i--) {
     const coding = encodings[i];
-    if (coding === 'gzip' || coding === 'x-gzip') data = await zlibCall(zlib.gunzip, data);
+    if (coding === 'gzip' || coding === 'x-gzip') data = await zlibCall(zlib.gunzip, data, options);
     // "deflate" is meant to be zlib-wrapped, but some servers send raw deflate: a zlib header has 8 in its low nibble.
-    else if (coding === 'deflate') data = await zlibCall((data[0] & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw, data);
-    else if (coding === 'br') data = await zlibCall(zlib.brotliDecompress, data);
+    else if (coding === 'deflate')
+      data = await zlibCall((data[0] & 0x0f) === 8 ? zlib.inflate : zlib.inflateRaw, data, options);
+    else if (coding === 'br') data = await zlibCall(zlib.brotliDecompress, data, options);
     else
       throw new SourceError('malformed', `Content-Encoding "${coding}" is not supported; expected gzip, deflate or br`);
   }
@@ -90,14 +142,17 @@ async function decode(raw: Buffer, encodings: readonly string[]): Promise<Buffer
 }
 
 function zlibCall(
-  fn: (buf: Buffer, cb: (error: Error | null, result: Buffer) => void) => void,
+  fn: (buf: Buffer, options: { maxOutputLength: number }, cb: (error: Error | null, result: Buffer) => void) => void,
   data: Buffer,
+  options: { maxOutputLength: number },
 ): Promise<Buffer> {
-  return new Promise((resolve, reject) => fn(data, (error, result) => (error ? reject(error) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    fn(data, options, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 /** UTF-8 text without a leading byte-order mark, as fetch's Response.text() gives it. */
-function utf8(data: Buffer): string {
+export function utf8(data: Buffer): string {
   const text = data.toString('utf8');
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }

@@ -61,9 +61,13 @@ export type SourceErrorKind =
   | 'html'
   | 'truncated'
   | 'auth'
-  | 'quota';
+  | 'quota'
+  /** An answer past the body size limit (received or decoded): asking again brings the same flood. */
+  | 'too-large'
+  /** A redirect from https to plain http, which would expose the request and its credentials on the way. */
+  | 'insecure-redirect';
 
-/** Kinds worth another attempt after a backoff. 404/400 are final. */
+/** Kinds worth another attempt after a backoff. 404/400, oversized answers and insecure redirects are final. */
 export const RETRYABLE_KINDS: ReadonlySet<SourceErrorKind> = new Set([
   'rate-limited',
   'server-error',

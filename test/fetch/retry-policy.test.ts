@@ -15,9 +15,18 @@ describe('RetryPolicy', () => {
     }
   });
 
-  it('treats 404, 400, malformed and HTML answers and non-source errors as final', () => {
+  it('treats 404, 400, malformed, HTML, oversized answers, insecure redirects and non-source errors as final', () => {
     const policy = new RetryPolicy({ maxRetries: 3 });
-    for (const kind of ['not-found', 'bad-request', 'malformed', 'html', 'auth', 'quota'] as const) {
+    for (const kind of [
+      'not-found',
+      'bad-request',
+      'malformed',
+      'html',
+      'auth',
+      'quota',
+      'too-large',
+      'insecure-redirect',
+    ] as const) {
       assert.equal(policy.shouldRetry(err(kind), 0), false, kind);
     }
     assert.equal(policy.shouldRetry(new TypeError('bug'), 0), false);

@@ -1,5 +1,14 @@
-import { decodeHttpBody, type HttpPhase, transportError } from '../http-body.js';
+import {
+  announcedTooLarge,
+  checkMaxBodyBytes,
+  DEFAULT_MAX_BODY_BYTES,
+  decodeHttpBody,
+  type HttpPhase,
+  tooLargeBody,
+  transportError,
+} from '../http-body.js';
 import { DEFAULT_USER_AGENT, type HttpGet, type HttpHeadersLike, type HttpResponse, maskUrl } from '../http-get.js';
+import { DEFAULT_MAX_REDIRECTS, isCredentialHeader, REDIRECT_STATUSES, redirectHop } from '../redirect-hop.js';
 import { SourceError } from '../source.js';
 import { whenAborted } from '../when-aborted.js';
 import type { Http1Connection } from './http1-connection.js';
@@ -16,12 +25,15 @@ export interface SocketHttpGetOptions {
   maxRedirects?: number;
   /** An idle kept-alive connection is closed after this long (default 30 s). */
   idleTimeoutMs?: number;
+  /**
+   * Largest answer accepted, as received and as decoded (default 32 MiB): past it the request fails as
+   * 'too-large' and its connection is closed, the rest never read.
+   */
+  maxBodyBytes?: number;
 }
 
 const DEFAULT_MAX_SOCKETS = 256;
-const DEFAULT_MAX_REDIRECTS = 20;
 const DEFAULT_IDLE_TIMEOUT_MS = 30_000;
-const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 /** What this transport can decode; sent as Accept-Encoding unless the caller sets its own. */
 const ACCEPT_ENCODING = 'gzip, deflate, br';
 /** A header name is a token; a value holds no line break or NUL (which would smuggle in another header). */
@@ -38,8 +50,10 @@ const HEADER_VALUE_BAD = /[\r\n\0]/;
  * Same contract and failure kinds as createFetchHttpGet (global fetch, the other transport): the timeout
  * firing (headers and body together) -> 'timeout'; a refused or reset connection -> 'network'; the body
  * breaking off -> 'truncated'; an answer that is not HTTP/1.x -> 'network' before the headers, 'truncated'
- * after; the caller's abort passed on unchanged. gzip, deflate and br are decoded; redirects followed; a request that meets a kept-alive
- * connection the server had just closed is sent once more on a new one.
+ * after; an answer past `maxBodyBytes` (announced, received or decoded) -> 'too-large'; the caller's abort passed
+ * on unchanged. gzip, deflate and br are decoded; redirects followed by the rules of redirectHop (credential
+ * headers stay with their origin); a request that meets a kept-alive connection the server had just closed is
+ * sent once more on a new one.
  */
 export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
   const maxSockets = options.maxSockets ?? DEFAULT_MAX_SOCKETS;
@@ -50,6 +64,7 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const timeoutMs = options.timeoutMs;
+  const maxBodyBytes = checkMaxBodyBytes(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
 
   return (url, init) =>
     new Promise<HttpResponse>((resolve, reject) => {
@@ -79,6 +94,13 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
       }
       let headerText = '';
       for (const [name, value] of fields) headerText += `${name}: ${value}\r\n`;
+      /** Past a redirect to another origin the credential headers stay behind, for every later hop too. */
+      const leaveCredentials = () => {
+        let kept = '';
+        for (const [name, value] of fields)
+          if (!isCredentialHeader(name, init.credentialHeaders)) kept += `${name}: ${value}\r\n`;
+        headerText = kept;
+      };
 
       let phase: HttpPhase = 'before the response headers';
       let status: number | undefined;
@@ -154,15 +176,22 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
                   return;
                 }
                 try {
-                  redirect = new URL(location, target);
-                } catch {
-                  fail(
-                    new SourceError('network', `GET ${evidenceUrl} redirected to "${location}", which is not a URL`, {
-                      url: evidenceUrl,
-                      status: h.status,
-                    }),
-                  );
+                  const hop = redirectHop(target, location, evidenceUrl, h.status);
+                  if (hop.crossOrigin) leaveCredentials();
+                  redirect = hop.target;
+                } catch (error) {
+                  fail(error);
                 }
+                return;
+              }
+              const announced = announcedTooLarge(
+                h.headers.get('content-length')?.[0],
+                evidenceUrl,
+                h.status,
+                maxBodyBytes,
+              );
+              if (announced !== null) {
+                fail(announced);
                 return;
               }
               status = h.status;
@@ -177,9 +206,10 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
               resolve({ status, headers: new HeaderListView(h.headers), text: () => body });
             },
             data(chunk) {
-              if (redirect !== null) return;
-              chunks.push(chunk);
+              // Counted whatever the answer (a redirect's body too): past the limit the connection is closed.
               size += chunk.length;
+              if (size > maxBodyBytes) fail(tooLargeBody(evidenceUrl, status, maxBodyBytes, 'received'));
+              else if (redirect === null) chunks.push(chunk);
             },
             end(reusable) {
               current = null;
@@ -192,7 +222,7 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
               }
               init.onAnswered?.(status ?? 0);
               const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-              decodeHttpBody(raw, encoding, evidenceUrl, status, finish, fail);
+              decodeHttpBody(raw, encoding, evidenceUrl, status, maxBodyBytes, finish, fail);
             },
             error(error) {
               current = null;
