@@ -28,6 +28,13 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly apiToken: string;
+  /** Comma-separated, normalised by parseBindHost; empty for none. */
+  readonly allowedHosts: string;
+  readonly universeDir: string;
+  readonly serverHeadersTimeoutMs: number;
+  readonly serverBodyTimeoutMs: number;
+  readonly serverMaxEventStreams: number;
+  readonly dashboardRefreshInterval: number;
 }
 
 export class ConfigError extends Error {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseBindHost } from './parse-bind-host.js';
 
 /**
  * Every setting marketdeck reads, declared once: its environment variable, its key in a JSON config file,
@@ -48,6 +49,28 @@ export function parseDuration(text: string): number | undefined {
 const duration = z.string().refine((v) => parseDuration(v) !== undefined);
 const url = z.string().url();
 const optionalText = z.string();
+/** The bind address as `listen` will get it (see parseBindHost), so the loopback check sees the same value. */
+const bindHost = z.string().transform((v, ctx) => {
+  const host = parseBindHost(v);
+  if (host === null) {
+    ctx.addIssue({ code: 'custom', message: 'not a host name or IP address' });
+    return z.NEVER;
+  }
+  return host;
+});
+/** Comma-separated host names, each as a browser sends it in Host (lower case, no port). */
+const hostList = z.string().transform((v, ctx) => {
+  const names = v
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  const hosts = names.map(parseBindHost);
+  if (hosts.some((h) => h === null)) {
+    ctx.addIssue({ code: 'custom', message: 'not a list of host names' });
+    return z.NEVER;
+  }
+  return hosts.join(',');
+});
 const cron = z.string().refine((v) => v === '' || v.trim().split(/\s+/).length >= 5);
 
 function spec(
@@ -225,7 +248,14 @@ export const SETTINGS = [
     'an integer 1-3650',
     'Finished job runs older than this are pruned.',
   ),
-  spec('HOST', 'host', z.string().min(1), '127.0.0.1', 'a host name or address', 'Address the server binds.'),
+  spec(
+    'HOST',
+    'host',
+    bindHost,
+    '127.0.0.1',
+    'a host name or an IP address without spaces or port ([::1] and ::1 alike)',
+    'Address the server binds.',
+  ),
   spec('PORT', 'port', int(0, 65_535), 8080, 'an integer 0-65535', 'Port the server listens on.'),
   spec(
     'API_TOKEN',
@@ -235,5 +265,53 @@ export const SETTINGS = [
     'any text',
     'Token required by state-changing endpoints when not bound to loopback.',
     true,
+  ),
+  spec(
+    'ALLOWED_HOSTS',
+    'allowedHosts',
+    hostList,
+    '',
+    'comma-separated host names, e.g. dash.example.org,nas.local',
+    'Host names the server answers to besides its bind address and localhost (DNS rebinding guard).',
+  ),
+  spec(
+    'UNIVERSE_DIR',
+    'universeDir',
+    optionalText,
+    '',
+    'a folder path, or empty for none',
+    'Folder whose symbol files a request over HTTP may name as file:NAME (none by default; the CLI reads any file).',
+  ),
+  spec(
+    'SERVER_HEADERS_TIMEOUT_MS',
+    'serverHeadersTimeoutMs',
+    int(500, 600_000),
+    5000,
+    'an integer 500-600000',
+    "Time a client has to send a request's headers.",
+  ),
+  spec(
+    'SERVER_BODY_TIMEOUT_MS',
+    'serverBodyTimeoutMs',
+    int(500, 600_000),
+    10_000,
+    'an integer 500-600000',
+    'Time a client has, after its headers, to send the request body.',
+  ),
+  spec(
+    'SERVER_MAX_EVENT_STREAMS',
+    'serverMaxEventStreams',
+    int(1, 100_000),
+    200,
+    'an integer 1-100000',
+    'Open /api/events streams at most; one more is answered 503.',
+  ),
+  spec(
+    'DASHBOARD_REFRESH_INTERVAL',
+    'dashboardRefreshInterval',
+    int(10, 86_400),
+    300,
+    'an integer 10-86400 (seconds)',
+    'How often an open dashboard page reloads the payloads it shows.',
   ),
 ] as const satisfies readonly SettingSpec[];

@@ -15,6 +15,8 @@ export interface InProcessJobQueueOptions {
   progressIntervalMs?: number;
   now?: () => Date;
   log?: (message: string) => void;
+  /** Masks secrets in what a job records (its error may quote a URL or a file); default: unchanged. */
+  redact?: (text: string) => string;
 }
 
 interface ActiveJob {
@@ -54,6 +56,7 @@ export class InProcessJobQueue implements JobQueue {
   private readonly progressIntervalMs: number;
   private readonly now: () => Date;
   private readonly log: (message: string) => void;
+  private readonly redact: (text: string) => string;
   private readonly retentionDays: number | undefined;
   private started: Promise<{ interrupted: number; pruned: number }> | null = null;
   private lastPruneAt = 0;
@@ -66,6 +69,7 @@ export class InProcessJobQueue implements JobQueue {
     this.progressIntervalMs = opts.progressIntervalMs ?? 250;
     this.now = opts.now ?? (() => new Date());
     this.log = opts.log ?? (() => {});
+    this.redact = opts.redact ?? ((text) => text);
   }
 
   /** Marks crashed runs interrupted and prunes old ones; idempotent, and enqueue calls it first. */
@@ -267,14 +271,17 @@ export class InProcessJobQueue implements JobQueue {
     const { run } = job;
     run.status = patch.status;
     run.finishedAt = this.now();
-    run.error = patch.error;
-    if (patch.metrics) run.metrics = patch.metrics;
+    run.error = patch.error === null ? null : this.redact(patch.error);
+    // Per-ticker failures in the metrics quote source errors too.
+    const metrics =
+      patch.metrics && (JSON.parse(this.redact(JSON.stringify(patch.metrics))) as Record<string, unknown>);
+    if (metrics) run.metrics = metrics;
     this.write(job, {
       status: run.status,
       finishedAt: run.finishedAt,
       error: run.error,
       progress: run.progress,
-      ...(patch.metrics ? { metrics: patch.metrics } : {}),
+      ...(metrics ? { metrics } : {}),
     });
     await job.writes;
     this.jobs.delete(run.id);

@@ -1,4 +1,4 @@
-import type { Config } from '../config/index.js';
+import { type Config, secretRedactor } from '../config/index.js';
 import { DashboardCache } from '../precompute/dashboard-cache.js';
 import type { Store } from '../store/store.js';
 import { createJobHandlers, type StepRunner } from './handlers/index.js';
@@ -51,6 +51,7 @@ export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
     handlers,
     retentionDays: opts.config.jobRetentionDays,
     log,
+    redact: secretRedactor(opts.config),
   });
   return { queue, cache };
 }

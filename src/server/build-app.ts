@@ -3,20 +3,32 @@ import type { Config } from '../config/index.js';
 import { normalizeSymbol } from '../domain/symbol.js';
 import { createDashboardReader } from '../jobs/dashboard-reader.js';
 import { isJobKind, JOB_KIND_NAMES, type JobKind } from '../jobs/job-kinds.js';
+import { JobParamsError, parseJobParams } from '../jobs/job-params.js';
 import type { JobRuntime } from '../jobs/job-runtime.js';
 import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js';
 import type { ScreenerPayload } from '../precompute/build-screener.js';
+import { buildTickerBars } from '../precompute/build-ticker-bars.js';
 import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache-keys.js';
 import type { CachedValue } from '../precompute/dashboard-cache.js';
 import type { JobStatus, Store } from '../store/store.js';
+import { SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { ApiError } from './api-error.js';
 import { badParam } from './bad-param.js';
 import { createBearerAuth } from './bearer-auth.js';
 import { buildStatus } from './build-status.js';
 import { HEARTBEAT_MS, openJobEventStream } from './job-event-stream.js';
 import { readJsonBody } from './read-json-body.js';
+import { checkRemoteUniverse } from './remote-universe.js';
+import { createRequestGuard } from './request-guard.js';
+import type { Route } from './route.js';
+import { screenerCsv } from './screener-csv.js';
 import { applyScreenerQuery, parseScreenerQuery } from './screener-query.js';
-import { sendApiError, sendJson } from './send-json.js';
+import { SECURITY_HEADERS } from './security-headers.js';
+import { sendApiError, sendJson, sendJsonWithEtag } from './send-json.js';
+import { parseSparklineQuery, sparklines } from './sparklines.js';
+import { DEFAULT_WEB_DIR, loadStaticApp } from './static-app.js';
+import { parseTickerBarsQuery } from './ticker-bars-query.js';
+import { parseUpdateRequest } from './update-request.js';
 
 export interface BuildAppOptions {
   store: Store;
@@ -26,6 +38,8 @@ export interface BuildAppOptions {
   log?: (message: string) => void;
   /** SSE heartbeat period; 15 s unless a test wants it shorter. */
   heartbeatMs?: number;
+  /** The built web app's folder (default dist/web beside the server); null serves the API alone. */
+  webDir?: string | null;
 }
 
 export interface App {
@@ -42,17 +56,11 @@ const PIPELINE_CHARTS: Readonly<Record<string, string>> = {
   jobs7d: CACHE_KEYS.pipelineJobs7d,
 };
 
+const SECURITY_HEADER_LIST = Object.entries(SECURITY_HEADERS);
+
 /** The kinds a client may queue over HTTP: a kind added to JOB_KINDS is not exposed until it is listed here. */
 const POSTABLE_KINDS: readonly JobKind[] = ['update', 'fetch', 'analyze', 'precompute'];
 const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
-
-type Handler = (req: IncomingMessage, res: ServerResponse, url: URL, params: string[]) => Promise<void>;
-interface Route {
-  method: 'GET' | 'POST';
-  /** Path segments; ':' marks a parameter. */
-  pattern: string[];
-  handler: Handler;
-}
 
 /**
  * The HTTP JSON API over the precomputed dashboard, without a socket: `handle` serves one request, so tests
@@ -64,9 +72,11 @@ export function buildApp(opts: BuildAppOptions): App {
   const { queue } = runtime;
   const log = opts.log ?? (() => {});
   const auth = createBearerAuth(config.host, config.apiToken);
+  const guard = createRequestGuard({ host: config.host, allowedHosts: config.allowedHosts });
   // Absent while a precompute runs (a full refresh rebuilding): wait for it; absent otherwise: not built yet.
   const read = createDashboardReader(runtime.cache, queue);
   const streams = new Set<() => void>();
+  const web = opts.webDir === null ? undefined : loadStaticApp(opts.webDir ?? DEFAULT_WEB_DIR);
 
   /** A payload with its cache dates; 503 when no precompute has written it and none is running. */
   const payload = async <T>(key: string): Promise<CachedValue<T>> => {
@@ -117,6 +127,18 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'screener'],
       handler: async (_q, res, url) => {
         const query = parseScreenerQuery(url.searchParams);
+        if (query.format === 'csv') {
+          const { value } = await payload<ScreenerPayload>(CACHE_KEYS.screener);
+          const csv = screenerCsv(applyScreenerQuery(value, query));
+          res.writeHead(200, {
+            'content-type': 'text/csv; charset=utf-8',
+            'content-disposition': `attachment; filename="screener-${value.asOf ?? 'latest'}.csv"`,
+            'cache-control': 'no-store',
+            'content-length': Buffer.byteLength(csv),
+          });
+          res.end(csv);
+          return;
+        }
         await sendPayload(res, CACHE_KEYS.screener, (v) => applyScreenerQuery(v as ScreenerPayload, query));
       },
     },
@@ -165,6 +187,38 @@ export function buildApp(opts: BuildAppOptions): App {
           throw (await store.analysis.screenerRow(symbol)) ? notReady(key) : unknownTicker(raw);
         }
         sendCached(res, key, served);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'ticker', ':symbol', 'bars'],
+      handler: async (req, res, url, [raw]) => {
+        const query = parseTickerBarsQuery(url.searchParams);
+        let symbol: string;
+        try {
+          symbol = normalizeSymbol(raw);
+        } catch {
+          throw unknownTicker(raw);
+        }
+        const [bars, sampleMembers] = await Promise.all([
+          buildTickerBars(store, symbol, query),
+          store.universes.get(SAMPLE_UNIVERSE_NAME),
+        ]);
+        if (!bars) throw new ApiError('MD_ERR_UNKNOWN_TICKER', `ticker "${raw}" has no stored bars`);
+        const meta = {
+          symbol,
+          sample: sampleMembers?.some((m) => m.symbol === symbol) ?? false,
+          lastDate: bars.dates.at(-1) ?? null,
+        };
+        sendJsonWithEtag(req, res, { data: bars, meta });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: ['api', 'sparklines'],
+      handler: async (req, res, url) => {
+        const symbols = parseSparklineQuery(url.searchParams);
+        sendJsonWithEtag(req, res, { data: await sparklines(store, symbols) });
       },
     },
     {
@@ -222,9 +276,8 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'jobs'],
       handler: async (req, res, url) => {
         noParams(url);
-        auth.check(req);
         const { kind, params } = parseJobRequest(await readJsonBody(req));
-        const handle = await queue.enqueue(kind, params);
+        const handle = await queue.enqueue(kind, await checkJobParams(kind, params, config.universeDir));
         sendJson(res, 202, {
           id: handle.id,
           kind: handle.kind,
@@ -235,10 +288,31 @@ export function buildApp(opts: BuildAppOptions): App {
     },
     {
       method: 'POST',
+      pattern: ['api', 'update'],
+      handler: async (req, res, url) => {
+        noParams(url);
+        const params = await checkJobParams('update', parseUpdateRequest(await readJsonBody(req)), config.universeDir);
+        const handle = await queue.enqueue('update', params);
+        sendJson(res, 202, { jobId: handle.id, joined: handle.joined, run: await queue.get(handle.id) });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: ['api', 'jobs', ':id', 'cancel'],
+      handler: async (req, res, url, [id]) => {
+        noParams(url);
+        await readJsonBody(req);
+        const run = await queue.get(id);
+        if (!run) throw new ApiError('MD_ERR_UNKNOWN_JOB', `no job run with id "${id}"`);
+        const cancelled = await queue.cancel(id);
+        sendJson(res, cancelled ? 202 : 200, { id, cancelled, run: await queue.get(id) });
+      },
+    },
+    {
+      method: 'POST',
       pattern: ['api', 'refresh'],
       handler: async (req, res, url) => {
         noParams(url);
-        auth.check(req);
         await readJsonBody(req);
         const handle = await queue.enqueue('precompute', { full: true });
         const run = await handle.done;
@@ -256,6 +330,13 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'events'],
       handler: async (req, res, url) => {
         noParams(url);
+        if (streams.size >= config.serverMaxEventStreams) {
+          throw new ApiError(
+            'MD_ERR_TOO_MANY_STREAMS',
+            `${streams.size} event streams are open, the most SERVER_MAX_EVENT_STREAMS allows; close one and retry`,
+            { 'retry-after': '5' },
+          );
+        }
         const end = openJobEventStream(req, res, queue, opts.heartbeatMs ?? HEARTBEAT_MS);
         streams.add(end);
         res.on('close', () => streams.delete(end));
@@ -265,8 +346,20 @@ export function buildApp(opts: BuildAppOptions): App {
 
   return {
     async handle(req, res) {
+      for (const [name, value] of SECURITY_HEADER_LIST) res.setHeader(name, value);
       try {
+        guard.checkHost(req);
         const url = new URL(req.url ?? '/', 'http://localhost');
+        if (web !== undefined && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname)) {
+          if (web === null) {
+            throw new ApiError(
+              'MD_ERR_NOT_FOUND',
+              `the web dashboard is not built (no ${opts.webDir ?? DEFAULT_WEB_DIR}index.html); run \`npm run build\`, or use the JSON API under /api/`,
+            );
+          }
+          web.serve(req, res, url.pathname);
+          return;
+        }
         const segments = pathSegments(url.pathname);
         const matching = routes
           .map((r) => ({ r, params: match(r.pattern, segments) }))
@@ -284,6 +377,11 @@ export function buildApp(opts: BuildAppOptions): App {
               allow: allowed,
             },
           );
+        }
+        if (found.r.method === 'POST') {
+          // Before the body is read: a refused request costs nothing.
+          guard.checkStateChange(req);
+          auth.check(req);
         }
         await found.r.handler(req, res, url, found.params);
       } catch (error) {
@@ -304,6 +402,11 @@ export function buildApp(opts: BuildAppOptions): App {
       streams.clear();
     },
   };
+}
+
+/** Paths the app never shadows: the API and the health check answer JSON whatever the web app holds. */
+function isApiPath(pathname: string): boolean {
+  return pathname === '/api' || pathname.startsWith('/api/') || pathname === '/healthz';
 }
 
 function pathSegments(pathname: string): string[] | null {
@@ -370,6 +473,25 @@ function parseJobRequest(body: unknown): { kind: JobKind; params: Record<string,
     throw new ApiError('MD_ERR_BAD_BODY', `field "params" is ${JSON.stringify(params)}; expected a JSON object`);
   }
   return { kind: kind as JobKind, params: (params as Record<string, unknown> | undefined) ?? {} };
+}
+
+/** A job's params as the API takes them: the kind's schema, and a universe a remote client may name. */
+async function checkJobParams(
+  kind: JobKind,
+  params: Record<string, unknown>,
+  universeDir: string,
+): Promise<Record<string, unknown>> {
+  let checked: Record<string, unknown>;
+  try {
+    checked = parseJobParams(kind, params);
+  } catch (error) {
+    if (error instanceof JobParamsError) throw new ApiError('MD_ERR_BAD_BODY', error.message);
+    throw error;
+  }
+  if (typeof checked.universe === 'string') {
+    checked = { ...checked, universe: await checkRemoteUniverse(checked.universe, universeDir) };
+  }
+  return checked;
 }
 
 function notReady(key: string): ApiError {

@@ -30,6 +30,8 @@ export async function buildStatus(store: Store, config: Config) {
     rejectedRows: rejects,
     freshness: { maxAge: config.fetchMaxAge, sources: freshness },
     cache,
+    /** How often an open dashboard page reloads what it shows (DASHBOARD_REFRESH_INTERVAL). */
+    dashboardRefreshSeconds: config.dashboardRefreshInterval,
     recentJobs: jobs.map((j) => ({
       id: j.id,
       kind: j.kind,

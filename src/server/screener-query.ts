@@ -15,10 +15,12 @@ export interface ScreenerQuery {
   sector: string | null;
   min: Map<string, number>;
   max: Map<string, number>;
+  /** json (default) or csv: the same rows as a spreadsheet file. */
+  format: 'json' | 'csv';
 }
 
 /**
- * `sort=<column>&dir=asc|desc&limit=1-10000&sector=<name>&min.<column>=<n>&max.<column>=<n>`. Every
+ * `sort=<column>&dir=asc|desc&limit=1-10000&sector=<name>&min.<column>=<n>&max.<column>=<n>&format=json|csv`. Every
  * parameter is checked, an unknown one included, so a typo is an error instead of a silently ignored filter.
  */
 export function parseScreenerQuery(params: URLSearchParams): ScreenerQuery {
@@ -29,6 +31,7 @@ export function parseScreenerQuery(params: URLSearchParams): ScreenerQuery {
     sector: null,
     min: new Map(),
     max: new Map(),
+    format: 'json',
   };
   const seen = new Set<string>();
   for (const [name, value] of params) {
@@ -55,8 +58,11 @@ export function parseScreenerQuery(params: URLSearchParams): ScreenerQuery {
       const n = Number(value);
       if (value.trim() === '' || !Number.isFinite(n)) throw badParam(name, value, 'a finite number');
       (name.startsWith('min.') ? q.min : q.max).set(column, n);
+    } else if (name === 'format') {
+      if (value !== 'json' && value !== 'csv') throw badParam(name, value, 'json or csv');
+      q.format = value;
     } else {
-      throw badParam(name, value, 'only sort, dir, limit, sector, min.<column> and max.<column>');
+      throw badParam(name, value, 'only sort, dir, limit, sector, format, min.<column> and max.<column>');
     }
   }
   return q;

@@ -1,10 +1,10 @@
-import type { Config } from '../config/index.js';
+import { type Config, secretRedactor } from '../config/index.js';
 import { createJobRuntime, type JobRuntimeOptions } from '../jobs/job-runtime.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { CACHE_KEYS } from '../precompute/cache-keys.js';
 import type { Store } from '../store/store.js';
 import { buildApp } from './build-app.js';
-import { startServer } from './start-server.js';
+import { DEFAULT_SERVER_LIMITS, startServer } from './start-server.js';
 
 export interface DashboardServerOptions {
   store: Store;
@@ -29,7 +29,10 @@ export interface DashboardServer {
  */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const { store, config } = opts;
-  const log = opts.log ?? (() => {});
+  // A job's error or a request URL may hold a secret; none reaches the log.
+  const redact = secretRedactor(config);
+  const rawLog = opts.log;
+  const log = rawLog ? (message: string) => rawLog(redact(message)) : () => {};
   const runtime = createJobRuntime({ store, config, log, runFetch: opts.runFetch, runAnalyze: opts.runAnalyze });
   const { queue } = runtime;
   // Built first: a non-loopback HOST without API_TOKEN is refused before any job starts.
@@ -49,7 +52,11 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       if (run.status !== 'succeeded') log(`precompute job ${run.id} ${run.status}: ${run.error ?? ''}`);
     }
     await scheduler.start();
-    const server = await startServer(app, config.host, config.port);
+    const server = await startServer(app, config.host, config.port, {
+      ...DEFAULT_SERVER_LIMITS,
+      headersTimeoutMs: config.serverHeadersTimeoutMs,
+      bodyTimeoutMs: config.serverBodyTimeoutMs,
+    });
     return {
       url: server.url,
       port: server.port,

@@ -11,9 +11,47 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Listens on host:port with the app; separate from buildApp so tests can use any listener. */
-export function startServer(app: App, host: string, port: number): Promise<RunningServer> {
-  const server = createServer((req, res) => void app.handle(req, res));
+export interface ServerLimits {
+  /** Time a client has to send its request headers (SERVER_HEADERS_TIMEOUT_MS). */
+  headersTimeoutMs: number;
+  /** Time a client has after its headers to send the body (SERVER_BODY_TIMEOUT_MS). */
+  bodyTimeoutMs: number;
+  /** Open connections at most; more are closed as they arrive. */
+  maxConnections: number;
+}
+
+export const DEFAULT_SERVER_LIMITS: ServerLimits = {
+  headersTimeoutMs: 5000,
+  bodyTimeoutMs: 10_000,
+  maxConnections: 1024,
+};
+
+/**
+ * Node checks its header and request timeouts only this often (30 s by default), so a slow client would hold
+ * a connection that much past its limit.
+ */
+const TIMEOUT_CHECK_MS = 500;
+
+/**
+ * Listens on host:port with the app; separate from buildApp so tests can use any listener. A client that
+ * sends its request slowly (a byte every few seconds) is cut off at the limits instead of holding a socket
+ * for Node's default five minutes.
+ */
+export function startServer(
+  app: App,
+  host: string,
+  port: number,
+  limits: ServerLimits = DEFAULT_SERVER_LIMITS,
+): Promise<RunningServer> {
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.headersTimeoutMs + limits.bodyTimeoutMs,
+      connectionsCheckingInterval: TIMEOUT_CHECK_MS,
+    },
+    (req, res) => void app.handle(req, res),
+  );
+  server.maxConnections = limits.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

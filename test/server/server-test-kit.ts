@@ -25,6 +25,8 @@ export interface TestServerOptions {
   precompute?: boolean;
   runFetch?: StepRunner;
   heartbeatMs?: number;
+  /** The built web app's folder; default none (the API alone). */
+  webDir?: string | null;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     const run = await (await runtime.queue.enqueue('precompute', {})).done;
     if (run.status !== 'succeeded') throw new Error(`seed precompute ${run.status}: ${run.error}`);
   }
-  const app = buildApp({ store, config, runtime, heartbeatMs: opts.heartbeatMs });
+  const app = buildApp({ store, config, runtime, heartbeatMs: opts.heartbeatMs, webDir: opts.webDir ?? null });
   const server = await startServer(app, '127.0.0.1', 0);
   return {
     store,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Config } from '../../config/index.js';
+import { type Config, parseBindHost } from '../../config/index.js';
 import { UnsafeBindingError } from '../../server/bearer-auth.js';
 import { startDashboardServer } from '../../server/start-dashboard-server.js';
 import type { CliContext } from '../cli-context.js';
@@ -56,7 +56,13 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
 
 function serveConfig(config: Config, opts: ServeOptions): Config {
   const port = parseIntOption('--port', opts.port, 0, 65_535) ?? config.port;
-  const host = opts.host ?? config.host;
-  if (host.trim() === '') throw new UsageError('--host is empty; expected a host name or address such as 127.0.0.1');
+  if (opts.host === undefined) return Object.freeze({ ...config, port });
+  // Parsed once, as HOST is: the loopback check and listen() then see the same address.
+  const host = parseBindHost(opts.host);
+  if (host === null) {
+    throw new UsageError(
+      `--host ${JSON.stringify(opts.host)} is not allowed; expected a host name or an IP address without spaces or port, such as 127.0.0.1 or [::1]`,
+    );
+  }
   return Object.freeze({ ...config, host, port });
 }

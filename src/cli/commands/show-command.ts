@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { sliceBarSeries } from '../../domain/bar-series.js';
-import { isoFromDay } from '../../domain/epoch-day.js';
 import { normalizeSymbol } from '../../domain/symbol.js';
+import { buildTickerBars } from '../../precompute/build-ticker-bars.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, UsageError } from '../exit-codes.js';
 import { formatTable, printJson, printLine } from '../output.js';
@@ -36,48 +35,23 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
         throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
       }
       const store = await ctx.store();
-      const full = await store.bars.read(symbol);
-      if (!full) {
+      let payload: Awaited<ReturnType<typeof buildTickerBars>>;
+      try {
+        payload = await buildTickerBars(store, symbol, {
+          from,
+          to,
+          indicators: opts.indicators?.split(',').map((s) => s.trim()),
+        });
+      } catch (error) {
+        if (error instanceof RangeError) throw new UsageError(error.message);
+        throw error;
+      }
+      if (!payload) {
         process.stderr.write(`marketdeck: no bars stored for ticker "${symbol}" (see \`marketdeck status\`)\n`);
         process.exitCode = EXIT_ERROR;
         return;
       }
-      const [dividends, splits] = await Promise.all([
-        store.bars.dividends(symbol, { from, to }),
-        store.bars.splits(symbol, { from, to }),
-      ]);
-      const bars = sliceBarSeries(full, from, to);
-      const offset = bars.dates.length > 0 ? full.dates.indexOf(bars.dates[0]) : 0;
-      const extra: Record<string, (number | null)[]> = {};
-      if (opts.indicators) {
-        const { indicatorArrays } = await import('../../analysis/indicator-arrays.js');
-        let arrays: Record<string, Float64Array>;
-        try {
-          // Indicators run over the full history so values inside the window equal a whole-history run.
-          arrays = indicatorArrays(
-            full,
-            opts.indicators.split(',').map((s) => s.trim()),
-          );
-        } catch (error) {
-          throw new UsageError((error as Error).message);
-        }
-        for (const [name, values] of Object.entries(arrays)) {
-          extra[name] = toNullable(values.subarray(offset, offset + bars.dates.length));
-        }
-      }
-      const payload = {
-        symbol,
-        dates: Array.from(bars.dates, isoFromDay),
-        open: toNullable(bars.open),
-        high: toNullable(bars.high),
-        low: toNullable(bars.low),
-        close: toNullable(bars.close),
-        adjClose: toNullable(bars.adjClose),
-        volume: toNullable(bars.volume),
-        ...extra,
-        dividends: dividends.map((d) => ({ date: isoFromDay(d.date), amount: d.amount })),
-        splits: splits.map((s) => ({ date: isoFromDay(s.date), numerator: s.numerator, denominator: s.denominator })),
-      };
+      const { dividends, splits } = payload;
       if (opts.json) {
         printJson(payload);
         return;
@@ -103,10 +77,4 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       );
       if (dividends.length > 0) printLine(`dividends: ${dividends.length}, splits: ${splits.length}`);
     });
-}
-
-function toNullable(values: Float64Array): (number | null)[] {
-  const out: (number | null)[] = new Array(values.length);
-  for (let i = 0; i < values.length; i++) out[i] = Number.isFinite(values[i]) ? values[i] : null;
-  return out;
 }

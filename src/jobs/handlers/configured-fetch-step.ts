@@ -1,9 +1,11 @@
 import { type Config, parseDuration } from '../../config/index.js';
+import { dayFromIso } from '../../domain/epoch-day.js';
 import { createHistorySource } from '../../fetch/create-history-source.js';
 import { createQuoteSource } from '../../fetch/create-quote-source.js';
 import { runFetch } from '../../fetch/fetch-engine.js';
 import { runQuoteFetch } from '../../fetch/fetch-quotes.js';
 import { fetchErrorText, fetchFailures, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
+import { selectSymbols } from '../../fetch/select-symbols.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
 import { recordUniverseInfo } from '../../universe/record-universe-info.js';
@@ -17,8 +19,9 @@ type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
 
 /**
  * The fetch step of fetch and update jobs, set up from config like `marketdeck fetch` with no flags:
- * params may name `universe` (default: every stored ticker), `tickers`, `source` (default yahoo),
- * `forceRefresh` and `quotes` (false skips the quote phase that follows a Yahoo history fetch). Some tickers
+ * params (JOB_PARAM_SCHEMAS.fetch) may name `universe` (default: every stored ticker), `tickers`, `source`
+ * (default yahoo), `maxStocks`, `expand`, `maxConcurrent`, `from`, `refetchGaps`, `forceRefresh` and `quotes`
+ * (false skips the quote phase that follows a Yahoo history fetch). Some tickers
  * or quote batches failing is a success with the failures in the metrics; every ticker failing fails the step.
  */
 export function createConfiguredFetchStep(
@@ -32,7 +35,22 @@ export function createConfiguredFetchStep(
     const tickers =
       typeof p.tickers === 'string' || Array.isArray(p.tickers) ? (p.tickers as string | string[]) : undefined;
     const universe = await resolveUniverse(typeof p.universe === 'string' ? p.universe : undefined, { store, tickers });
-    await recordUniverseInfo(store, universe);
+    // As `marketdeck fetch --max-stocks N --expand`: "add N more stocks" takes the next N not stored yet.
+    const expand = p.expand === true;
+    const { symbols, alreadyStored } = selectSymbols(universe.symbols, {
+      maxStocks: typeof p.maxStocks === 'number' ? p.maxStocks : undefined,
+      expand,
+      stored: expand ? new Set(await store.tickers.symbolsWithBars()) : undefined,
+    });
+    if (symbols.length === 0) {
+      const why =
+        expand && alreadyStored > 0
+          ? `every ticker of ${universe.name} (${alreadyStored}) is stored already`
+          : `universe ${universe.name} is empty`;
+      ctx.progress({ done: 0, total: 0, stage: 'fetch', message: `nothing to fetch: ${why}` });
+      return { requested: 0, message: `nothing to fetch: ${why}` };
+    }
+    await recordUniverseInfo(store, universe, symbols);
     // Like `marketdeck fetch`: a named list's members are what precompute publishes that list's breadth for.
     await rememberUniverse(store, universe);
     const now = new Date();
@@ -43,7 +61,7 @@ export function createConfiguredFetchStep(
     const metrics = await runFetch({
       store,
       source: configured.source,
-      symbols: universe.symbols,
+      symbols,
       httpStats: configured.httpStats,
       signal: ctx.signal,
       onProgress: (f) =>
@@ -55,7 +73,9 @@ export function createConfiguredFetchStep(
         }),
       options: {
         runId: ctx.id,
-        maxConcurrent: config.fetchMaxConcurrent,
+        maxConcurrent: typeof p.maxConcurrent === 'number' ? p.maxConcurrent : config.fetchMaxConcurrent,
+        from: typeof p.from === 'string' ? dayFromIso(p.from) : undefined,
+        refetchGaps: p.refetchGaps === true,
         maxAgeMs,
         forceRefresh: p.forceRefresh === true,
         retries: config.fetchRetries,
@@ -70,7 +90,7 @@ export function createConfiguredFetchStep(
       metrics.quotes = await runQuoteFetch({
         store,
         source: quoteSource.source,
-        symbols: universe.symbols,
+        symbols,
         httpStats: quoteSource.httpStats,
         rateLimiter: configured.rateLimiter,
         retries: config.fetchRetries,

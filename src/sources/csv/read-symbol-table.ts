@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import { InvalidSymbolError, normalizeSymbol } from '../../domain/symbol.js';
 import { parseCsvLine } from './parse-csv-line.js';
 import { readLineBatches } from './read-line-batches.js';
@@ -20,10 +21,19 @@ export class SymbolTableError extends Error {
     readonly line: number,
     message: string,
   ) {
-    super(`${file}:${line}: ${message}`);
+    // Line 0: the file as a whole (not a regular file, too large).
+    super(`${line > 0 ? `${file}:${line}` : file}: ${message}`);
     this.name = 'SymbolTableError';
   }
 }
+
+/**
+ * Bounds of a symbol list: every listing of every exchange together is well under 1 MB and 200,000 rows, so
+ * anything larger, or slower to read, is not a symbol list (a device, a log, a decompression bomb).
+ */
+export const MAX_SYMBOL_FILE_BYTES = 64 * 1024 * 1024;
+export const MAX_SYMBOL_ROWS = 1_000_000;
+export const SYMBOL_FILE_TIMEOUT_MS = 30_000;
 
 const SYMBOL_HEADERS = ['symbol', 'ticker', 'act symbol'];
 const NAME_HEADERS = ['name', 'security', 'company name', 'security name'];
@@ -34,17 +44,49 @@ const INDUSTRY_HEADERS = ['industry', 'gics sub-industry', 'sub-industry'];
  * Reads a list of tickers: either a CSV whose header has a Symbol column (with optional Name/Security and
  * Sector/GICS Sector columns, as the S&P 500 constituents files have), or one symbol a line. Blank lines
  * and lines starting with # are ignored; a later duplicate is dropped. Plain or gzip.
- * Throws SymbolTableError naming file:line for a bad symbol or a CSV without a symbol column.
+ * Throws SymbolTableError naming file:line for a bad symbol or a CSV without a symbol column; the message
+ * never quotes the file's content (a file named by mistake may hold secrets). Only a regular file is read,
+ * and no more than MAX_SYMBOL_FILE_BYTES of text or SYMBOL_FILE_TIMEOUT_MS of reading.
  */
 export async function readSymbolTable(path: string): Promise<SymbolTableRow[]> {
+  let info: Awaited<ReturnType<typeof stat>>;
+  try {
+    info = await stat(path);
+  } catch (error) {
+    throw new SymbolTableError(path, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!info.isFile()) throw new SymbolTableError(path, 0, 'is not a regular file; expected a symbol list');
+  if (info.size > MAX_SYMBOL_FILE_BYTES) {
+    throw new SymbolTableError(path, 0, `is ${info.size} bytes; a symbol list is at most ${MAX_SYMBOL_FILE_BYTES}`);
+  }
+  const deadline = performance.now() + SYMBOL_FILE_TIMEOUT_MS;
+  let chars = 0;
   const rows: SymbolTableRow[] = [];
   const seen = new Set<string>();
   let lineNo = 0;
   let cols: { symbol: number; name: number; sector: number; industry: number } | null = null;
   let decided = false;
   for await (const lines of readLineBatches(path)) {
+    if (performance.now() > deadline) {
+      throw new SymbolTableError(
+        path,
+        lineNo,
+        `took longer than ${SYMBOL_FILE_TIMEOUT_MS} ms to read; not a symbol list`,
+      );
+    }
+    if (lineNo + lines.length > MAX_SYMBOL_ROWS) {
+      throw new SymbolTableError(path, lineNo, `has more than ${MAX_SYMBOL_ROWS} lines; not a symbol list`);
+    }
     for (const raw of lines) {
       lineNo++;
+      chars += raw.length;
+      if (chars > MAX_SYMBOL_FILE_BYTES) {
+        throw new SymbolTableError(
+          path,
+          lineNo,
+          `holds more than ${MAX_SYMBOL_FILE_BYTES} characters; not a symbol list`,
+        );
+      }
       const line = raw.replace(/^\uFEFF/, '').trim();
       if (line === '' || line.startsWith('#')) continue;
       if (!decided) {
@@ -58,7 +100,7 @@ export async function readSymbolTable(path: string): Promise<SymbolTableRow[]> {
             throw new SymbolTableError(
               path,
               lineNo,
-              `no Symbol column in header "${line}"; expected a Symbol (or Ticker) column, or one symbol a line`,
+              `no Symbol column in the header (${header.length} columns); expected a Symbol (or Ticker) column, or one symbol a line`,
             );
           }
           cols = { symbol, name, sector: find(SECTOR_HEADERS), industry: find(INDUSTRY_HEADERS) };
@@ -71,7 +113,13 @@ export async function readSymbolTable(path: string): Promise<SymbolTableRow[]> {
       try {
         symbol = normalizeSymbol(text);
       } catch (error) {
-        if (error instanceof InvalidSymbolError) throw new SymbolTableError(path, lineNo, error.message);
+        if (error instanceof InvalidSymbolError) {
+          throw new SymbolTableError(
+            path,
+            lineNo,
+            `not a ticker symbol (${text.length} characters); expected 1-20 characters of A-Z, 0-9 and . - = ^ &`,
+          );
+        }
         throw error;
       }
       if (seen.has(symbol)) continue;
