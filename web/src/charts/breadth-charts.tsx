@@ -94,6 +94,7 @@ export function BreadthCharts(props: {
   to?: string;
   height?: number;
   syncKey: string;
+  class?: string;
 }) {
   const { payload, from, to } = props;
   const range = useMemo(() => {
@@ -119,7 +120,7 @@ export function BreadthCharts(props: {
   );
   if (range.x.length === 0) return <p class="empty">No breadth dates in this range.</p>;
   return (
-    <div class="breadth-charts">
+    <div class={`breadth-charts ${props.class ?? ''}`}>
       {charts.map((c) => (
         <div key={c.spec.title} class="breadth-chart">
           <h3 class="chart-title">{c.spec.title}</h3>

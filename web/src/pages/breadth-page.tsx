@@ -1,3 +1,121 @@
-export default function Page() {
-  return <p>breadth</p>;
+import { BreadthCharts, CORE_BREADTH, MORE_BREADTH } from '../charts/breadth-charts.js';
+import { LoadState } from '../components/load-state.js';
+import { Panel } from '../components/panel.js';
+import { navigate, useLocation } from '../router.js';
+import type { BreadthIndexPayload, BreadthSeriesPayload, Payload } from '../state/api-types.js';
+import { shiftMonths } from '../state/shift-months.js';
+import { useApi } from '../use-api.js';
+
+const ALL_SPECS = [...CORE_BREADTH, ...MORE_BREADTH];
+const PRESETS: { label: string; months: number | null }[] = [
+  { label: '3M', months: 3 },
+  { label: '1Y', months: 12 },
+  { label: '3Y', months: 36 },
+  { label: 'All', months: null },
+];
+
+/** Every breadth series of any cached universe and scope (whole universe or one sector), over a date range. */
+export default function BreadthPage() {
+  const index = useApi<Payload<BreadthIndexPayload>>('/api/breadth');
+  return <LoadState loaded={index}>{({ data }) => <Breadth index={data} />}</LoadState>;
+}
+
+function Breadth({ index }: { index: BreadthIndexPayload }) {
+  const { search } = useLocation();
+  const q = new URLSearchParams(search);
+  const universe = index.universes.find((u) => u.name === q.get('universe')) ?? index.universes[0];
+  const scope = universe?.scopes.find((s) => s.scope === q.get('scope')) ?? universe?.scopes[0];
+  const from = q.get('from') ?? '';
+  const to = q.get('to') ?? '';
+  const set = (patch: Record<string, string>) => {
+    const next = new URLSearchParams(search);
+    for (const [k, v] of Object.entries(patch)) {
+      if (v) next.set(k, v);
+      else next.delete(k);
+    }
+    navigate(`/breadth?${next}`, { replace: true });
+  };
+  const path =
+    universe && scope ? `/api/breadth/${encodeURIComponent(universe.name)}/${encodeURIComponent(scope.scope)}` : null;
+  const series = useApi<Payload<BreadthSeriesPayload>>(path);
+  if (!universe || !scope) return <p class="empty">No breadth series cached yet: run an analysis and a precompute.</p>;
+  const last = series.data?.data.dates.at(-1) ?? '';
+  const first = series.data?.data.dates[0] ?? '';
+
+  return (
+    <>
+      <div class="page-title">
+        <h1>Market breadth</h1>
+        <span class="as-of">as of {last || '—'}</span>
+      </div>
+      <div class="toolbar">
+        <label>
+          Universe
+          <select
+            value={universe.name}
+            onChange={(e) => set({ universe: e.currentTarget.value, scope: '' })}
+            data-testid="breadth-universe"
+          >
+            {index.universes.map((u) => (
+              <option key={u.name} value={u.name}>
+                {u.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Scope
+          <select
+            value={scope.scope}
+            onChange={(e) => set({ scope: e.currentTarget.value })}
+            data-testid="breadth-scope"
+          >
+            {universe.scopes.map((s) => (
+              <option key={s.scope} value={s.scope}>
+                {s.scope === 'all' ? 'whole universe' : s.scope.replace(/^sector:/, 'sector: ')}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          From
+          <input
+            type="date"
+            value={from}
+            min={first}
+            max={last}
+            onChange={(e) => set({ from: e.currentTarget.value })}
+          />
+        </label>
+        <label>
+          To
+          <input type="date" value={to} min={first} max={last} onChange={(e) => set({ to: e.currentTarget.value })} />
+        </label>
+        {PRESETS.map((p) => (
+          <button
+            type="button"
+            key={p.label}
+            onClick={() => set({ from: p.months === null || !last ? '' : shiftMonths(last, -p.months), to: '' })}
+          >
+            {p.label}
+          </button>
+        ))}
+      </div>
+      <Panel title={`${universe.name} · ${scope.scope === 'all' ? 'whole universe' : scope.scope}`} asOf={last}>
+        <LoadState loaded={series} minHeight={600}>
+          {({ data }) => (
+            <BreadthCharts
+              class="breadth-grid"
+              payload={data}
+              specs={ALL_SPECS}
+              from={from || undefined}
+              to={to || undefined}
+              height={150}
+              syncKey="breadth"
+            />
+          )}
+        </LoadState>
+      </Panel>
+    </>
+  );
 }

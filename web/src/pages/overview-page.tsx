@@ -8,6 +8,7 @@ import { Stat } from '../components/stat.js';
 import { navigate } from '../router.js';
 import type { BreadthSeriesPayload, HeatmapPayload, OverviewPayload, Payload } from '../state/api-types.js';
 import { fmtInt, fmtNumber, fmtTime, signClass } from '../state/format.js';
+import { shiftMonths } from '../state/shift-months.js';
 import { useApi } from '../use-api.js';
 
 /** Whole-market summary for the latest date: breadth, movers, the week's signals, sectors. */
@@ -52,7 +53,12 @@ export default function OverviewPage() {
               <Panel title="Breadth" asOf={o.asOf} class="span-8">
                 <LoadState loaded={breadth} minHeight={560}>
                   {({ data }) => (
-                    <BreadthCharts payload={data} specs={CORE_BREADTH} from={yearBefore(o.asOf)} syncKey="overview" />
+                    <BreadthCharts
+                      payload={data}
+                      specs={CORE_BREADTH}
+                      from={o.asOf ? shiftMonths(o.asOf, -12) : undefined}
+                      syncKey="overview"
+                    />
                   )}
                 </LoadState>
               </Panel>
@@ -116,12 +122,4 @@ function SignalTable({ week, latest }: { week: Record<string, number>; latest: R
       </tbody>
     </table>
   );
-}
-
-/** The breadth panel shows the last year; the breadth page has the whole range. */
-function yearBefore(day: string | null): string | undefined {
-  if (!day) return undefined;
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCFullYear(d.getUTCFullYear() - 1);
-  return d.toISOString().slice(0, 10);
 }

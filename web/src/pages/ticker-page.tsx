@@ -5,6 +5,7 @@ import { Panel } from '../components/panel.js';
 import { Stat } from '../components/stat.js';
 import type { Payload, TickerBarsAnswer, TickerSummary } from '../state/api-types.js';
 import { fmtCompact, fmtNumber, fmtPercent, signClass } from '../state/format.js';
+import { shiftMonths } from '../state/shift-months.js';
 import { useApi } from '../use-api.js';
 
 const INDICATORS = 'ema20,sma50,sma200,bbUpper,bbMiddle,bbLower,rsi14,macd,macdSignal,macdHist';
@@ -35,7 +36,7 @@ export default function TickerPage({ params }: { params: string[] }) {
     return out;
   }, [s, bars.data]);
   const lastDate = bars.data?.meta.lastDate ?? s?.date ?? null;
-  const from = range === null || !lastDate ? undefined : shiftYears(lastDate, -range);
+  const from = range === null || !lastDate ? undefined : shiftMonths(lastDate, -Math.round(range * 12));
   const toggle = (o: Overlay) => {
     const next = new Set(overlays);
     if (next.has(o)) next.delete(o);
@@ -214,10 +215,4 @@ function KeyStats({ s }: { s: TickerSummary }) {
       </Stat>
     </div>
   );
-}
-
-function shiftYears(day: string, years: number): string {
-  const d = new Date(`${day}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + Math.round(years * 12));
-  return d.toISOString().slice(0, 10);
 }
