@@ -106,6 +106,16 @@ export class DashboardCache {
     return this.serve<T>(key, load, opts.rebuildAbsent);
   }
 
+  /** A fresh entry served from a reader's own copy of its bytes, counted as a read through this cache. */
+  countHit(): void {
+    this.hits++;
+  }
+
+  /** The entry's dates without its value (see DashboardCacheRepo.getMeta). */
+  getMeta(key: string): Promise<CacheEntryMeta | null> {
+    return this.repo.getMeta(key);
+  }
+
   /** Deletes every entry and forgets running recomputes; returns how many entries were deleted. */
   clearAll(): Promise<number> {
     this.inflight.clear();

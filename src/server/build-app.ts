@@ -17,14 +17,16 @@ import { badParam } from './bad-param.js';
 import { createBearerAuth } from './bearer-auth.js';
 import { buildStatus } from './build-status.js';
 import { HEARTBEAT_MS, openJobEventStream } from './job-event-stream.js';
+import { PayloadMemo, type ServedPayload } from './payload-memo.js';
 import { readJsonBody } from './read-json-body.js';
 import { checkRemoteUniverse } from './remote-universe.js';
 import { createRequestGuard } from './request-guard.js';
 import type { Route } from './route.js';
 import { screenerCsv } from './screener-csv.js';
-import { applyScreenerQuery, parseScreenerQuery } from './screener-query.js';
+import { applyScreenerQuery, parseScreenerQuery, screenerAnswerJson } from './screener-query.js';
 import { SECURITY_HEADERS } from './security-headers.js';
 import { sendApiError, sendJson, sendJsonWithEtag } from './send-json.js';
+import { ServedBytes } from './served-payload.js';
 import { parseSparklineQuery, sparklines } from './sparklines.js';
 import { DEFAULT_WEB_DIR, loadStaticApp } from './static-app.js';
 import { parseTickerBarsQuery } from './ticker-bars-query.js';
@@ -78,57 +80,51 @@ export function buildApp(opts: BuildAppOptions): App {
   const streams = new Set<() => void>();
   const web = opts.webDir === null ? undefined : loadStaticApp(opts.webDir ?? DEFAULT_WEB_DIR);
 
+  // Each payload's bytes held in memory until a precompute replaces it (see PayloadMemo).
+  const memo = new PayloadMemo({
+    read,
+    meta: (key) => runtime.cache.getMeta(key),
+    countHit: () => runtime.cache.countHit(),
+  });
+  const stopInvalidating = queue.subscribe((event) => {
+    if (event.type === 'finished' && (event.run.kind === 'precompute' || event.run.kind === 'update'))
+      memo.invalidate();
+  });
+
   /** A payload with its cache dates; 503 when no precompute has written it and none is running. */
-  const payload = async <T>(key: string): Promise<CachedValue<T>> => {
-    const served = await read<T>(key);
+  const payload = async (key: string): Promise<ServedPayload> => {
+    const served = await memo.get(key);
     if (!served) throw notReady(key);
     return served;
   };
-  const sendCached = (
-    res: ServerResponse,
-    key: string,
-    { value, meta }: CachedValue<unknown>,
-    transform?: (v: unknown) => unknown,
-  ) => {
-    sendJson(res, 200, {
-      data: transform ? transform(value) : value,
-      meta: {
-        key,
-        createdAt: meta.createdAt.toISOString(),
-        expiresAt: meta.expiresAt.toISOString(),
-        stale: meta.stale,
-        revalidating: meta.revalidating,
-      },
-    });
-  };
-  const sendPayload = async (res: ServerResponse, key: string, transform?: (v: unknown) => unknown) =>
-    sendCached(res, key, await payload(key), transform);
+  const sendPayload = async (req: IncomingMessage, res: ServerResponse, key: string) =>
+    (await payload(key)).bytes.send(req, res);
 
   const routes: Route[] = [
     { method: 'GET', pattern: ['healthz'], handler: async (_q, res) => sendJson(res, 200, { ok: true }) },
     {
       method: 'GET',
       pattern: ['api', 'overview'],
-      handler: async (_q, res, url) => {
+      handler: async (req, res, url) => {
         noParams(url);
-        await sendPayload(res, CACHE_KEYS.overview);
+        await sendPayload(req, res, CACHE_KEYS.overview);
       },
     },
     {
       method: 'GET',
       pattern: ['api', 'heatmap'],
-      handler: async (_q, res, url) => {
+      handler: async (req, res, url) => {
         noParams(url);
-        await sendPayload(res, CACHE_KEYS.heatmap);
+        await sendPayload(req, res, CACHE_KEYS.heatmap);
       },
     },
     {
       method: 'GET',
       pattern: ['api', 'screener'],
-      handler: async (_q, res, url) => {
+      handler: async (req, res, url) => {
         const query = parseScreenerQuery(url.searchParams);
         if (query.format === 'csv') {
-          const { value } = await payload<ScreenerPayload>(CACHE_KEYS.screener);
+          const value = (await payload(CACHE_KEYS.screener)).value as ScreenerPayload;
           const csv = screenerCsv(applyScreenerQuery(value, query));
           res.writeHead(200, {
             'content-type': 'text/csv; charset=utf-8',
@@ -139,23 +135,31 @@ export function buildApp(opts: BuildAppOptions): App {
           res.end(csv);
           return;
         }
-        await sendPayload(res, CACHE_KEYS.screener, (v) => applyScreenerQuery(v as ScreenerPayload, query));
+        const served = await payload(CACHE_KEYS.screener);
+        const value = served.value as ScreenerPayload;
+        const rowJson = served.shared(() => value.rows.map((row) => JSON.stringify(row)));
+        served
+          .derived(
+            url.search,
+            () => new ServedBytes(Buffer.from(screenerAnswerJson(value, rowJson, query, served.metaJson))),
+          )
+          .send(req, res);
       },
     },
     {
       method: 'GET',
       pattern: ['api', 'breadth'],
-      handler: async (_q, res, url) => {
+      handler: async (req, res, url) => {
         noParams(url);
-        await sendPayload(res, CACHE_KEYS.breadthIndex);
+        await sendPayload(req, res, CACHE_KEYS.breadthIndex);
       },
     },
     {
       method: 'GET',
       pattern: ['api', 'breadth', ':universe', ':scope'],
-      handler: async (_q, res, url, [universe, scope]) => {
+      handler: async (req, res, url, [universe, scope]) => {
         noParams(url);
-        const index = (await payload<BreadthIndexPayload>(CACHE_KEYS.breadthIndex)).value;
+        const index = (await payload(CACHE_KEYS.breadthIndex)).value as BreadthIndexPayload;
         const u = index.universes.find((x) => x.name === universe);
         const entry = u?.scopes.find((s) => s.scope === scope);
         if (!entry) {
@@ -165,13 +169,13 @@ export function buildApp(opts: BuildAppOptions): App {
             `no breadth series for universe "${universe}" and scope "${scope}"; cached: ${known.join(', ') || 'none'}`,
           );
         }
-        await sendPayload(res, breadthCacheKey(universe, scope));
+        await sendPayload(req, res, breadthCacheKey(universe, scope));
       },
     },
     {
       method: 'GET',
       pattern: ['api', 'ticker', ':symbol'],
-      handler: async (_q, res, url, [raw]) => {
+      handler: async (req, res, url, [raw]) => {
         noParams(url);
         let symbol: string;
         try {
@@ -181,12 +185,12 @@ export function buildApp(opts: BuildAppOptions): App {
         }
         const key = tickerCacheKey(symbol);
         // The reader starts no precompute for an absent key, so an unknown ticker never starts a rebuild.
-        const served = await read(key);
+        const served = await memo.get(key);
         if (!served) {
           // Absent: an analysed ticker is waiting for its first precompute; any other has no data at all.
           throw (await store.analysis.screenerRow(symbol)) ? notReady(key) : unknownTicker(raw);
         }
-        sendCached(res, key, served);
+        served.bytes.send(req, res);
       },
     },
     {
@@ -224,7 +228,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'pipeline', ':chart'],
-      handler: async (_q, res, url, [chart]) => {
+      handler: async (req, res, url, [chart]) => {
         noParams(url);
         const key = Object.hasOwn(PIPELINE_CHARTS, chart) ? PIPELINE_CHARTS[chart] : undefined;
         if (!key) {
@@ -233,13 +237,13 @@ export function buildApp(opts: BuildAppOptions): App {
             `no pipeline chart "${chart}"; expected one of ${Object.keys(PIPELINE_CHARTS).join(', ')}`,
           );
         }
-        await sendPayload(res, key);
+        await sendPayload(req, res, key);
       },
     },
     {
       method: 'GET',
       pattern: ['api', 'cache', 'stats'],
-      handler: async (_q, res, url) => {
+      handler: async (req, res, url) => {
         noParams(url);
         sendJson(res, 200, { ...(await runtime.cache.stats()), ttlMinutes: runtime.cache.ttlMinutes });
       },
@@ -247,7 +251,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'status'],
-      handler: async (_q, res, url) => {
+      handler: async (req, res, url) => {
         noParams(url);
         sendJson(res, 200, await buildStatus(store, config));
       },
@@ -255,7 +259,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'jobs'],
-      handler: async (_q, res, url) => {
+      handler: async (req, res, url) => {
         const filter = parseJobListQuery(url.searchParams);
         const [active, recent] = await Promise.all([queue.active(), queue.list(filter)]);
         sendJson(res, 200, { active, recent });
@@ -264,7 +268,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'jobs', ':id'],
-      handler: async (_q, res, url, [id]) => {
+      handler: async (req, res, url, [id]) => {
         noParams(url);
         const run = await queue.get(id);
         if (!run) throw new ApiError('MD_ERR_UNKNOWN_JOB', `no job run with id "${id}"`);
@@ -398,6 +402,7 @@ export function buildApp(opts: BuildAppOptions): App {
       }
     },
     close() {
+      stopInvalidating();
       for (const end of [...streams]) end();
       streams.clear();
     },

@@ -248,6 +248,8 @@ export interface CacheEntryMeta {
 export interface DashboardCacheRepo {
   /** The value and its dates, expired or not (the caller decides whether stale is acceptable). */
   getEntry(key: string): Promise<{ value: unknown; meta: CacheEntryMeta } | null>;
+  /** The entry's dates and size without its value: how a reader holding the bytes learns they were rewritten. */
+  getMeta(key: string): Promise<CacheEntryMeta | null>;
   set(key: string, value: unknown, ttlMinutes: number): Promise<void>;
   /**
    * Writes many entries in one transaction, so a whole precompute (10,000 ticker summaries and the pages)

@@ -650,6 +650,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(ttl, 60 * 60_000);
         assert.ok(e!.meta.createdAt.getTime() >= before - 1000);
         assert.equal(await store.cache.getEntry('missing'), null);
+        assert.deepEqual(await store.cache.getMeta('page:overview'), e!.meta);
+        assert.equal(await store.cache.getMeta('missing'), null);
       });
 
       it('still returns an expired entry, with an expiry in the past', async () => {

@@ -13,6 +13,7 @@ interface MetaRow {
 /** Precomputed dashboard payloads as JSON text, so the server answers without recomputing. */
 export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
   private readonly getStmt: Database.Statement<[string], MetaRow & { value: string }>;
+  private readonly metaStmt: Database.Statement<[string], MetaRow>;
   private readonly setStmt: Database.Statement<[string, string, number, number, number]>;
   private readonly deleteStmt: Database.Statement<[string]>;
   private readonly clearStmt: Database.Statement<[]>;
@@ -21,6 +22,7 @@ export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
 
   constructor(db: Database.Database) {
     this.getStmt = db.prepare('SELECT * FROM dashboard_cache WHERE key = ?');
+    this.metaStmt = db.prepare('SELECT key, created_at, expires_at, bytes FROM dashboard_cache WHERE key = ?');
     this.setStmt = db.prepare(`
       INSERT INTO dashboard_cache (key, value, created_at, expires_at, bytes) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET
@@ -41,6 +43,11 @@ export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
   async getEntry(key: string): Promise<{ value: unknown; meta: CacheEntryMeta } | null> {
     const row = this.getStmt.get(key);
     return row ? { value: JSON.parse(row.value), meta: toMeta(row) } : null;
+  }
+
+  async getMeta(key: string): Promise<CacheEntryMeta | null> {
+    const row = this.metaStmt.get(key);
+    return row ? toMeta(row) : null;
   }
 
   async set(key: string, value: unknown, ttlMinutes: number): Promise<void> {
