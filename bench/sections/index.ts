@@ -3,6 +3,7 @@ import { combineSections } from '../combine-sections.js';
 import { analysisSection } from './analysis.js';
 import { analysisKernelsSection } from './analysis-kernels.js';
 import { fetchSection } from './fetch.js';
+import { fetchHostileSection } from './fetch-hostile.js';
 import { precomputeSection } from './precompute.js';
 import { storeImportBench } from './store-import.js';
 import { storeSyntheticBench } from './store-synthetic.js';
@@ -26,4 +27,5 @@ export const PART_SECTIONS: BenchSection[] = [
   storeSyntheticBench,
   analysisKernelsSection,
   analysisSection,
+  fetchHostileSection,
 ];

@@ -83,14 +83,17 @@ export function tooLargeBody(url: string, status: number | undefined, maxBytes: 
   );
 }
 
-/** The error for an answer whose Content-Length already says it is past the limit, or null. */
+/**
+ * The error for an answer whose Content-Length already says it is past the limit, or null. A 204 or 304 has no
+ * body whatever its Content-Length says (RFC 9110 8.6).
+ */
 export function announcedTooLarge(
   contentLength: string | null | undefined,
   url: string,
   status: number,
   maxBytes: number,
 ): SourceError | null {
-  if (contentLength == null) return null;
+  if (contentLength == null || status === 204 || status === 304) return null;
   const announced = Number(contentLength);
   return announced > maxBytes ? tooLargeBody(url, status, maxBytes, `Content-Length ${announced}`) : null;
 }
@@ -126,7 +129,8 @@ export function describeCause(error: unknown): string {
 
 /** Undoes the codings in reverse order of application (RFC 9110 8.4), none of them past `maxBytes`. */
 async function decode(raw: Buffer, encodings: readonly string[], maxBytes: number): Promise<Buffer> {
-  const options = { maxOutputLength: maxBytes };
+  // 64 KiB pieces rather than zlib's 16 KiB: a quarter of the buffers held while an answer of MBs decodes.
+  const options: DecodeOptions = { maxOutputLength: maxBytes, chunkSize: 64 * 1024 };
   let data = raw;
   for (let i = encodings.length - 1; i >= 0; i--) {
     const coding = encodings[i];
@@ -141,10 +145,16 @@ async function decode(raw: Buffer, encodings: readonly string[], maxBytes: numbe
   return data;
 }
 
+interface DecodeOptions {
+  /** Decoding stops with ERR_BUFFER_TOO_LARGE once its output would pass this. */
+  maxOutputLength: number;
+  chunkSize: number;
+}
+
 function zlibCall(
-  fn: (buf: Buffer, options: { maxOutputLength: number }, cb: (error: Error | null, result: Buffer) => void) => void,
+  fn: (buf: Buffer, options: DecodeOptions, cb: (error: Error | null, result: Buffer) => void) => void,
   data: Buffer,
-  options: { maxOutputLength: number },
+  options: DecodeOptions,
 ): Promise<Buffer> {
   return new Promise((resolve, reject) =>
     fn(data, options, (error, result) => (error ? reject(error) : resolve(result))),

@@ -86,6 +86,22 @@ for (const [title, createGet] of transports)
       }
     });
 
+    it('reads a 304 whose Content-Length past the limit describes no body', async () => {
+      const notModified = createServer((_req, res) => {
+        res.writeHead(304, { 'content-length': String(600 * 1024 * 1024) });
+        res.end();
+      });
+      await new Promise<void>((r) => notModified.listen(0, '127.0.0.1', r));
+      try {
+        const r = await get()(`http://127.0.0.1:${(notModified.address() as AddressInfo).port}/`, {});
+        assert.equal(r.status, 304);
+        assert.equal(await r.text(), '');
+      } finally {
+        notModified.closeAllConnections();
+        await new Promise<void>((r) => notModified.close(() => r()));
+      }
+    });
+
     it('still answers the next request after a flood', async () => {
       const r = await get()(`${s.url}/bomb/chart`, {});
       await assert.rejects(r.text(), (e: unknown) => e instanceof SourceError && e.kind === 'too-large');
