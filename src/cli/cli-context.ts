@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { type Config, loadConfig } from '../config/index.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -26,8 +28,24 @@ export class CliContext {
     return this.configValue;
   }
 
+  /** The store for a command that writes: the file and its folder are created when missing. */
   store(): Promise<Store> {
     if (!this.storePromise) this.storePromise = openStore(this.config);
+    return this.storePromise;
+  }
+
+  /**
+   * The store for a command that only reads (status, show, breadth, export, jobs, rejects), opened read-only:
+   * a missing database is refused rather than created empty, which would only say that nothing is stored.
+   */
+  readStore(): Promise<Store> {
+    if (!this.storePromise) {
+      const db = this.config.db;
+      this.storePromise =
+        db !== ':memory:' && !existsSync(db)
+          ? Promise.reject(new Error(`no database at ${resolve(db)}; run \`marketdeck up\` or pass --db`))
+          : openStore(this.config);
+    }
     return this.storePromise;
   }
 

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { defaultDatabasePath } from './default-database-path.js';
 import { SETTINGS, type SettingSpec } from './settings.js';
 
 /** The effective, validated settings (see settings.ts for each one's meaning); parsed once and frozen. */
@@ -84,6 +86,10 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
     }
     out[s.key] = parsed.data;
   }
+  // Empty means the per-user default, so that every command, from any folder, finds the same database; the
+  // files marketdeck writes go beside it.
+  if (out.db === '') out.db = defaultDatabasePath(env);
+  if (out.dataDir === '') out.dataDir = out.db === ':memory:' ? '.' : dirname(resolve(out.db as string));
   return Object.freeze(out) as unknown as Config;
 }
 

@@ -86,14 +86,21 @@ function spec(
 }
 
 export const SETTINGS = [
-  spec('MARKETDECK_DB', 'db', z.string().min(1), './data/marketdeck.db', 'a file path', 'SQLite database file.'),
+  spec(
+    'MARKETDECK_DB',
+    'db',
+    z.string(),
+    '',
+    'a file path, or empty for the per-user default',
+    'SQLite database file. Empty: marketdeck.db in the per-user data folder, `$XDG_DATA_HOME/marketdeck/` (else `~/.local/share/marketdeck/`) on Linux, `~/Library/Application Support/marketdeck/` on macOS, `%LOCALAPPDATA%\\marketdeck\\` on Windows; `marketdeck status` prints it.',
+  ),
   spec(
     'MARKETDECK_DATA_DIR',
     'dataDir',
-    z.string().min(1),
-    './data',
-    'a folder path',
-    'Folder for run metrics (runs/<id>.json) and other files marketdeck writes.',
+    z.string(),
+    '',
+    'a folder path, or empty for the database\'s folder',
+    'Folder for run metrics (runs/<id>.json) and other files marketdeck writes. Empty: the folder of the database.',
   ),
   spec(
     'LOG_LEVEL',

@@ -3,15 +3,37 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { defaultDatabasePath } from '../../src/config/default-database-path.js';
 import { ConfigError, describeConfig, loadConfig, parseDuration } from '../../src/config/index.js';
 
 describe('loadConfig', () => {
   it('uses the defaults when nothing is set', () => {
-    const c = loadConfig({ env: {} });
-    assert.equal(c.db, './data/marketdeck.db');
+    const c = loadConfig({ env: { HOME: '/home/ann' } });
+    assert.equal(c.db, join('/home/ann', '.local', 'share', 'marketdeck', 'marketdeck.db'));
     assert.equal(c.fetchMaxConcurrent, 12);
     assert.equal(c.enableAlphaVantage, false);
     assert.equal(c.cacheExpirationMinutes, 15);
+  });
+
+  it('keeps the database in the per-user data folder whatever the current folder, run metrics beside it', () => {
+    const xdg = loadConfig({ env: { HOME: '/home/ann', XDG_DATA_HOME: '/srv/ann-data' } });
+    assert.equal(xdg.db, join('/srv/ann-data', 'marketdeck', 'marketdeck.db'));
+    assert.equal(xdg.dataDir, join('/srv/ann-data', 'marketdeck'));
+    // A relative XDG_DATA_HOME is not valid by the spec: the home default stands.
+    assert.equal(
+      loadConfig({ env: { HOME: '/h', XDG_DATA_HOME: 'rel' } }).db,
+      '/h/.local/share/marketdeck/marketdeck.db',
+    );
+    const mine = loadConfig({ env: { MARKETDECK_DB: '/tmp/x/mine.db' } });
+    assert.equal(mine.db, '/tmp/x/mine.db');
+    assert.equal(mine.dataDir, '/tmp/x');
+    assert.equal(loadConfig({ env: { MARKETDECK_DB: '/tmp/x/mine.db' }, overrides: { db: '/a/b.db' } }).db, '/a/b.db');
+    assert.equal(loadConfig({ env: { MARKETDECK_DATA_DIR: '/runs-here' } }).dataDir, '/runs-here');
+    assert.match(
+      defaultDatabasePath({ HOME: '/Users/ann' }, 'darwin'),
+      /^\/Users\/ann\/Library\/Application Support\/marketdeck\//,
+    );
+    assert.match(defaultDatabasePath({ LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local' }, 'win32'), /^C:.*marketdeck/);
   });
 
   it('accepts every boolean spelling', () => {

@@ -34,7 +34,7 @@ export function registerBreadthCommand(program: Command, ctx: CliContext): void 
       if (from !== undefined && to !== undefined && from > to) {
         throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
       }
-      const store = await ctx.store();
+      const store = await ctx.readStore();
       let universe: ResolvedUniverse;
       try {
         universe = await resolveUniverse(opts.universe, { store });

@@ -42,7 +42,7 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
       } catch (error) {
         throw new UsageError(`--tickers: ${(error as InvalidSymbolError).message}`);
       }
-      const store = await ctx.store();
+      const store = await ctx.readStore();
       let missing: string[] = [];
       if (wanted) {
         const stored = new Set(await store.tickers.symbolsWithBars());

@@ -23,7 +23,7 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
       if (opts.status !== undefined && !STATUSES.includes(opts.status as JobStatus)) {
         throw new UsageError(`--status "${opts.status}" is not a job status; expected one of ${STATUSES.join(', ')}`);
       }
-      const store = await ctx.store();
+      const store = await ctx.readStore();
       const runs = await store.jobRuns.list({ kind: opts.kind, status: opts.status as JobStatus | undefined, limit });
       if (opts.json) {
         printJson(runs.map(toJson));

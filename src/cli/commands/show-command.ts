@@ -34,7 +34,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       if (from !== undefined && to !== undefined && from > to) {
         throw new UsageError(`--from ${opts.from} is after --to ${opts.to}`);
       }
-      const store = await ctx.store();
+      const store = await ctx.readStore();
       let payload: Awaited<ReturnType<typeof buildTickerBars>>;
       try {
         payload = await buildTickerBars(store, symbol, {

@@ -9,7 +9,7 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
     .description('database, tickers, bars, date range, freshness per source, cache and recent jobs')
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
-      const status = await buildStatus(await ctx.store(), ctx.config);
+      const status = await buildStatus(await ctx.readStore(), ctx.config);
       if (opts.json) {
         printJson(status);
         return;
