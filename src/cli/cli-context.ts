@@ -44,7 +44,7 @@ export class CliContext {
       this.storePromise =
         db !== ':memory:' && !existsSync(db)
           ? Promise.reject(new Error(`no database at ${resolve(db)}; run \`marketdeck up\` or pass --db`))
-          : openStore(this.config);
+          : openStore(this.config, { readOnly: true });
     }
     return this.storePromise;
   }

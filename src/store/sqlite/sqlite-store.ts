@@ -1,8 +1,9 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AnalysisRepo, Store, StoreInfo } from '../store.js';
 import { BackgroundWalCheckpointer, type BackgroundWalCheckpointerOptions } from './background-wal-checkpointer.js';
+import { describeOpenFailure, prepareDatabaseFolder, requireDatabaseFile } from './database-file.js';
 import { MIGRATIONS, type Migration, runMigrations } from './migrations/index.js';
 import { SqliteAnalysisRepo } from './sqlite-analysis-repo.js';
 import { SqliteBarRepo } from './sqlite-bar-repo.js';
@@ -26,6 +27,11 @@ export interface SqliteStoreOptions {
    * (see BackgroundWalCheckpointer); false keeps SQLite's own checkpoints. Default on for files.
    */
   backgroundCheckpoint?: boolean | BackgroundWalCheckpointerOptions;
+  /**
+   * Opens an existing file for reading only (status, show, export ...): no folder or file is created,
+   * nothing migrated or written, so a database on a read-only mount or someone else's file can be read.
+   */
+  readOnly?: boolean;
 }
 
 /**
@@ -56,6 +62,7 @@ export class SqliteStore implements Store {
     readonly db: Database.Database,
     private readonly schemaVersion: number,
     checkpointer: BackgroundWalCheckpointer | null = null,
+    private readonly readOnly = false,
   ) {
     this.checkpointer = checkpointer;
     this.tickers = new SqliteTickerRepo(db);
@@ -71,39 +78,56 @@ export class SqliteStore implements Store {
     this.reports = new SqliteReportRepo(db);
   }
 
-  /** Opens (creating the file and its folder if needed) and migrates; `:memory:` gives a private in-memory store. */
+  /**
+   * Opens (creating the file and its folder if needed) and migrates, or with `readOnly` opens an existing
+   * file as it is; `:memory:` gives a private in-memory store. A path that cannot hold a database fails at
+   * once naming the path and why.
+   */
   static async open(path: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
     const memory = path === ':memory:';
     const location = memory ? path : resolve(path);
-    if (!memory) mkdirSync(dirname(location), { recursive: true });
+    const readOnly = options.readOnly === true && !memory;
+    if (!memory) {
+      if (readOnly) requireDatabaseFile(location);
+      else prepareDatabaseFolder(location);
+    }
     let db: Database.Database | undefined;
     try {
-      db = new Database(location, { timeout: options.busyTimeoutMs ?? 5000 });
-      db.pragma('journal_mode = WAL');
-      // NORMAL in WAL mode: a power cut can lose the last commits but never corrupts the file.
-      db.pragma('synchronous = NORMAL');
-      db.pragma('foreign_keys = ON');
+      db = new Database(location, {
+        timeout: options.busyTimeoutMs ?? 5000,
+        readonly: readOnly,
+        fileMustExist: readOnly,
+      });
+      if (!readOnly) {
+        db.pragma('journal_mode = WAL');
+        // NORMAL in WAL mode: a power cut can lose the last commits but never corrupts the file.
+        db.pragma('synchronous = NORMAL');
+        db.pragma('foreign_keys = ON');
+      }
       // Keeps the b-tree interior pages of bars and tickers cached through a market-wide write.
       db.pragma('cache_size = -32768');
       // Reading the file through a memory map skips a read() system call and a copy per page, which is
       // most of SQLite's share of loading every bar of the market (SQLite caps the map at its own maximum).
       if (!memory) db.pragma(`mmap_size = ${2 ** 31}`);
-      const version = runMigrations(db, options.migrations ?? MIGRATIONS, location);
+      const migrations = options.migrations ?? MIGRATIONS;
+      const version = readOnly
+        ? readableVersion(db, migrations.length, location)
+        : runMigrations(db, migrations, location);
       const background = options.backgroundCheckpoint ?? true;
       const checkpointer =
-        memory || background === false
+        memory || readOnly || background === false
           ? null
           : new BackgroundWalCheckpointer(db, location, {
               busyTimeoutMs: options.busyTimeoutMs,
               ...(typeof background === 'object' ? background : {}),
             });
-      return new SqliteStore(location, db, version, checkpointer);
+      return new SqliteStore(location, db, version, checkpointer, readOnly);
     } catch (error) {
       db?.close();
       const message = (error as Error).message ?? String(error);
       // SQLite's own messages ("file is not a database") do not say which file.
       if (message.includes(location)) throw error;
-      throw new Error(`cannot open database ${location}: ${message}`, { cause: error });
+      throw new Error(describeOpenFailure(location, error, readOnly), { cause: error });
     }
   }
 
@@ -144,8 +168,39 @@ export class SqliteStore implements Store {
     await this.checkpointer?.stop();
     // Lets SQLite refresh planner statistics for tables that changed a lot, as its docs advise on close;
     // the analysis limit samples instead of scanning, so closing after a whole-market write stays quick.
+    if (this.readOnly) {
+      this.db.close();
+      return;
+    }
     this.db.pragma('analysis_limit = 400');
     this.db.pragma('optimize');
+    if (this.location !== ':memory:') {
+      // The last connection leaves the file in rollback-journal mode, whole in one file: then it can be read
+      // where nothing may be written (a read-only mount, a copy on a shared drive), which SQLite cannot do
+      // for a write-ahead-log file without its -shm beside it. The next writer switches back to WAL.
+      try {
+        this.db.pragma('busy_timeout = 0');
+        this.db.pragma('journal_mode = DELETE');
+      } catch {
+        // Another connection has the file open: it stays in WAL mode, and that connection's close will do it.
+      }
+    }
     this.db.close();
   }
+}
+
+/** The schema version of a file opened read-only, which cannot be migrated: an older one is refused with what to do. */
+function readableVersion(db: Database.Database, latest: number, location: string): number {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > latest) {
+    throw new Error(
+      `database ${location} is at schema version ${version}, newer than this marketdeck knows (${latest}); upgrade marketdeck`,
+    );
+  }
+  if (version < latest) {
+    throw new Error(
+      `database ${location} is at schema version ${version} and this marketdeck reads ${latest}; run a command that writes (marketdeck analyze) once to upgrade it`,
+    );
+  }
+  return version;
 }
