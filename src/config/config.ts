@@ -22,6 +22,17 @@ export interface Config {
   readonly alphaVantageBaseUrl: string;
   readonly alphaVantageRatePerMinute: number;
   readonly alphaVantageRatePerDay: number;
+  readonly alphaVantageRateLimit: number;
+  readonly batchPrefetchEnabled: boolean;
+  readonly batchPrefetchMinHoldings: number;
+  /** 0 = automatic (see the setting). */
+  readonly deepAnalysisBatchSize: number;
+  readonly reportAnalyst: 'rules' | 'llm';
+  readonly llmBaseUrl: string;
+  readonly llmModel: string;
+  readonly llmApiKey: string;
+  readonly llmTimeoutMs: number;
+  readonly llmRetries: number;
   readonly analysisWorkers: number;
   readonly cacheExpirationMinutes: number;
   readonly precomputeCron: string;

@@ -11,6 +11,10 @@ export const JOB_KINDS = {
   },
   precompute: { description: 'build every dashboard payload into dashboard_cache', resources: ['cache'] },
   update: { description: 'fetch, then analyze, then precompute', resources: ['bars', 'analysis', 'cache'] },
+  report: {
+    description: 'prefetch tickers, then a deep analysis of each in concurrent batches, then one report',
+    resources: ['bars', 'reports'],
+  },
 } as const satisfies Record<string, { description: string; resources: readonly string[] }>;
 
 export type JobKind = keyof typeof JOB_KINDS;

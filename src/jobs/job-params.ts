@@ -33,6 +33,17 @@ export const JOB_PARAM_SCHEMAS = {
   analyze: z.strictObject(analyzeFields).partial(),
   precompute: z.strictObject({ full: z.boolean() }).partial(),
   update: z.strictObject({ ...fetchFields, ...analyzeFields }).partial(),
+  report: z
+    .strictObject({
+      tickers,
+      portfolio: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a portfolio name'),
+      underperformers: z.boolean(),
+      analyst: z.enum(['rules', 'llm']),
+      batchSize: z.int().min(1).max(64),
+      benchmark: z.string().trim().min(1).max(32),
+      prefetch: z.boolean(),
+    })
+    .partial(),
 } satisfies Record<JobKind, z.ZodType>;
 
 export type JobParams<K extends JobKind> = z.output<(typeof JOB_PARAM_SCHEMAS)[K]>;

@@ -18,6 +18,8 @@ export interface JobRuntimeOptions {
   runFetch?: StepRunner;
   /** Default: runAnalysis over the universe in the job's params (createConfiguredAnalyzeStep). */
   runAnalyze?: StepRunner;
+  /** Default: the report batch set up from config (createReportHandler). */
+  runReport?: StepRunner;
   log?: (message: string) => void;
   /** This process runs one job at a time and nothing else writes the store (a one-shot CLI command). */
   exclusiveStore?: boolean;
@@ -45,6 +47,9 @@ export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
           exclusiveStore: opts.exclusiveStore,
         }),
       ),
+    runReport:
+      opts.runReport ??
+      lazyStep(async () => (await import('./handlers/report-handler.js')).createReportHandler(opts.store, opts.config)),
   });
   const queue = new InProcessJobQueue({
     jobRuns: opts.store.jobRuns,

@@ -26,6 +26,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterComm
   export: async () => (await import('./export-command.js')).registerExportCommand,
   config: async () => (await import('./config-command.js')).registerConfigCommand,
   portfolio: async () => (await import('./portfolio-command.js')).registerPortfolioCommand,
+  report: async () => (await import('./report-command.js')).registerReportCommand,
 };
 
 /** Global options that take a value, so the value is not mistaken for the command name. */

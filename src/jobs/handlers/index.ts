@@ -14,6 +14,8 @@ export interface JobHandlerDeps {
   runFetch?: StepRunner;
   /** The analyze runner adapted to a job; absent = analyze jobs fail saying so. */
   runAnalyze?: StepRunner;
+  /** The report batch (prefetch, analysts, consolidation) adapted to a job; absent = report jobs fail saying so. */
+  runReport?: StepRunner;
 }
 
 /** The handler registry: one handler per job kind, update made of the other three. */
@@ -27,5 +29,6 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
     analyze,
     precompute,
     update: createUpdateHandler({ fetch, analyze, precompute }),
+    report: deps.runReport ?? missingStep('report'),
   };
 }
