@@ -11,15 +11,21 @@
  * where a timer per request held answers 0.2-0.3 ms longer and a fixed margin 0.1-0.3 ms).
  */
 export class DeadlineQueue {
+  private readonly clock: DeadlineClock;
   /** A binary min-heap on (due, seq): equal deadlines run in the order they were queued. */
   private readonly heap: Entry[] = [];
   private seq = 0;
-  private timer: NodeJS.Timeout | null = null;
+  private timer: unknown = null;
   private armedFor = Number.POSITIVE_INFINITY;
   /** How early a callback may run, ms: calibrated so that the mean of (start - due) is zero. */
   private earlyMs = INITIAL_EARLY_MS;
 
-  /** Runs `fn` when performance.now() reaches `due`. */
+  /** `clock`: the real one (performance.now() and timers) unless a test drives time itself. */
+  constructor(clock: DeadlineClock = REAL_CLOCK) {
+    this.clock = clock;
+  }
+
+  /** Runs `fn` when the clock (performance.now()) reaches `due`. */
   at(due: number, fn: () => void): void {
     this.push({ due, seq: this.seq++, fn });
     if (due < this.armedFor) this.arm();
@@ -32,33 +38,33 @@ export class DeadlineQueue {
   /** Drops every waiting callback without running it. */
   clear(): void {
     this.heap.length = 0;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
     this.armedFor = Number.POSITIVE_INFINITY;
   }
 
   private arm(): void {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer !== null) this.clock.clearTimeout(this.timer);
     this.timer = null;
     this.armedFor = Number.POSITIVE_INFINITY;
     if (this.heap.length === 0) return;
     const due = this.heap[0].due;
     // The loop's whole-millisecond clock makes a timer fire up to a millisecond after its delay; asking for
     // the whole milliseconds left, rounded down, lands it around the deadline rather than after it.
-    const delay = Math.max(0, Math.floor(due - performance.now() - this.earlyMs));
+    const delay = Math.max(0, Math.floor(due - this.clock.now() - this.earlyMs));
     this.armedFor = due;
-    this.timer = setTimeout(() => this.fire(), delay);
+    this.timer = this.clock.setTimeout(() => this.fire(), delay);
   }
 
   private fire(): void {
     this.timer = null;
     this.armedFor = Number.POSITIVE_INFINITY;
-    const limit = performance.now() + this.earlyMs;
+    const limit = this.clock.now() + this.earlyMs;
     let lateness = 0;
     let ran = 0;
     while (this.heap.length > 0 && this.heap[0].due <= limit) {
       const e = this.pop();
-      lateness += performance.now() - e.due;
+      lateness += this.clock.now() - e.due;
       ran++;
       e.fn();
     }
@@ -108,6 +114,19 @@ const INITIAL_EARLY_MS = 0.6;
 const MAX_EARLY_MS = 2;
 /** Share of a firing's mean lateness the margin moves by: slow enough not to follow one late firing. */
 const CALIBRATION_GAIN = 0.1;
+
+/** Where the queue reads the time and arms its one timer. */
+export interface DeadlineClock {
+  now(): number;
+  setTimeout(fn: () => void, delayMs: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const REAL_CLOCK: DeadlineClock = {
+  now: () => performance.now(),
+  setTimeout: (fn, delayMs) => setTimeout(fn, delayMs),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
 
 interface Entry {
   due: number;
