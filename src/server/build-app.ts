@@ -18,6 +18,7 @@ import { createBearerAuth } from './bearer-auth.js';
 import { buildStatus } from './build-status.js';
 import { HEARTBEAT_MS, openJobEventStream } from './job-event-stream.js';
 import { PayloadMemo, type ServedPayload } from './payload-memo.js';
+import { portfolioRoutes } from './portfolio-routes.js';
 import { readJsonBody } from './read-json-body.js';
 import { checkRemoteUniverse } from './remote-universe.js';
 import { createRequestGuard } from './request-guard.js';
@@ -57,8 +58,6 @@ const PIPELINE_CHARTS: Readonly<Record<string, string>> = {
   errors30d: CACHE_KEYS.pipelineErrors30d,
   jobs7d: CACHE_KEYS.pipelineJobs7d,
 };
-
-const SECURITY_HEADER_LIST = Object.entries(SECURITY_HEADERS);
 
 /** The kinds a client may queue over HTTP: a kind added to JOB_KINDS is not exposed until it is listed here. */
 const POSTABLE_KINDS: readonly JobKind[] = ['update', 'fetch', 'analyze', 'precompute'];
@@ -102,6 +101,7 @@ export function buildApp(opts: BuildAppOptions): App {
 
   const routes: Route[] = [
     { method: 'GET', pattern: ['healthz'], handler: async (_q, res) => sendJson(res, 200, { ok: true }) },
+    ...portfolioRoutes({ store, queue }),
     {
       method: 'GET',
       pattern: ['api', 'overview'],
@@ -127,6 +127,7 @@ export function buildApp(opts: BuildAppOptions): App {
           const value = (await payload(CACHE_KEYS.screener)).value as ScreenerPayload;
           const csv = screenerCsv(applyScreenerQuery(value, query));
           res.writeHead(200, {
+            ...SECURITY_HEADERS,
             'content-type': 'text/csv; charset=utf-8',
             'content-disposition': `attachment; filename="screener-${value.asOf ?? 'latest'}.csv"`,
             'cache-control': 'no-store',
@@ -350,7 +351,6 @@ export function buildApp(opts: BuildAppOptions): App {
 
   return {
     async handle(req, res) {
-      for (const [name, value] of SECURITY_HEADER_LIST) res.setHeader(name, value);
       try {
         guard.checkHost(req);
         const url = new URL(req.url ?? '/', 'http://localhost');

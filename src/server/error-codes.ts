@@ -6,6 +6,10 @@ export const ERROR_CODES = {
   MD_ERR_BAD_PARAM: { status: 400, description: 'a query parameter is unknown or its value is not allowed' },
   MD_ERR_BAD_JSON: { status: 400, description: 'the request body is not valid JSON' },
   MD_ERR_BAD_BODY: { status: 400, description: 'the request body is JSON but not the expected shape' },
+  MD_ERR_BAD_PORTFOLIO: {
+    status: 400,
+    description: 'an imported portfolio file has bad rows (each named by file:line, the value and what was expected)',
+  },
   MD_ERR_UNAUTHORIZED: { status: 401, description: 'a state-changing request without the right Bearer API_TOKEN' },
   MD_ERR_CROSS_ORIGIN: {
     status: 403,
@@ -16,6 +20,8 @@ export const ERROR_CODES = {
   MD_ERR_UNKNOWN_BREADTH: { status: 404, description: 'no breadth series for this universe and scope' },
   MD_ERR_UNKNOWN_CHART: { status: 404, description: 'no pipeline chart of this name' },
   MD_ERR_UNKNOWN_JOB: { status: 404, description: 'no job run with this id' },
+  MD_ERR_UNKNOWN_PORTFOLIO: { status: 404, description: 'no portfolio of this name is stored' },
+  MD_ERR_UNKNOWN_REPORT: { status: 404, description: 'no deep-analysis report on this symbol yet' },
   MD_ERR_METHOD_NOT_ALLOWED: { status: 405, description: 'the endpoint exists but not for this HTTP method' },
   MD_ERR_BODY_TOO_LARGE: { status: 413, description: 'the request body is larger than the limit (64 KiB)' },
   MD_ERR_UNSUPPORTED_MEDIA_TYPE: {
