@@ -3,6 +3,7 @@ import { ConfigError } from '../config/index.js';
 import { CliContext, type GlobalOptions } from './cli-context.js';
 import { loadCommands, type RegisterCommand } from './commands/index.js';
 import { EXIT_ERROR, EXIT_USAGE, UsageError } from './exit-codes.js';
+import { packageVersion } from './package-version.js';
 
 /** Builds the command tree; separate from running it so tests can inspect it. */
 export function buildProgram(ctx: CliContext, commands: readonly RegisterCommand[]): Command {
@@ -10,6 +11,7 @@ export function buildProgram(ctx: CliContext, commands: readonly RegisterCommand
     .description('Whole-market stock dashboard: fetch, analyze, precompute, serve.')
     .option('--db <path>', 'SQLite database file (MARKETDECK_DB)')
     .option('--config <file>', 'JSON config file')
+    .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()
     .exitOverride();
   for (const register of commands) register(program, ctx);
@@ -42,9 +44,10 @@ function reportError(error: unknown): number {
     }
     return EXIT_USAGE;
   }
+  // A bad setting (an environment variable, a config file value) is a usage error like a bad flag.
   if (error instanceof UsageError || error instanceof ConfigError) {
     process.stderr.write(`marketdeck: ${error.message}\n`);
-    return error instanceof UsageError ? EXIT_USAGE : EXIT_ERROR;
+    return EXIT_USAGE;
   }
   const e = error as Error;
   process.stderr.write(`marketdeck: ${e?.message ?? String(error)}\n`);

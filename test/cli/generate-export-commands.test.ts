@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { emptyBarSeries } from '../../src/domain/bar-series.js';
@@ -94,6 +94,13 @@ describe('marketdeck generate and export bars', () => {
     assert.equal(r.code, 3);
     assert.match(r.stderr, /no bars stored for NOPE/);
     assert.equal(r.stdout.trimEnd().split('\n').length, 2);
+  });
+
+  it('names the missing folder of --out before exporting anything', () => {
+    const r = cli(['export', 'bars', '--out', join(dirname(db), 'no-such-folder', 'bars.csv')]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /cannot write --out ".*bars\.csv": its folder .*no-such-folder does not exist/);
+    assert.doesNotMatch(r.stderr, /ENOENT/);
   });
 
   it('exits 2 on a format it does not know', () => {

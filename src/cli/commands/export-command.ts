@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import type { Command } from 'commander';
@@ -52,7 +53,7 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
       }
 
       const started = performance.now();
-      const out: Writable = opts.out ? createWriteStream(opts.out) : process.stdout;
+      const out: Writable = opts.out ? await openOutFile(opts.out) : process.stdout;
       const writer = new BarRowWriter(out, format);
       let tickers = 0;
       let bars = 0;
@@ -81,4 +82,24 @@ export function registerExportCommand(program: Command, ctx: CliContext): void {
       if (opts.json) printJson(summary);
       else printLine(`exported ${bars} bars of ${tickers} tickers to ${opts.out} (${format}) in ${summary.seconds} s`);
     });
+}
+
+/** The --out file, opened before any work so a path that cannot be written fails at once, saying why. */
+async function openOutFile(path: string): Promise<Writable> {
+  try {
+    return (await open(path, 'w')).createWriteStream();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? `its folder ${dirname(resolve(path))} does not exist`
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : code === 'EACCES' || code === 'EPERM'
+            ? 'permission denied'
+            : code === 'EROFS'
+              ? 'the file system is read-only'
+              : (error as Error).message;
+    throw new Error(`cannot write --out ${JSON.stringify(path)}: ${why}`);
+  }
 }

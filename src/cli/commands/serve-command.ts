@@ -40,6 +40,18 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
     server = await startDashboardServer({ store, config, log });
   } catch (error) {
     if (error instanceof UnsafeBindingError) throw new UsageError(error.message);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      const why =
+        code === 'EADDRINUSE'
+          ? 'is in use by another program (another marketdeck serve?)'
+          : code === 'EACCES'
+            ? 'needs privileges this user does not have'
+            : 'is not an address of this machine';
+      throw new Error(
+        `cannot listen on ${config.host}:${config.port}: the port ${why}; choose another with PORT or --port (and HOST or --host)`,
+      );
+    }
     throw error;
   }
   const ready = `marketdeck is serving the JSON API at ${server.url}api/overview (Ctrl-C stops it)`;
