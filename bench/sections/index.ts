@@ -5,8 +5,10 @@ import { analysisKernelsSection } from './analysis-kernels.js';
 import { fetchSection } from './fetch.js';
 import { fetchHostileSection } from './fetch-hostile.js';
 import { precomputeSection } from './precompute.js';
+import { reportsSection } from './reports.js';
 import { storeImportBench } from './store-import.js';
 import { storeSyntheticBench } from './store-synthetic.js';
+import { webApiSection } from './web-api.js';
 
 /** The sections the issues name, each measured in one run: `npm run bench -- store|fetch|analysis|precompute`. */
 const store = combineSections('store', 'CSV import beside sqlite3, and the synthetic 10,000-ticker store', [
@@ -19,10 +21,11 @@ const analysis = combineSections('analysis', 'indicator kernels beside other lib
 ]);
 
 /** Every benchmark section; `npm run bench` with no name runs the four main ones in this order. */
-export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precomputeSection];
+export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precomputeSection, reportsSection];
 
 /** Parts that can also be run alone by name (`npm run bench -- analysis-kernels`). */
 export const PART_SECTIONS: BenchSection[] = [
+  webApiSection,
   storeImportBench,
   storeSyntheticBench,
   analysisKernelsSection,

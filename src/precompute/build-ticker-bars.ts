@@ -1,4 +1,4 @@
-import { sliceBarSeries } from '../domain/bar-series.js';
+import { type BarSeries, sliceBarSeries } from '../domain/bar-series.js';
 import { isoFromDay } from '../domain/epoch-day.js';
 import type { Store } from '../store/store.js';
 
@@ -37,8 +37,10 @@ export async function buildTickerBars(
   store: Pick<Store, 'bars'>,
   symbol: string,
   query: TickerBarsQuery = {},
+  /** The ticker's whole series when the caller has read it already. */
+  series?: BarSeries,
 ): Promise<TickerBarsPayload | null> {
-  const full = await store.bars.read(symbol);
+  const full = series ?? (await store.bars.read(symbol));
   if (!full) return null;
   const { from, to } = query;
   const [dividends, splits] = await Promise.all([
@@ -68,6 +70,21 @@ export async function buildTickerBars(
     dividends: dividends.map((d) => ({ date: isoFromDay(d.date), amount: d.amount })),
     splits: splits.map((s) => ({ date: isoFromDay(s.date), numerator: s.numerator, denominator: s.denominator })),
   };
+}
+
+/**
+ * A fingerprint of a ticker's whole series: its length, first and last day and the sums of each price column.
+ * Any write that adds, removes or changes a bar (a split re-adjusts every earlier price) changes it; it costs
+ * a pass over the arrays, against the indicators and the JSON text of an answer built from them.
+ */
+export function seriesFingerprint(s: BarSeries): string {
+  const n = s.dates.length;
+  const sums = [s.open, s.high, s.low, s.close, s.adjClose, s.volume].map((col) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) if (Number.isFinite(col[i])) sum += col[i] * (1 + (i % 7));
+    return sum;
+  });
+  return `${n}:${n > 0 ? `${s.dates[0]}-${s.dates[n - 1]}` : ''}:${sums.join(',')}`;
 }
 
 function toNullable(values: Float64Array): (number | null)[] {

@@ -7,7 +7,7 @@ import { JobParamsError, parseJobParams } from '../jobs/job-params.js';
 import type { JobRuntime } from '../jobs/job-runtime.js';
 import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js';
 import type { ScreenerPayload } from '../precompute/build-screener.js';
-import { buildTickerBars } from '../precompute/build-ticker-bars.js';
+import { buildTickerBars, seriesFingerprint } from '../precompute/build-ticker-bars.js';
 import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache-keys.js';
 import type { CachedValue } from '../precompute/dashboard-cache.js';
 import type { JobStatus, Store } from '../store/store.js';
@@ -15,6 +15,7 @@ import { SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { ApiError } from './api-error.js';
 import { badParam } from './bad-param.js';
 import { createBearerAuth } from './bearer-auth.js';
+import { BoundedMemo } from './bounded-memo.js';
 import { buildStatus } from './build-status.js';
 import { HEARTBEAT_MS, openJobEventStream } from './job-event-stream.js';
 import { PayloadMemo, type ServedPayload } from './payload-memo.js';
@@ -26,7 +27,7 @@ import type { Route } from './route.js';
 import { screenerCsv } from './screener-csv.js';
 import { applyScreenerQuery, parseScreenerQuery, screenerAnswerJson } from './screener-query.js';
 import { SECURITY_HEADERS } from './security-headers.js';
-import { sendApiError, sendJson, sendJsonWithEtag } from './send-json.js';
+import { sendApiError, sendJson } from './send-json.js';
 import { ServedBytes } from './served-payload.js';
 import { parseSparklineQuery, sparklines } from './sparklines.js';
 import { DEFAULT_WEB_DIR, loadStaticApp } from './static-app.js';
@@ -85,9 +86,13 @@ export function buildApp(opts: BuildAppOptions): App {
     meta: (key) => runtime.cache.getMeta(key),
     countHit: () => runtime.cache.countHit(),
   });
+  /** Chart answers by symbol and query, at most 64 MB; each checked against the bars it was built from. */
+  const barAnswers = new BoundedMemo<{ fingerprint: string; bytes: ServedBytes; size: number }>(64 * 1024 * 1024);
   const stopInvalidating = queue.subscribe((event) => {
-    if (event.type === 'finished' && (event.run.kind === 'precompute' || event.run.kind === 'update'))
-      memo.invalidate();
+    if (event.type !== 'finished') return;
+    if (event.run.kind === 'precompute' || event.run.kind === 'update') memo.invalidate();
+    // A fetch may add dividends or splits alone, which the fingerprint of the bars does not see.
+    if (event.run.kind === 'fetch' || event.run.kind === 'update') barAnswers.clear();
   });
 
   /** A payload with its cache dates; 503 when no precompute has written it and none is running. */
@@ -205,17 +210,27 @@ export function buildApp(opts: BuildAppOptions): App {
         } catch {
           throw unknownTicker(raw);
         }
-        const [bars, sampleMembers] = await Promise.all([
-          buildTickerBars(store, symbol, query),
-          store.universes.get(SAMPLE_UNIVERSE_NAME),
-        ]);
-        if (!bars) throw new ApiError('MD_ERR_UNKNOWN_TICKER', `ticker "${raw}" has no stored bars`);
-        const meta = {
-          symbol,
-          sample: sampleMembers?.some((m) => m.symbol === symbol) ?? false,
-          lastDate: bars.dates.at(-1) ?? null,
-        };
-        sendJsonWithEtag(req, res, { data: bars, meta });
+        const series = await store.bars.read(symbol);
+        if (!series) throw new ApiError('MD_ERR_UNKNOWN_TICKER', `ticker "${raw}" has no stored bars`);
+        // Reading the bars is cheap; the indicators and the JSON of ten years are not: held while the bars are the same.
+        const id = `${symbol}${url.search}`;
+        const fingerprint = seriesFingerprint(series);
+        let held = barAnswers.get(id);
+        if (held?.fingerprint !== fingerprint) {
+          const [bars, sampleMembers] = await Promise.all([
+            buildTickerBars(store, symbol, query, series),
+            store.universes.get(SAMPLE_UNIVERSE_NAME),
+          ]);
+          const meta = {
+            symbol,
+            sample: sampleMembers?.some((m) => m.symbol === symbol) ?? false,
+            lastDate: bars?.dates.at(-1) ?? null,
+          };
+          const bytes = ServedBytes.ofJson({ data: bars, meta });
+          held = { fingerprint, bytes, size: bytes.body.length };
+          barAnswers.set(id, held);
+        }
+        held.bytes.send(req, res);
       },
     },
     {
@@ -223,7 +238,7 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'sparklines'],
       handler: async (req, res, url) => {
         const symbols = parseSparklineQuery(url.searchParams);
-        sendJsonWithEtag(req, res, { data: await sparklines(store, symbols) });
+        ServedBytes.ofJson({ data: await sparklines(store, symbols) }).send(req, res);
       },
     },
     {
@@ -349,6 +364,11 @@ export function buildApp(opts: BuildAppOptions): App {
     },
   ];
 
+  // Fixed paths found by one map lookup: a payload answer is a few microseconds, the route search should not be more.
+  const fixed = new Map<string, Route>();
+  for (const r of routes)
+    if (!r.pattern.some((p) => p.startsWith(':'))) fixed.set(`${r.method} /${r.pattern.join('/')}`, r);
+
   return {
     async handle(req, res) {
       try {
@@ -362,6 +382,11 @@ export function buildApp(opts: BuildAppOptions): App {
             );
           }
           web.serve(req, res, url.pathname);
+          return;
+        }
+        const direct = fixed.get(`${req.method} ${url.pathname}`);
+        if (direct !== undefined && direct.method === 'GET') {
+          await direct.handler(req, res, url, []);
           return;
         }
         const segments = pathSegments(url.pathname);

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { JobEvent, JobQueue } from '../jobs/job-queue.js';
+import { SECURITY_HEADERS } from './security-headers.js';
 
 /** A comment line this often keeps proxies and browsers from closing an idle stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -15,6 +16,7 @@ export function openJobEventStream(
   heartbeatMs = HEARTBEAT_MS,
 ): () => void {
   res.writeHead(200, {
+    ...SECURITY_HEADERS,
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',

@@ -35,10 +35,18 @@ export function createRequestGuard(opts: RequestGuardOptions): RequestGuard {
   // Bound to every interface: any address literal reaches it, and a literal cannot be rebound; names still
   // have to be listed.
   const anyAddress = WILDCARDS.has(opts.host);
+  // The few Host values a server sees, remembered: the check runs on every request.
+  const seen = new Map<string, boolean>();
   const hostAllowed = (hostHeader: string | undefined): boolean => {
-    const name = hostName(hostHeader);
-    if (name === null) return false;
-    return allowed.has(name) || (anyAddress && isIP(name) !== 0);
+    if (hostHeader === undefined) return false;
+    let ok = seen.get(hostHeader);
+    if (ok === undefined) {
+      const name = hostName(hostHeader);
+      ok = name !== null && (allowed.has(name) || (anyAddress && isIP(name) !== 0));
+      if (seen.size >= 256) seen.clear();
+      seen.set(hostHeader, ok);
+    }
+    return ok;
   };
   return {
     checkHost(req) {

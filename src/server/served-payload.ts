@@ -1,23 +1,33 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { SECURITY_HEADERS } from './security-headers.js';
 import { JSON_HEADERS } from './send-json.js';
 
 /** Smaller answers go as they are: compressing them costs more than the bytes it saves. */
 const COMPRESS_FROM_BYTES = 1024;
 
+interface Form {
+  body: Buffer;
+  headers: Readonly<Record<string, string | number>>;
+}
+
 /**
- * One answer's bytes as the server sends them, built once: the JSON text, its ETag, and its brotli and gzip
- * forms made the first time a client accepts them. A cache-first server that re-read, re-parsed and
- * re-serialised the payload on every request spent most of its time there.
+ * One answer's bytes as the server sends them, built once: the JSON text, its ETag, its headers, and its
+ * brotli and gzip forms made the first time a client accepts them. A cache-first server that re-read,
+ * re-parsed and re-serialised the payload on every request spent most of its time there.
  */
 export class ServedBytes {
   readonly etag: string;
-  private br: Buffer | null = null;
-  private gzip: Buffer | null = null;
+  private readonly identity: Form;
+  private readonly notModified: Readonly<Record<string, string>>;
+  private br: Form | null = null;
+  private gzip: Form | null = null;
 
   constructor(readonly body: Buffer) {
     this.etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    this.identity = this.form(body, null);
+    this.notModified = { ...SECURITY_HEADERS, etag: this.etag, 'cache-control': 'no-cache' };
   }
 
   static ofJson(value: unknown): ServedBytes {
@@ -25,28 +35,33 @@ export class ServedBytes {
   }
 
   /** Sends the bytes: 304 to a client that has them, compressed when it accepts br or gzip. */
-  send(req: IncomingMessage, res: ServerResponse, status = 200): void {
+  send(req: IncomingMessage, res: ServerResponse): void {
     if (req.headers['if-none-match'] === this.etag) {
-      res.writeHead(304, { etag: this.etag, 'cache-control': 'no-cache' });
+      res.writeHead(304, this.notModified);
       res.end();
       return;
     }
     const accepted = req.headers['accept-encoding'];
-    let body = this.body;
-    let encoding: string | null = null;
-    if (accepted !== undefined && body.length >= COMPRESS_FROM_BYTES) {
+    let form = this.identity;
+    if (accepted !== undefined && this.body.length >= COMPRESS_FROM_BYTES) {
       if (/\bbr\b/.test(accepted)) {
-        this.br ??= brotliCompressSync(body, {
-          params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: body.length },
-        });
-        body = this.br;
-        encoding = 'br';
+        this.br ??= this.form(
+          brotliCompressSync(this.body, {
+            params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: this.body.length },
+          }),
+          'br',
+        );
+        form = this.br;
       } else if (/\bgzip\b/.test(accepted)) {
-        this.gzip ??= gzipSync(body, { level: 6 });
-        body = this.gzip;
-        encoding = 'gzip';
+        this.gzip ??= this.form(gzipSync(this.body, { level: 6 }), 'gzip');
+        form = this.gzip;
       }
     }
+    res.writeHead(200, form.headers);
+    res.end(form.body);
+  }
+
+  private form(body: Buffer, encoding: string | null): Form {
     const headers: Record<string, string | number> = {
       ...JSON_HEADERS,
       'cache-control': 'no-cache',
@@ -55,7 +70,6 @@ export class ServedBytes {
       'content-length': body.length,
     };
     if (encoding !== null) headers['content-encoding'] = encoding;
-    res.writeHead(status, headers);
-    res.end(body);
+    return { body, headers };
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { APP_CONTENT_SECURITY_POLICY } from './security-headers.js';
+import { APP_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js';
 
 /** Where `npm run build` puts the web app, beside the compiled server (dist/src/server -> dist/web). */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -68,11 +68,16 @@ export function loadStaticApp(dir: string = DEFAULT_WEB_DIR): StaticApp | null {
       // A missing hashed asset is a 404 (an old page asking for a file this build does not have), not the app.
       const asset = assets.get(pathname) ?? (pathname.startsWith('/assets/') ? null : index);
       if (asset === null) {
-        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+        res.writeHead(404, {
+          ...SECURITY_HEADERS,
+          'content-type': 'text/plain; charset=utf-8',
+          'cache-control': 'no-store',
+        });
         res.end(`no file ${pathname} in this build of the dashboard; reload the page`);
         return;
       }
       const headers: Record<string, string | number> = {
+        ...SECURITY_HEADERS,
         'content-type': asset.type,
         'cache-control': asset.cacheControl,
         etag: asset.etag,

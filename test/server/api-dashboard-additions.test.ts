@@ -68,6 +68,19 @@ describe('GET /api/ticker/:symbol/bars', () => {
     assert.equal(await again.text(), '');
   });
 
+  it('answers a changed bar at once, though the answer before it was held', async () => {
+    const before = await getJson(t.base, '/api/ticker/AAPL/bars?indicators=sma20');
+    const last = before.body.data.dates.at(-1);
+    const day = dayFromIso(last);
+    await t.store.bars.writeTicker({
+      symbol: 'AAPL',
+      bars: barSeriesFromBars('AAPL', [{ date: day, open: 1, high: 2, low: 0.5, close: 1.5, adjClose: 1.5, volume: 9 }]),
+    });
+    const after = await getJson(t.base, '/api/ticker/AAPL/bars?indicators=sma20');
+    assert.equal(after.body.data.close.at(-1), 1.5);
+    assert.notEqual(after.body.data.sma20.at(-1), before.body.data.sma20.at(-1));
+  });
+
   it('names the bad parameter, and 404s a ticker with no bars', async () => {
     for (const q of ['from=2020-13-01', 'indicators=sma21', 'from=2021-01-01&to=2020-01-01', 'limit=5']) {
       const r = await getJson(t.base, `/api/ticker/AAPL/bars?${q}`);
@@ -83,7 +96,7 @@ describe('GET /api/ticker/:symbol/bars', () => {
     const r = await getJson(t.base, '/api/sparklines?symbols=AAPL,ZZZZ');
     assert.equal(r.status, 200);
     assert.equal(r.body.data.AAPL.closes.length, 60);
-    assert.equal(r.body.data.AAPL.closes.at(-1), 100 + 299 * 0.25);
+    assert.equal(r.body.data.AAPL.closes.at(-2), 100 + 298 * 0.25);
     assert.deepEqual(r.body.data.ZZZZ.closes, []);
     assert.equal((await getJson(t.base, '/api/sparklines')).status, 400);
   });
