@@ -235,7 +235,11 @@ export interface RejectRow {
 export interface RejectRepo {
   add(rows: readonly RejectRow[]): Promise<void>;
   count(): Promise<number>;
-  list(limit?: number): Promise<(RejectRow & { id: number; createdAt: Date })[]>;
+  /** Newest first; `files`: only the rows of these files (any of the spellings given: relative, absolute). */
+  list(
+    limit?: number,
+    filter?: { files?: readonly string[] },
+  ): Promise<(RejectRow & { id: number; createdAt: Date })[]>;
 }
 
 export interface CacheEntryMeta {

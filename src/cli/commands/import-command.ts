@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { printableText } from '../../domain/printable-text.js';
 import { importFiles } from '../../fetch/import-files.js';
 import { type ImportSummary, importExitCode } from '../../fetch/import-summary.js';
 import { FileReadError } from '../../sources/csv/read-line-batches.js';
@@ -59,7 +60,7 @@ function printSummary(s: ImportSummary): void {
     printLine('');
     printLine(formatTable(['rejected because', 'rows'], rejects));
     const first = s.rejectExamples[0];
-    if (first) printLine(`e.g. ${first.location}: ${first.reason}`);
+    if (first) printLine(`e.g. ${printableText(first.location)}: ${printableText(first.reason)}`);
   }
   const kinds = Object.entries(s.flags.byKind).filter(([, n]) => (n ?? 0) > 0);
   if (kinds.length > 0) {
@@ -77,6 +78,9 @@ function printSummary(s: ImportSummary): void {
   if (s.failedFiles.length > 0) {
     printLine('');
     printLine(`${s.failedFiles.length} file(s) could not be read:`);
-    for (const f of s.failedFiles) printLine(`  ${f.path}: ${f.reason.replaceAll('\n', '\n    ')}`);
+    for (const f of s.failedFiles) {
+      const reason = f.reason.split('\n').map((line) => printableText(line, 300));
+      printLine(`  ${printableText(f.path)}: ${reason.join('\n    ')}`);
+    }
   }
 }

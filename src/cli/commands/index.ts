@@ -24,6 +24,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterComm
   serve: async () => (await import('./serve-command.js')).registerServeCommand,
   generate: async () => (await import('./generate-command.js')).registerGenerateCommand,
   export: async () => (await import('./export-command.js')).registerExportCommand,
+  rejects: async () => (await import('./rejects-command.js')).registerRejectsCommand,
   config: async () => (await import('./config-command.js')).registerConfigCommand,
   portfolio: async () => (await import('./portfolio-command.js')).registerPortfolioCommand,
   report: async () => (await import('./report-command.js')).registerReportCommand,

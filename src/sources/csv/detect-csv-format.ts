@@ -1,4 +1,5 @@
 import { basename } from 'node:path';
+import { printableText } from '../../domain/printable-text.js';
 
 /** The price-file layouts marketdeck reads (see docs: "CSV files people already have"). */
 export type CsvFormatKind = 'kaggle' | 'yahoo' | 'stooq' | 'stooq-bulk';
@@ -37,8 +38,11 @@ export class UnknownCsvHeaderError extends Error {
     readonly file: string,
     readonly header: string,
   ) {
+    // A binary file's first "line" is raw bytes: it is described, never echoed to the terminal.
     super(
-      `${file}: header "${header.slice(0, 200)}" is not a known price-file header; expected one of:\n  ${EXPECTED_HEADERS.join('\n  ')}`,
+      looksBinary(header)
+        ? `${file}: not a text file (its first bytes are binary data); expected a CSV price file`
+        : `${file}: header "${printableText(header, 200)}" is not a known price-file header; expected one of:\n  ${EXPECTED_HEADERS.join('\n  ')}`,
     );
     this.name = 'UnknownCsvHeaderError';
   }
@@ -137,4 +141,9 @@ export function stooqSymbol(raw: string): string {
     if (mapped !== undefined) return raw.slice(0, dot).toUpperCase() + mapped;
   }
   return raw.toUpperCase();
+}
+
+/** NUL bytes, invalid UTF-8 or control characters other than tab and CR: not a CSV header anyone wrote. */
+function looksBinary(text: string): boolean {
+  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text);
 }

@@ -18,7 +18,7 @@ export class SqliteRejectRepo implements RejectRepo {
   private readonly countStmt: Database.Statement<[], number>;
   private readonly listStmt: Database.Statement<[number], RejectDbRow>;
 
-  constructor(db: Database.Database) {
+  constructor(private readonly db: Database.Database) {
     const put = db.prepare<[string, string, string | null, string, string, number]>(
       // Re-importing a file reports its bad rows again; the table keeps each (file:line, reason) once.
       'INSERT OR IGNORE INTO rejects (source, location, symbol, reason, raw, created_at) VALUES (?, ?, ?, ?, ?, ?)',
@@ -40,8 +40,21 @@ export class SqliteRejectRepo implements RejectRepo {
   }
 
   /** Newest first. */
-  async list(limit = 100): Promise<(RejectRow & { id: number; createdAt: Date })[]> {
-    return this.listStmt.all(limit).map((r) => ({
+  async list(
+    limit = 100,
+    filter: { files?: readonly string[] } = {},
+  ): Promise<(RejectRow & { id: number; createdAt: Date })[]> {
+    const files = filter.files ?? [];
+    // An import's location is file:line, so a file's rows are those whose location starts with "file:".
+    const rows =
+      files.length === 0
+        ? this.listStmt.all(limit)
+        : (this.db
+            .prepare(
+              `SELECT * FROM rejects WHERE ${files.map(() => 'substr(location, 1, ?) = ?').join(' OR ')} ORDER BY id DESC LIMIT ?`,
+            )
+            .all(...files.flatMap((f) => [f.length + 1, `${f}:`]), limit) as RejectDbRow[]);
+    return rows.map((r) => ({
       id: r.id,
       source: r.source,
       location: r.location,
