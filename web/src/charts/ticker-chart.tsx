@@ -51,7 +51,7 @@ function line(dates: string[], values: Num | undefined) {
 
 /**
  * Candles and volume with moving-average and Bollinger overlays, then RSI and MACD panes below, all on one
- * time axis (lightweight-charts). Its attribution logo stays on, as the library's licence asks.
+ * time axis (lightweight-charts), with the attribution notice and link its licence asks for.
  */
 export function TickerChart(props: TickerChartProps) {
   const box = useRef<HTMLDivElement>(null);
@@ -70,7 +70,9 @@ export function TickerChart(props: TickerChartProps) {
         background: { type: ColorType.Solid, color: c.bg },
         textColor: c.dim,
         fontSize: 11,
-        attributionLogo: true,
+        // The library's own logo injects a <style> element, which the page's CSP refuses; the licence's
+        // link and notice are given below the chart instead, which its terms accept.
+        attributionLogo: false,
         panes: { separatorColor: c.border },
       },
       grid: { vertLines: { color: c.grid }, horzLines: { color: c.grid } },
@@ -192,11 +194,11 @@ export function TickerChart(props: TickerChartProps) {
       <div class="chart-legend">{legend}</div>
       <div class="tv-chart" ref={box} />
       <p class="attribution">
-        Charts by{' '}
+        Panes: price and volume, RSI 14, MACD 12/26/9. Charts: TradingView Lightweight Charts™, Copyright (c) 2025
+        TradingView, Inc.,{' '}
         <a href="https://www.tradingview.com/" rel="noopener noreferrer" target="_blank">
-          TradingView Lightweight Charts
+          https://www.tradingview.com/
         </a>
-        ; panes: price and volume, RSI 14, MACD 12/26/9.
       </p>
     </div>
   );

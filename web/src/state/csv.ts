@@ -1,14 +1,18 @@
 /**
  * CSV text of a table as shown: one header line, then one line per row, RFC 4180 quoting. A cell that a
- * spreadsheet would run as a formula (a sector from a user's file can start with "=") is prefixed with "'".
+ * spreadsheet would run as a formula (a sector from a user's file can start with "=") is prefixed with "'";
+ * signed figures such as "+1.35%" are values, not formulas, and stay as the table shows them.
  */
 export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const lines = [header, ...rows].map((cells) => cells.map(csvCell).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
 
+const SIGNED_FIGURE = /^[+-][\d,]*\.?\d+%?$/;
+
 export function csvCell(value: string): string {
-  const safe = /^[=+@\t\r]/.test(value) ? `'${value}` : value;
+  const formula = /^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !SIGNED_FIGURE.test(value));
+  const safe = formula ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

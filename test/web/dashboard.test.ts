@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { parseCsv } from '../../web/src/state/csv.js';
+import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
+import {
+  buildSampleDatabase,
+  type DashboardServer,
+  HOSTILE_SECTOR,
+  HOSTILE_SYMBOL,
+  startDashboardServer,
+} from './support/dashboard-server.js';
+import {
+  canvasDrawnScript,
+  chromiumSkipReason,
+  type Headless,
+  launchChromium,
+  waitForScript,
+} from './support/headless-chromium.js';
+
+const SHOTS = join(process.cwd(), 'test-results', 'web');
+const skip = chromiumSkipReason();
+if (skip) console.log(`# dashboard browser tests skipped: ${skip}`);
+
+/** Each page, what shows it has real numbers, and where its chart is drawn. */
+const PAGES: { name: string; path: string; numbers: string; chart: string; svg?: boolean }[] = [
+  { name: 'overview', path: '/', numbers: '[data-testid=market-summary]', chart: '[data-testid=breadth-chart] canvas' },
+  { name: 'breadth', path: '/breadth', numbers: '.chart-legend', chart: '[data-testid=breadth-chart] canvas' },
+  { name: 'heatmap', path: '/heatmap', numbers: '.page-title', chart: '[data-testid=heatmap-canvas]' },
+  { name: 'screener', path: '/screener', numbers: '[data-testid=screener-row]', chart: '.spark polyline', svg: true },
+  {
+    name: 'ticker',
+    path: '/ticker/AAPL',
+    numbers: '[data-testid=key-stats]',
+    chart: '[data-testid=ticker-chart] canvas',
+  },
+  {
+    name: 'pipeline',
+    path: '/pipeline',
+    numbers: '[data-testid=cache-stats]',
+    chart: '[data-testid=jobs-chart] canvas',
+  },
+  { name: 'portfolio', path: '/portfolio', numbers: '', chart: '' },
+];
+
+describe('the web dashboard in chromium against marketdeck serve', { skip: skip ?? false, timeout: 240_000 }, () => {
+  let dir: string;
+  let yahoo: MarketTestServer;
+  let server: DashboardServer;
+  let browser: Headless;
+  let page: Page;
+  const consoleErrors: string[] = [];
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'md-web-'));
+    mkdirSync(SHOTS, { recursive: true });
+    yahoo = await startMarketTestServer({ firstDay: '2017-06-01', lastDay: '2018-02-09' });
+    const db = await buildSampleDatabase(dir);
+    server = await startDashboardServer(db, { YAHOO_BASE_URL: yahoo.url, FETCH_RETRIES: '1' });
+    browser = await launchChromium();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.on('console', (m) => {
+      // The portfolio page asks for a portfolio that a fresh database does not have: its 404 is the answer.
+      if (m.type() === 'error' && !/\/api\/portfolios/.test(m.location().url)) consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(e.message));
+    if (process.env.MD_WEB_DEBUG)
+      page.on('console', (m) => console.log('# browser', m.type(), m.text(), m.location().url));
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await yahoo?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows real numbers and a drawn chart on every page, in both themes, without console errors', async () => {
+    for (const theme of ['dark', 'light']) {
+      for (const p of PAGES) {
+        await page.goto(server.url + p.path);
+        if (p.name === 'portfolio') {
+          await page
+            .getByText(/No portfolio yet|Holdings/)
+            .first()
+            .waitFor();
+          assert.match(await page.locator('main').innerText(), /marketdeck portfolio import FILE|Holdings/);
+        } else {
+          await page.locator(p.numbers).first().waitFor();
+          assert.match(await page.locator(p.numbers).first().innerText(), /\d/, `${p.name} shows figures`);
+          await page.locator(p.chart).first().waitFor({ state: 'attached' });
+          if (!p.svg) {
+            await waitForScript(page, canvasDrawnScript(p.chart));
+          }
+        }
+        assert.equal(await page.getAttribute('html', 'data-theme'), theme);
+        await page.screenshot({ path: join(SHOTS, `${p.name}-${theme}.png`) });
+      }
+      await page.getByTestId('theme-toggle').click();
+    }
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('keeps a screener filter in the URL across a reload', async () => {
+    await page.goto(`${server.url}/screener`);
+    await page.getByTestId('screener-row').first().waitFor();
+    await page.getByTestId('sector-filter').selectOption('Energy');
+    await page.waitForURL(/sector=Energy/);
+    const count = await page.getByTestId('screener-count').innerText();
+    await page.reload();
+    await page.getByTestId('screener-row').first().waitFor();
+    assert.equal(await page.getByTestId('sector-filter').inputValue(), 'Energy');
+    assert.equal(await page.getByTestId('screener-count').innerText(), count);
+    assert.match(count, /^\d+ of \d+ tickers$/);
+    assert.notEqual(count.split(' ')[0], count.split(' ')[2], 'the filter narrowed the table');
+  });
+
+  it('exports a CSV equal to the table shown', async () => {
+    await page.goto(`${server.url}/screener?sector=Energy&min.rsi14=0`);
+    await page.getByTestId('screener-row').first().waitFor();
+    const header = (await page.locator('.vtable-head .cell').allInnerTexts()).map((h) => h.replace(/ [▲▼]$/, ''));
+    const rows = await page.getByTestId('screener-row').all();
+    const table: string[][] = [];
+    for (const row of rows) table.push(await row.locator('.cell').allInnerTexts());
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
+    const width = csv[0].length;
+    assert.deepEqual(csv[0], header.slice(0, width));
+    assert.deepEqual(
+      csv.slice(1),
+      table.map((r) => r.slice(0, width)),
+    );
+    assert.ok(csv.length > 2);
+  });
+
+  it('renders a sector holding markup as text', async () => {
+    await page.goto(`${server.url}/screener?q=${HOSTILE_SYMBOL}&cols=symbol,name,sector,close`);
+    const row = page.getByTestId('screener-row').first();
+    await row.waitFor();
+    assert.match(await row.innerText(), /<img src=x onerror=window.__xss=1>/);
+    assert.match(await row.innerText(), /<b>Evil<\/b> Corp/);
+    await page.goto(`${server.url}/heatmap`);
+    await waitForScript(page, canvasDrawnScript('[data-testid=heatmap-canvas]'));
+    await page.goto(`${server.url}/ticker/${HOSTILE_SYMBOL}`);
+    await page.getByText(HOSTILE_SECTOR).first().waitFor();
+    assert.equal(await page.locator('img[src="x"]').count(), 0);
+    assert.equal(await page.locator('main b').count(), 0);
+    assert.equal(await page.evaluate('window.__xss'), undefined);
+    assert.deepEqual(consoleErrors, []);
+  });
+
+  it('runs Update data in the background with live progress until it is done', async () => {
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('market-summary').waitFor();
+    await page.getByTitle('Run settings').click();
+    await page.getByLabel('Max stocks (empty: all)').fill('abc');
+    await page.getByText(/max stocks "abc" is not allowed/).waitFor();
+    await page.getByLabel('Max stocks (empty: all)').fill('4');
+    await page.getByRole('button', { name: 'Save' }).click();
+    const sawProgress = page.getByTestId('job-running').first().waitFor({ timeout: 30_000 });
+    await page.getByTestId('update-data').click();
+    await sawProgress;
+    const result = page.getByTestId('job-result');
+    await result.waitFor({ timeout: 120_000 });
+    assert.match(await result.innerText(), /done/i);
+    assert.ok(yahoo.stats().requests > 0, 'the update fetched from the test server');
+    assert.deepEqual(consoleErrors, []);
+  });
+});
