@@ -90,7 +90,7 @@ export function looksLikeHtml(r: FetchedBody): boolean {
 
 /**
  * Parses a JSON body. A body cut off part-way (valid so far, then ends) is 'truncated', worth another try;
- * any other syntax error is 'malformed'.
+ * any other syntax error is 'malformed', and in a 2xx answer also garbled, so worth another try as well.
  */
 export function parseJsonBody(r: FetchedBody, what: string, expected: string): unknown {
   try {
@@ -99,7 +99,14 @@ export function parseJsonBody(r: FetchedBody, what: string, expected: string): u
     const reason = (error as Error).message;
     const kind = looksCutOff(r.body, reason) ? 'truncated' : 'malformed';
     const how = kind === 'truncated' ? 'ends part-way through' : 'is not valid JSON';
-    throw sourceError(kind, `${what}: the body (${r.body.length} chars) ${how}; expected ${expected} (${reason})`, r);
+    const failure = sourceError(
+      kind,
+      `${what}: the body (${r.body.length} chars) ${how}; expected ${expected} (${reason})`,
+      r,
+    );
+    // Broken JSON in a 2xx is a garbled answer (an edge or a proxy), not the source's word on the ticker.
+    if (kind === 'malformed' && r.status >= 200 && r.status < 300) failure.evidence.garbled = true;
+    throw failure;
   }
 }
 

@@ -67,13 +67,18 @@ export type SourceErrorKind =
   /** A redirect from https to plain http, which would expose the request and its credentials on the way. */
   | 'insecure-redirect';
 
-/** Kinds worth another attempt after a backoff. 404/400, oversized answers and insecure redirects are final. */
+/**
+ * Kinds worth another attempt after a backoff. An HTML page where JSON was expected is an edge's or a proxy's
+ * error page far more often than the source's answer. 404/400, an answer of the wrong shape, oversized answers
+ * and insecure redirects are final.
+ */
 export const RETRYABLE_KINDS: ReadonlySet<SourceErrorKind> = new Set([
   'rate-limited',
   'server-error',
   'timeout',
   'network',
   'truncated',
+  'html',
 ]);
 
 /** A failed request, with the evidence kept: HTTP status and the first bytes of the body. */
@@ -81,13 +86,23 @@ export class SourceError extends Error {
   constructor(
     readonly kind: SourceErrorKind,
     message: string,
-    readonly evidence: { url?: string; status?: number; bodyStart?: string; retryAfterMs?: number } = {},
+    readonly evidence: {
+      url?: string;
+      status?: number;
+      bodyStart?: string;
+      retryAfterMs?: number;
+      /**
+       * A garbled answer (a 200 whose body is not JSON at all): its kind stays 'malformed' in the run's
+       * counts, yet it says nothing about the ticker, so it is worth another attempt like a 5xx.
+       */
+      garbled?: boolean;
+    } = {},
   ) {
     super(message);
     this.name = 'SourceError';
   }
 
   get retryable(): boolean {
-    return RETRYABLE_KINDS.has(this.kind);
+    return RETRYABLE_KINDS.has(this.kind) || this.evidence.garbled === true;
   }
 }

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { BarSeries } from '../../src/domain/bar-series.js';
 import { dayFromIso } from '../../src/domain/epoch-day.js';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
@@ -11,31 +10,14 @@ import { createFetchHttpGet } from '../../src/sources/http-get.js';
 import { isUsTradingDay } from '../../src/sources/quality/us-market-holidays.js';
 import type { HistorySource } from '../../src/sources/source.js';
 import { YahooChartSource } from '../../src/sources/yahoo/yahoo-chart-source.js';
-import { type FetchKit, openFetchKit, TEST_ENGINE_OPTIONS, testSymbols } from './fetch-test-kit.js';
-
-/** The stored series equals what the server serves: same dates (none missing, none twice) and values. */
-async function assertStoredAsServed(kit: FetchKit, symbol: string): Promise<void> {
-  const stored = await kit.store.bars.read(symbol);
-  const served = kit.server.series(symbol);
-  assert.ok(stored, `${symbol} has bars`);
-  assert.ok(served, `${symbol} is served`);
-  assertSameSeries(stored, served.bars, symbol);
-}
-
-function assertSameSeries(a: BarSeries, b: BarSeries, symbol: string): void {
-  assert.equal(a.dates.length, b.dates.length, `${symbol}: bar count`);
-  assert.deepEqual([...a.dates], [...b.dates], `${symbol}: dates`);
-  for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) {
-    assert.deepEqual([...a[f]], [...b[f]], `${symbol}: ${f}`);
-  }
-  // The chart body carries adjusted closes to 4 decimals, as Yahoo's does.
-  for (let i = 0; i < a.adjClose.length; i++) {
-    assert.ok(
-      Math.abs(a.adjClose[i] - b.adjClose[i]) <= 5.1e-5,
-      `${symbol}: adjClose[${i}] ${a.adjClose[i]} vs ${b.adjClose[i]}`,
-    );
-  }
-}
+import {
+  assertSameSeries,
+  assertStoredAsServed,
+  type FetchKit,
+  openFetchKit,
+  TEST_ENGINE_OPTIONS,
+  testSymbols,
+} from './fetch-test-kit.js';
 
 describe('runFetch against the market test server', () => {
   let kit: FetchKit;

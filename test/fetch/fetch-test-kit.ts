@@ -1,6 +1,8 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BarSeries } from '../../src/domain/bar-series.js';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import type { FetchEngineOptions } from '../../src/fetch/fetch-options.js';
 import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
@@ -59,4 +61,28 @@ export async function openFetchKit(serverOptions: MarketTestServerOptions = {}):
 /** S0000, S0001, ... : symbols the test server has a generated history for. */
 export function testSymbols(n: number, offset = 0): string[] {
   return Array.from({ length: n }, (_, i) => `S${String(i + offset).padStart(4, '0')}`);
+}
+
+/** The stored series equals what the server serves: same dates (none missing, none twice) and values. */
+export async function assertStoredAsServed(kit: FetchKit, symbol: string): Promise<void> {
+  const stored = await kit.store.bars.read(symbol);
+  const served = kit.server.series(symbol);
+  assert.ok(stored, `${symbol} has bars`);
+  assert.ok(served, `${symbol} is served`);
+  assertSameSeries(stored, served.bars, symbol);
+}
+
+export function assertSameSeries(a: BarSeries, b: BarSeries, symbol: string): void {
+  assert.equal(a.dates.length, b.dates.length, `${symbol}: bar count`);
+  assert.deepEqual([...a.dates], [...b.dates], `${symbol}: dates`);
+  for (const f of ['open', 'high', 'low', 'close', 'volume'] as const) {
+    assert.deepEqual([...a[f]], [...b[f]], `${symbol}: ${f}`);
+  }
+  // The chart body carries adjusted closes to 4 decimals, as Yahoo's does.
+  for (let i = 0; i < a.adjClose.length; i++) {
+    assert.ok(
+      Math.abs(a.adjClose[i] - b.adjClose[i]) <= 5.1e-5,
+      `${symbol}: adjClose[${i}] ${a.adjClose[i]} vs ${b.adjClose[i]}`,
+    );
+  }
 }

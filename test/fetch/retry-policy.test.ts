@@ -7,21 +7,22 @@ const err = (kind: SourceErrorKind, retryAfterMs?: number) =>
   new SourceError(kind, `a ${kind} failure`, retryAfterMs === undefined ? {} : { retryAfterMs });
 
 describe('RetryPolicy', () => {
-  it('retries 429, 5xx, timeouts, resets and truncated bodies', () => {
+  it('retries 429, 5xx, timeouts, resets, truncated bodies, HTML pages and garbled JSON', () => {
     const policy = new RetryPolicy({ maxRetries: 3 });
-    for (const kind of ['rate-limited', 'server-error', 'timeout', 'network', 'truncated'] as const) {
+    for (const kind of ['rate-limited', 'server-error', 'timeout', 'network', 'truncated', 'html'] as const) {
       assert.equal(policy.shouldRetry(err(kind), 0), true, kind);
       assert.equal(isRetryable(err(kind)), true, kind);
     }
+    const garbled = new SourceError('malformed', 'a 200 that is not JSON', { status: 200, garbled: true });
+    assert.equal(policy.shouldRetry(garbled, 0), true);
   });
 
-  it('treats 404, 400, malformed, HTML, oversized answers, insecure redirects and non-source errors as final', () => {
+  it('treats 404, 400, answers of the wrong shape, oversized answers, insecure redirects and non-source errors as final', () => {
     const policy = new RetryPolicy({ maxRetries: 3 });
     for (const kind of [
       'not-found',
       'bad-request',
       'malformed',
-      'html',
       'auth',
       'quota',
       'too-large',
