@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { isoFromDay } from '../../src/domain/epoch-day.js';
 import { importFiles } from '../../src/fetch/import-files.js';
 import { importExitCode } from '../../src/fetch/import-summary.js';
 import { makeTestStore } from '../support/make-test-store.js';
@@ -108,12 +107,32 @@ describe('importFiles: files', () => {
       assert.match(reasons['unknown-header.csv'], /date,open,high,low,close,volume,Name/);
       assert.equal(reasons['no-such-file.csv'], 'no such file or folder');
       assert.match(reasons['empty.csv'], /file is empty/);
-      assert.match(reasons['AAPL.csv.gz'], /gzip data ends early after line \d+ \(truncated file\?\)/);
-      assert.deepEqual(await store.tickers.symbolsWithBars(), ['AAPL', 'DISCA', 'WY']);
+      assert.match(
+        reasons['AAPL.csv.gz'],
+        /gzip data ends early after line \d+ \(truncated file\?\); the file was cut inside AAPL, whose \d+ rows read are not stored/,
+      );
+      // The one ticker of the cut file is incomplete: none of it is stored, rather than a history that looks whole.
+      assert.deepEqual(await store.tickers.symbolsWithBars(), ['DISCA', 'WY']);
       assert.equal((await store.bars.read('DISCA'))?.dates.length, 9);
-      const aapl = await store.bars.read('AAPL');
-      assert.equal(isoFromDay(aapl?.dates[0] as number), '2006-01-03', 'rows before the cut are kept');
     });
+  });
+
+  it('stores the whole tickers of a cut multi-ticker file and none of the one it was cut in', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'md-cut-'));
+    const cut = join(dir, 'prices-cut.csv.gz');
+    // The first tickers of the bundled Kaggle file, cut inside the fourth one.
+    writeFileSync(cut, readFileSync(join('sample', 'prices-2013-2018.csv.gz')).subarray(0, 60_000));
+    try {
+      await withImport([cut], async ({ store, summary }) => {
+        assert.equal(summary.filesRead, 0);
+        assert.match(summary.failedFiles[0].reason, /the file was cut inside AEP, whose 1059 rows read are not stored/);
+        assert.deepEqual(await store.tickers.symbolsWithBars(), ['AAPL', 'ABBV']);
+        assert.equal(summary.rowsStored, 2518);
+        assert.equal((await store.bars.read('ABBV'))?.dates.length, 1259, 'a ticker read whole is stored whole');
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('walks folders recursively, reading .csv, .csv.gz and .txt of every format', async () => {

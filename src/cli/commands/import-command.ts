@@ -51,7 +51,7 @@ export function registerImportCommand(program: Command, ctx: CliContext): void {
 function printSummary(s: ImportSummary): void {
   const range = s.dateRange.from ? `${s.dateRange.from}..${s.dateRange.to}` : 'no dates';
   printLine(
-    `read ${s.filesRead} of ${s.files} file(s): ${s.tickers} tickers, ${s.rowsStored} rows stored ` +
+    `read ${s.filesRead} of ${s.files} file(s) to the end: ${s.tickers} tickers, ${s.rowsStored} rows stored ` +
       `(${s.barsAdded} new, ${s.barsChanged} changed), ${s.rowsRejected} rejected, ${range}, ${s.seconds} s`,
   );
   if (s.rowsSkipped > 0) printLine(`${s.rowsSkipped} intraday rows skipped (only daily bars are imported)`);
@@ -77,7 +77,7 @@ function printSummary(s: ImportSummary): void {
   }
   if (s.failedFiles.length > 0) {
     printLine('');
-    printLine(`${s.failedFiles.length} file(s) could not be read:`);
+    printLine(`${s.failedFiles.length} file(s) could not be read to the end (what they held before is stored):`);
     for (const f of s.failedFiles) {
       const reason = f.reason.split('\n').map((line) => printableText(line, 300));
       printLine(`  ${printableText(f.path)}: ${reason.join('\n    ')}`);

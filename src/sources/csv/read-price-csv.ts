@@ -37,7 +37,8 @@ const RAW_MAX = 300;
  * Reads a price file of any known format and yields one block per run of a ticker's rows, so a 600k-row
  * multi-ticker file never sits in memory whole. Bad rows go to `onReject` and reading carries on; a file
  * that cannot be read to its end (missing, unknown header, cut-short gzip) throws FileReadError or
- * UnknownCsvHeaderError after yielding what was read before the problem.
+ * UnknownCsvHeaderError after yielding the tickers read whole before the problem; the ticker the file was
+ * cut in is not yielded (its history would pass for complete) and the error names it.
  */
 export async function* readPriceCsv(path: string, opts: ReadPriceCsvOptions): AsyncGenerator<PriceCsvBlock> {
   let format: CsvFormat | null = null;
@@ -151,9 +152,15 @@ export async function* readPriceCsv(path: string, opts: ReadPriceCsvOptions): As
       }
     }
   } catch (error) {
-    // Rows read before a cut-short file are real rows: hand over the ticker in progress, then report the cut.
-    const partial = finish();
-    if (partial) yield partial;
+    const cut = builder as BarSeriesBuilder | null;
+    builder = null;
+    if (error instanceof FileReadError && cut !== null && cut.length > 0) {
+      throw new FileReadError(
+        path,
+        `${error.message.slice(path.length + 2)}; the file was cut inside ${cut.symbol}, whose ${cut.length} rows read are not stored`,
+        error.linesRead,
+      );
+    }
     throw error;
   }
   if (format === null) throw new FileReadError(path, 'file is empty (expected a header line)', lineNo);
