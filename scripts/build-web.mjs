@@ -2,9 +2,9 @@
 // Builds the web dashboard into dist/web: typechecks it (Vite does not), bundles it with Vite, then writes
 // .gz and .br siblings of every text asset so the server can send them precompressed.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const out = 'dist/web';
@@ -19,15 +19,16 @@ const tsc = spawnSync(
 );
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
-// Only Vite's own output is cleared: dist/web/src holds the root build's compiled state modules.
-rmSync(join(out, 'assets'), { recursive: true, force: true });
-rmSync(join(out, 'index.html'), { force: true });
+// Vite writes into a private folder that is swapped in whole: two builds at once (several people share a
+// checkout) each finish with a complete app, and dist/web/src (the root build's state modules) stays.
+const stage = resolve('dist', `.web-build-${process.pid}`);
+rmSync(stage, { recursive: true, force: true });
 const { build } = await import('vite');
-await build({ configFile: 'web/vite.config.ts', logLevel: 'warn' });
+await build({ configFile: 'web/vite.config.ts', logLevel: 'warn', build: { outDir: stage, emptyOutDir: true } });
 
 const compressible = /\.(js|css|html|svg|json|txt)$/;
-for (const file of listFiles(out)) {
-  if (!compressible.test(file) || file.includes(`${out}/src/`)) continue;
+for (const file of listFiles(stage)) {
+  if (!compressible.test(file)) continue;
   const body = readFileSync(file);
   writeFileSync(`${file}.gz`, gzipSync(body, { level: 9 }));
   writeFileSync(
@@ -37,6 +38,15 @@ for (const file of listFiles(out)) {
     }),
   );
 }
+
+mkdirSync(out, { recursive: true });
+const old = join('dist', `.web-old-${process.pid}`);
+rmSync(old, { recursive: true, force: true });
+if (existsSync(join(out, 'assets'))) renameSync(join(out, 'assets'), old);
+renameSync(join(stage, 'assets'), join(out, 'assets'));
+for (const name of readdirSync(stage)) renameSync(join(stage, name), join(out, name));
+rmSync(stage, { recursive: true, force: true });
+rmSync(old, { recursive: true, force: true });
 
 function listFiles(dir) {
   return readdirSync(dir).flatMap((name) => {

@@ -15,7 +15,8 @@ export default defineConfig({
   esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
   build: {
     outDir: fileURLToPath(new URL('../dist/web', import.meta.url)),
-    // The root TypeScript build also writes dist/web/src (the state modules the unit tests import).
+    // scripts/build-web.mjs builds into a private folder and swaps it in; dist/web/src holds the root
+    // TypeScript build's state modules, which the unit tests import.
     emptyOutDir: false,
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },

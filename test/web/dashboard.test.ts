@@ -86,10 +86,10 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
             .getByText(/No portfolio yet|Holdings/)
             .first()
             .waitFor();
-          assert.match(await page.locator('main').innerText(), /marketdeck portfolio import FILE|Holdings/);
+          assert.match((await page.locator('main').textContent()) ?? '', /marketdeck portfolio import FILE|Holdings/);
         } else {
           await page.locator(p.numbers).first().waitFor();
-          assert.match(await page.locator(p.numbers).first().innerText(), /\d/, `${p.name} shows figures`);
+          assert.match((await page.locator(p.numbers).first().textContent()) ?? '', /\d/, `${p.name} shows figures`);
           await page.locator(p.chart).first().waitFor({ state: 'attached' });
           if (!p.svg) {
             await waitForScript(page, canvasDrawnScript(p.chart));
@@ -108,11 +108,11 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     await page.getByTestId('screener-row').first().waitFor();
     await page.getByTestId('sector-filter').selectOption('Energy');
     await page.waitForURL(/sector=Energy/);
-    const count = await page.getByTestId('screener-count').innerText();
+    const count = (await page.getByTestId('screener-count').textContent()) ?? '';
     await page.reload();
     await page.getByTestId('screener-row').first().waitFor();
     assert.equal(await page.getByTestId('sector-filter').inputValue(), 'Energy');
-    assert.equal(await page.getByTestId('screener-count').innerText(), count);
+    assert.equal((await page.getByTestId('screener-count').textContent()) ?? '', count);
     assert.match(count, /^\d+ of \d+ tickers$/);
     assert.notEqual(count.split(' ')[0], count.split(' ')[2], 'the filter narrowed the table');
   });
@@ -120,10 +120,10 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
   it('exports a CSV equal to the table shown', async () => {
     await page.goto(`${server.url}/screener?sector=Energy&min.rsi14=0`);
     await page.getByTestId('screener-row').first().waitFor();
-    const header = (await page.locator('.vtable-head .cell').allInnerTexts()).map((h) => h.replace(/ [▲▼]$/, ''));
+    const header = (await page.locator('.vtable-head .cell').allTextContents()).map((h) => h.replace(/ [▲▼]$/, ''));
     const rows = await page.getByTestId('screener-row').all();
     const table: string[][] = [];
-    for (const row of rows) table.push(await row.locator('.cell').allInnerTexts());
+    for (const row of rows) table.push(await row.locator('.cell').allTextContents());
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
     const width = csv[0].length;
@@ -139,8 +139,8 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     await page.goto(`${server.url}/screener?q=${HOSTILE_SYMBOL}&cols=symbol,name,sector,close`);
     const row = page.getByTestId('screener-row').first();
     await row.waitFor();
-    assert.match(await row.innerText(), /<img src=x onerror=window.__xss=1>/);
-    assert.match(await row.innerText(), /<b>Evil<\/b> Corp/);
+    assert.match((await row.textContent()) ?? '', /<img src=x onerror=window.__xss=1>/);
+    assert.match((await row.textContent()) ?? '', /<b>Evil<\/b> Corp/);
     await page.goto(`${server.url}/heatmap`);
     await waitForScript(page, canvasDrawnScript('[data-testid=heatmap-canvas]'));
     await page.goto(`${server.url}/ticker/${HOSTILE_SYMBOL}`);
@@ -164,7 +164,7 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     await sawProgress;
     const result = page.getByTestId('job-result');
     await result.waitFor({ timeout: 120_000 });
-    assert.match(await result.innerText(), /done/i);
+    assert.match((await result.textContent()) ?? '', /done/i);
     assert.ok(yahoo.stats().requests > 0, 'the update fetched from the test server');
     assert.deepEqual(consoleErrors, []);
   });

@@ -137,7 +137,7 @@ function Heatmap({ payload }: { payload: HeatmapPayload }) {
             {p.label}
           </button>
         ))}
-        <span class="legend-scale" aria-label="colour scale">
+        <span class="legend-scale" title="colour scale">
           {[-1, -0.5, 0, 0.5, 1].map((f) => (
             <span key={f} style={{ background: changeColor(f * SATURATION[period], SATURATION[period]) }}>
               {fmtPercent(f * SATURATION[period], 0)}

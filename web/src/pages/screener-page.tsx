@@ -265,11 +265,12 @@ function VirtualTable(props: {
   for (let i = first; i < last; i++) {
     const row = payload.rows[rows[i]];
     visible.push(
+      // biome-ignore lint/a11y/noStaticElementInteractions: the keyboard reaches rows through j/k/Enter on the page; the pointer only moves the selection
       <div
         key={rows[i]}
         class={`vrow ${i === selected ? 'selected' : ''}`}
         style={{ transform: `translateY(${i * ROW}px)`, width: `${width}px` }}
-        onClick={() => setSelected(i)}
+        onPointerDown={() => setSelected(i)}
         onDblClick={() => open(i)}
         data-testid="screener-row"
       >
@@ -308,7 +309,6 @@ function VirtualTable(props: {
     <div
       class="vtable"
       ref={box}
-      tabIndex={0}
       onScroll={(e) => {
         const el = e.currentTarget;
         cancelAnimationFrame(frame.current);
@@ -321,18 +321,19 @@ function VirtualTable(props: {
           const sorted = state.sort === c.key;
           const numeric = c.kind !== 'text' && c.kind !== 'list';
           return (
-            <div
+            <button
+              type="button"
               key={c.key}
-              class={`cell ${numeric ? 'num' : ''} ${sorted ? 'sorted' : ''}`}
+              class={`cell head-cell ${numeric ? 'num' : ''} ${sorted ? 'sorted' : ''}`}
               style={{ width: `${c.width}px` }}
-              role="columnheader"
-              aria-sort={sorted ? (state.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+              title={`Sort by ${c.label}`}
+              aria-pressed={sorted}
               onClick={() => set({ sort: c.key, dir: sorted && state.dir === 'desc' ? 'asc' : 'desc' })}
               data-testid={`sort-${c.key}`}
             >
               {c.label}
               {sorted ? (state.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-            </div>
+            </button>
           );
         })}
         {spark.available ? (
