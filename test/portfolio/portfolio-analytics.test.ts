@@ -186,6 +186,21 @@ describe('portfolio analytics: splits, currencies, underperformers', () => {
     close(a.timeWeightedReturn, 1212 / 1100 - 1, 'TWR');
   });
 
+  it('values a holding with no stored bars at its trade price, and at nothing before it is bought', () => {
+    // A has bars on both days; B (unlisted, no bars) is bought on day 2 at 50: day 1 is A alone.
+    const a = computePortfolioAnalytics({
+      portfolio: portfolio([tx('2024-01-02', 'A', 'buy', 1, 10), tx('2024-01-03', 'B', 'buy', 2, 50)]),
+      series: new Map([['A', path(['2024-01-02', '2024-01-03'], [10, 11])]]),
+    });
+    assert.deepEqual(a.equityCurve.value, [10, 11 + 100]);
+    // Day 2: r = (111 - 10 - 100) / (10 + 100): A's gain of 1 on the day's capital, B flat at its own price.
+    close(a.timeWeightedReturn, 1 / 110, 'TWR');
+    assert.deepEqual(a.warnings, [
+      'B: no stored bars; valued at its last trade price',
+      'benchmark SPY: no stored bars; beta and correlation are null',
+    ]);
+  });
+
   it('refuses to guess a rate when the FX pair has no bars', () => {
     assert.throws(
       () =>
