@@ -44,6 +44,12 @@ export interface RunAnalysisOptions {
    * would join the run's transaction (and be rolled back with it). Default false.
    */
   storeWhileComputing?: boolean;
+  /**
+   * False for a list of tickers picked by hand: their screener rows, signals and states are stored, but no
+   * breadth, since a few chosen tickers are not a market to measure (and would add a "universe" of their
+   * own to every breadth list). Default true.
+   */
+  storeBreadth?: boolean;
 }
 
 export interface AnalysisSummary {
@@ -418,11 +424,15 @@ async function attempt(
       ...(writer ? signalWrites([]) : signalWrites(run.chunks)),
       states: newStates,
       deleteSymbols: [...removed],
-      breadth: {
-        universe: universe.name,
-        series,
-        state: encodeBreadthState({ counts, tickers: countedTickers }),
-      },
+      ...(opts.storeBreadth === false
+        ? {}
+        : {
+            breadth: {
+              universe: universe.name,
+              series,
+              state: encodeBreadthState({ counts, tickers: countedTickers }),
+            },
+          }),
     };
     if (writer) await writer.commit(rest);
     else await store.analysis.commitRun(rest);

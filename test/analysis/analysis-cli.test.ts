@@ -108,4 +108,21 @@ describe('analyze, breadth and show --indicators on the command line', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /no-such-universe/);
   });
+
+  it('analyze --tickers fails naming tickers with no bars, and a ticker list adds no breadth universe', async () => {
+    const none = run(['analyze', '--db', db, '--tickers', 'NOPE']);
+    assert.equal(none.code, 1);
+    assert.match(none.stderr, /no bars stored for NOPE; fetch or import them first/);
+    const some = run(['analyze', '--db', db, '--tickers', 'NOPE,WALK', '--json']);
+    assert.equal(some.code, 3, some.stderr);
+    assert.match(some.stderr, /no bars stored for NOPE/);
+    assert.equal(JSON.parse(some.stdout).tickers, 1);
+    const store = await SqliteStore.open(db, { readOnly: true });
+    try {
+      assert.deepEqual(await store.analysis.breadthScopes('tickers'), []);
+      assert.ok(await store.analysis.screenerRow('WALK'));
+    } finally {
+      await store.close();
+    }
+  });
 });

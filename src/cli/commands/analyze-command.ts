@@ -3,7 +3,7 @@ import type { AnalysisSummary } from '../../analysis/run-analysis.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
 import { UniverseError } from '../../universe/universe-registry.js';
 import type { CliContext } from '../cli-context.js';
-import { UsageError } from '../exit-codes.js';
+import { EXIT_PARTIAL, UsageError } from '../exit-codes.js';
 import { printJson, printLine } from '../output.js';
 import { runJobInCli } from './run-job-in-cli.js';
 
@@ -36,12 +36,23 @@ export function registerAnalyzeCommand(program: Command, ctx: CliContext): void 
       const store = await ctx.store();
       // A named universe or ticker list is resolved here too, so that a bad one is a usage error (exit 2)
       // before any job is recorded; the default (every stored ticker) cannot be wrong and is resolved once.
+      let missing: string[] = [];
       if (opts.universe !== undefined || opts.tickers !== undefined) {
+        let symbols: readonly string[];
         try {
-          await resolveUniverse(opts.universe, { store, tickers: opts.tickers });
+          symbols = (await resolveUniverse(opts.universe, { store, tickers: opts.tickers })).symbols;
         } catch (error) {
           if (error instanceof UniverseError) throw new UsageError(error.message);
           throw error;
+        }
+        // Asked-for tickers with nothing stored cannot be analysed: said, not passed over in silence.
+        if (opts.tickers !== undefined) {
+          const stored = new Set(await store.tickers.symbolsWithBars());
+          missing = symbols.filter((s) => !stored.has(s));
+          const hint = 'fetch or import them first (marketdeck fetch --tickers ...)';
+          if (missing.length === symbols.length) throw new Error(`no bars stored for ${missing.join(', ')}; ${hint}`);
+          if (missing.length > 0)
+            process.stderr.write(`marketdeck: no bars stored for ${missing.join(', ')}; ${hint}\n`);
         }
       }
       // Run as an analyze job, so the run is recorded in job_runs and never overlaps another of this process.
@@ -51,18 +62,21 @@ export function registerAnalyzeCommand(program: Command, ctx: CliContext): void 
       const run = await runJobInCli(ctx, 'analyze', params, { quiet: opts.json });
       const summary = run.metrics as unknown as AnalysisSummary;
       if (opts.json) printJson(summary);
-      else printSummary(summary);
+      else printSummary(summary, opts.tickers === undefined);
+      if (missing.length > 0) process.exitCode = EXIT_PARTIAL;
     });
 }
 
-function printSummary(s: AnalysisSummary): void {
+/** `breadth`: false for a list of tickers, whose run stores no breadth (see RunAnalysisOptions.storeBreadth). */
+function printSummary(s: AnalysisSummary, breadth: boolean): void {
   const t = s.seconds;
   printLine(
     `${s.mode} analysis of ${s.universe}: ${s.tickers} tickers (${s.recomputed} recomputed, ${s.resumed} continued, ` +
       `${s.skipped} unchanged${s.removed > 0 ? `, ${s.removed} removed` : ''}), ${s.bars} bars, ${s.signals} signals, ` +
-      `breadth ${s.breadthScopes} scope(s) x ${s.breadthDates} dates, ${t.total.toFixed(2)} s on ${s.threads} thread(s)`,
+      (breadth ? `breadth ${s.breadthScopes} scope(s) x ${s.breadthDates} dates, ` : 'no breadth (a ticker list), ') +
+      `${t.total.toFixed(2)} s on ${s.threads} thread(s)`,
   );
-  if (s.fullReason) printLine(`full because ${s.fullReason}`);
+  if (s.fullReason && breadth) printLine(`full because ${s.fullReason}`);
   printLine(
     `seconds: plan ${t.plan.toFixed(2)}, load ${t.load.toFixed(2)}, indicators ${t.indicators.toFixed(2)}, ` +
       `signals ${t.signals.toFixed(2)}, breadth ${t.breadth.toFixed(2)}, store ${t.store.toFixed(2)}` +

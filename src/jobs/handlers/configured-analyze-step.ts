@@ -22,6 +22,8 @@ export function createConfiguredAnalyzeStep(
     const options: RunAnalysisOptions = {
       universe: { name: universe.name, symbols: universe.symbols, sectors: universe.sectors },
       full: p.full === true,
+      // A hand-picked list of tickers gets its per-ticker results, not a breadth "universe" of its own.
+      storeBreadth: tickers === undefined,
       workers: config.analysisWorkers,
       // Writing while the workers compute keeps one transaction open on the shared connection: safe only
       // when no other job of this process writes meanwhile (a one-shot command), never inside serve.
