@@ -11,6 +11,7 @@ export interface Config {
   readonly fetchMaxConcurrent: number;
   readonly fetchMaxAge: string;
   readonly fetchTimeoutMs: number;
+  readonly fetchConnectTimeoutMs: number;
   readonly fetchRetries: number;
   readonly fetchMaxBodyBytes: number;
   readonly yahooBaseUrl: string;

@@ -47,7 +47,11 @@ export function parseDuration(text: string): number | undefined {
 }
 
 const duration = z.string().refine((v) => parseDuration(v) !== undefined);
-const url = z.string().url();
+// http and https only: any other scheme (ftp:, file:) would fail every request of a run, each after its retries.
+const url = z
+  .string()
+  .url()
+  .refine((v) => /^https?:\/\//i.test(v));
 const optionalText = z.string();
 /** The bind address as `listen` will get it (see parseBindHost), so the loopback check sees the same value. */
 const bindHost = z.string().transform((v, ctx) => {
@@ -99,7 +103,7 @@ export const SETTINGS = [
     'dataDir',
     z.string(),
     '',
-    'a folder path, or empty for the database\'s folder',
+    "a folder path, or empty for the database's folder",
     'Folder for run metrics (runs/<id>.json) and other files marketdeck writes. Empty: the folder of the database.',
   ),
   spec(
@@ -133,6 +137,14 @@ export const SETTINGS = [
     15_000,
     'an integer 100-600000',
     'Timeout of one HTTP request.',
+  ),
+  spec(
+    'FETCH_CONNECT_TIMEOUT_MS',
+    'fetchConnectTimeoutMs',
+    int(100, 600_000),
+    5_000,
+    'an integer 100-600000',
+    'Time allowed to open a connection (TCP and TLS) to a source, apart from FETCH_TIMEOUT_MS: a host that swallows connection attempts fails in this long, and a run that cannot reach its source stops after its first few failures.',
   ),
   spec(
     'FETCH_RETRIES',

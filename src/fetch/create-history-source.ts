@@ -1,9 +1,9 @@
 import type { Config } from '../config/index.js';
 import { AlphaVantageDailySource } from '../sources/alphavantage/alpha-vantage-daily-source.js';
-import { createHttpGet } from '../sources/create-http-get.js';
 import type { HttpGet } from '../sources/http-get.js';
 import type { HistorySource } from '../sources/source.js';
 import { YahooChartSource } from '../sources/yahoo/yahoo-chart-source.js';
+import { createConfiguredHttpGet, type TransportConfig } from './create-configured-http-get.js';
 import { HttpStats, instrumentHttpGet } from './instrumented-http-get.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 
@@ -25,20 +25,19 @@ export interface ConfiguredSource {
   httpStats: HttpStats;
 }
 
-type SourceConfig = Pick<
-  Config,
-  | 'fetchTimeoutMs'
-  | 'fetchMaxBodyBytes'
-  | 'yahooBaseUrl'
-  | 'yahooRatePerSecond'
-  | 'yahooRatePerMinute'
-  | 'yahooRatePerDay'
-  | 'enableAlphaVantage'
-  | 'alphaVantageApiKey'
-  | 'alphaVantageBaseUrl'
-  | 'alphaVantageRatePerMinute'
-  | 'alphaVantageRatePerDay'
->;
+type SourceConfig = TransportConfig &
+  Pick<
+    Config,
+    | 'yahooBaseUrl'
+    | 'yahooRatePerSecond'
+    | 'yahooRatePerMinute'
+    | 'yahooRatePerDay'
+    | 'enableAlphaVantage'
+    | 'alphaVantageApiKey'
+    | 'alphaVantageBaseUrl'
+    | 'alphaVantageRatePerMinute'
+    | 'alphaVantageRatePerDay'
+  >;
 
 /**
  * The history source named on the command line, with its rate limits from config and an HttpGet that
@@ -50,8 +49,7 @@ export function createHistorySource(
   options: { httpGet?: HttpGet } = {},
 ): ConfiguredSource {
   const httpStats = new HttpStats();
-  const transport =
-    options.httpGet ?? createHttpGet({ timeoutMs: config.fetchTimeoutMs, maxBodyBytes: config.fetchMaxBodyBytes });
+  const transport = options.httpGet ?? createConfiguredHttpGet(config);
   const httpGet = instrumentHttpGet(transport, httpStats);
   if (name === 'yahoo') {
     return {

@@ -1,8 +1,8 @@
 import type { Config } from '../config/index.js';
-import { createHttpGet } from '../sources/create-http-get.js';
 import type { HttpGet } from '../sources/http-get.js';
 import type { QuoteSource } from '../sources/source.js';
 import { YahooQuoteSource } from '../sources/yahoo/yahoo-quote-source.js';
+import { createConfiguredHttpGet, type TransportConfig } from './create-configured-http-get.js';
 import { HttpStats, instrumentHttpGet } from './instrumented-http-get.js';
 
 export interface ConfiguredQuoteSource {
@@ -19,13 +19,12 @@ export interface ConfiguredQuoteSource {
  */
 export function createQuoteSource(
   historySource: string,
-  config: Pick<Config, 'fetchTimeoutMs' | 'fetchMaxBodyBytes' | 'yahooBaseUrl'>,
+  config: TransportConfig & Pick<Config, 'yahooBaseUrl'>,
   options: { httpGet?: HttpGet } = {},
 ): ConfiguredQuoteSource | null {
   if (historySource !== 'yahoo') return null;
   const httpStats = new HttpStats();
-  const transport =
-    options.httpGet ?? createHttpGet({ timeoutMs: config.fetchTimeoutMs, maxBodyBytes: config.fetchMaxBodyBytes });
+  const transport = options.httpGet ?? createConfiguredHttpGet(config);
   return {
     source: new YahooQuoteSource({ httpGet: instrumentHttpGet(transport, httpStats), baseUrl: config.yahooBaseUrl }),
     httpStats,

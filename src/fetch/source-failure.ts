@@ -33,7 +33,9 @@ export function unreachableCause(error: unknown): string | null {
   }
   if (error.kind !== 'network') return null;
   const m = UNREACHABLE.exec(error.message);
-  return m ? `${m[1]}${m[2] ? ` ${m[2]}` : ''}` : null;
+  if (!m) return null;
+  const within = /not open within \d+ ms/.exec(error.message);
+  return `${m[1]}${m[2] ? ` ${m[2]}` : ''}${within ? `, ${within[0]}` : ''}`;
 }
 
 /**

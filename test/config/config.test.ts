@@ -36,6 +36,18 @@ describe('loadConfig', () => {
     assert.match(defaultDatabasePath({ LOCALAPPDATA: 'C:\\Users\\ann\\AppData\\Local' }, 'win32'), /^C:.*marketdeck/);
   });
 
+  it('takes only http and https base URLs', () => {
+    for (const bad of ['ftp://query2.finance.yahoo.com', 'file:///etc/passwd']) {
+      assert.throws(
+        () => loadConfig({ env: { YAHOO_BASE_URL: bad } }),
+        (e: unknown) => e instanceof ConfigError && /YAHOO_BASE_URL/.test(e.message) && /http\(s\) URL/.test(e.message),
+        bad,
+      );
+    }
+    assert.equal(loadConfig({ env: { YAHOO_BASE_URL: 'HTTP://127.0.0.1:8080' } }).yahooBaseUrl, 'HTTP://127.0.0.1:8080');
+    assert.equal(loadConfig({ env: {} }).fetchConnectTimeoutMs, 5_000);
+  });
+
   it('accepts every boolean spelling', () => {
     for (const [word, value] of [
       ['true', true],

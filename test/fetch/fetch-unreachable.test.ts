@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -82,6 +83,25 @@ describe('a fetch whose source cannot be reached', () => {
       assert.ok(JSON.parse(r.stdout).requests <= FEW);
     } finally {
       await silent.close();
+    }
+  });
+
+  it('gives up connecting after FETCH_CONNECT_TIMEOUT_MS, apart from the request timeout', async () => {
+    // Takes the TCP connection and never answers the TLS handshake: a connection that never opens.
+    const held: Socket[] = [];
+    const silent = createServer((socket) => held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const r = await runNodeChild(
+        [cliEntry(), '--db', db, 'fetch', '--tickers', testSymbols(10, 300).join(','), '--json'],
+        { ...env(`https://127.0.0.1:${port}`), FETCH_CONNECT_TIMEOUT_MS: '100', FETCH_TIMEOUT_MS: '600000' },
+      );
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /Yahoo is unreachable \(ETIMEDOUT https:\/\/127\.0\.0\.1:\d+, not open within 100 ms\); nothing fetched/);
+    } finally {
+      for (const s of held) s.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
   });
 });

@@ -18,6 +18,8 @@ import type { HeaderList } from './http1-response-reader.js';
 export interface SocketHttpGetOptions {
   /** Time allowed for one request, headers and body together (redirects included). */
   timeoutMs: number;
+  /** Time allowed to open a connection, TCP and TLS (default 5 s; see Http1ConnectionPoolOptions). */
+  connectTimeoutMs?: number;
   userAgent?: string;
   /** Connections kept open per origin (default 256, the most --max-concurrent allows). */
   maxSockets?: number;
@@ -60,7 +62,11 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
   if (!(Number.isInteger(maxSockets) && maxSockets >= 1)) {
     throw new RangeError(`maxSockets ${maxSockets} is not valid; expected a whole number of connections >= 1`);
   }
-  const pool = new Http1ConnectionPool({ maxSockets, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS });
+  const pool = new Http1ConnectionPool({
+    maxSockets,
+    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+    connectTimeoutMs: options.connectTimeoutMs,
+  });
   const userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
   const maxRedirects = options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const timeoutMs = options.timeoutMs;
