@@ -13,6 +13,7 @@ export interface Config {
   readonly fetchTimeoutMs: number;
   readonly fetchConnectTimeoutMs: number;
   readonly fetchRetries: number;
+  readonly fetchGiveUpAfter: string;
   readonly fetchMaxBodyBytes: number;
   readonly yahooBaseUrl: string;
   readonly yahooRatePerSecond: number;

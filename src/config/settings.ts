@@ -152,7 +152,15 @@ export const SETTINGS = [
     int(0, 20),
     5,
     'an integer 0-20',
-    'Retries of a request after 429, 5xx, timeouts and resets.',
+    'Retries of a request after 429, 5xx, timeouts, resets and garbled answers (a 200 that is not JSON).',
+  ),
+  spec(
+    'FETCH_GIVE_UP_AFTER',
+    'fetchGiveUpAfter',
+    duration,
+    '3m',
+    'a duration like 90s, 3m, 1h',
+    'A source that answers nothing but 429s (or only 5xx and timeouts) for this long is given up for the run: its remaining tickers fail with that reason and the run finishes.',
   ),
   spec(
     'FETCH_MAX_BODY_BYTES',

@@ -50,6 +50,8 @@ export interface RunFetchArgs {
  */
 const WRITE_BATCH = 32;
 const WRITE_DELAY_MS = 4;
+/** FETCH_GIVE_UP_AFTER's default: a few minutes of nothing but push-back. */
+export const DEFAULT_NO_PROGRESS_LIMIT_MS = 180_000;
 /** Workers started per turn of the event loop when a run begins (see runFetch). */
 const START_GROUP = 4;
 
@@ -98,16 +100,41 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   /** Whether the source has answered anything in this run (any status): then a failure to connect is not "offline". */
   let answered = false;
   let connectFailures = 0;
+  // A source that only pushes back (429s, or 5xx and timeouts on every attempt) would keep the run, and the
+  // queue behind it, waiting for ever: after noProgressLimitMs without one real answer it is given up.
+  const noProgressLimitMs = options.noProgressLimitMs ?? DEFAULT_NO_PROGRESS_LIMIT_MS;
+  const giveUp = new AbortController();
+  /** What every wait of a request listens to: the caller's cancel, or the run giving the source up. */
+  const waitSignal = signal ? AbortSignal.any([signal, giveUp.signal]) : giveUp.signal;
+  let lastProgressAt = performance.now();
+  let lastPushBack: SourceError | null = null;
+  let gaveUp: string | null = null;
+  let watchdog: NodeJS.Timeout | null = null;
+  const watch = (): void => {
+    const idle = performance.now() - lastProgressAt;
+    if (idle < noProgressLimitMs) {
+      watchdog = setTimeout(watch, noProgressLimitMs - idle);
+      return;
+    }
+    watchdog = null;
+    if (stopped) return;
+    const kind = lastPushBack?.kind ?? 'rate-limited';
+    gaveUp =
+      `${source.name} gave no answer but ${kind === 'rate-limited' ? '429 Too Many Requests' : kind} for ` +
+      `${Math.round(idle / 1000)} s (FETCH_GIVE_UP_AFTER); the remaining tickers were given up for this run`;
+    stopped = new SourceError(kind, `not attempted: ${gaveUp}`, lastPushBack?.evidence ?? {});
+    giveUp.abort(stopped);
+  };
 
   /** One request with its retries; every attempt holds a concurrency slot and a rate-limit token. */
   const request = (symbol: string, from: EpochDay | undefined): Promise<SourceHistory> =>
     withRetry(
       async () => {
         if (stopped) throw stopped;
-        const release = await concurrency.acquire(signal);
+        const release = await concurrency.acquire(waitSignal);
         let attempted = false;
         try {
-          await limiter.acquire(signal);
+          await limiter.acquire(waitSignal);
           // Checked again after the waits: another worker may have learnt meanwhile that the quota is spent.
           if (stopped) throw stopped;
           attempted = true;
@@ -123,6 +150,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
             },
           });
           answered = true;
+          lastProgressAt = performance.now();
           concurrency.record('success');
           return answer;
         } catch (error) {
@@ -142,7 +170,11 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
             errorsByKind[kind] = (errorsByKind[kind] ?? 0) + 1;
             const throttled = kind === 'rate-limited';
             if (throttled) m.rateLimited++;
-            concurrency.record(classifyOutcome(error), {
+            const outcome = classifyOutcome(error);
+            // A final answer (a 404, a bad body) is still the source answering; pushing back is not.
+            if (outcome === 'success') lastProgressAt = performance.now();
+            else if (error instanceof SourceError) lastPushBack = error;
+            concurrency.record(outcome, {
               status429: throttled,
               retryAfterMs: error instanceof SourceError ? error.evidence.retryAfterMs : undefined,
             });
@@ -153,7 +185,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
         }
       },
       policy,
-      { signal, onRetry: () => m.retries++ },
+      { signal: waitSignal, onRetry: () => m.retries++ },
     );
 
   const planOptions = (): PlanOptions => ({
@@ -296,6 +328,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   // The first requests leave in small groups, each group on the wire before the next one is planned: the
   // first answers then come back spread out, and the slow first pass through cold code overlaps the waits
   // instead of holding up answers that all arrived together. The spare workers start last.
+  watchdog = setTimeout(watch, noProgressLimitMs);
   const running: Promise<void>[] = [];
   const first = Math.min(workers, options.maxConcurrent);
   while (running.length < first) {
@@ -303,7 +336,11 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   while (running.length < workers) running.push(worker());
-  await Promise.all(running);
+  try {
+    await Promise.all(running);
+  } finally {
+    if (watchdog) clearTimeout(watchdog);
+  }
 
   const seconds = (performance.now() - t0) / 1000;
   const http = httpStats.snapshot();
@@ -350,6 +387,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     refetchReasons,
     kept,
     ...(unreachable ? { unreachable: unreachable.message } : {}),
+    ...(gaveUp ? { gaveUp } : {}),
     ...(http ? { http } : {}),
   };
 }

@@ -65,6 +65,11 @@ export interface FetchRunMetrics {
   kept: KeptHistory[];
   /** Set when the run stopped because the source could not be reached: what to tell the user. */
   unreachable?: string;
+  /**
+   * Set when the run gave the source up after FETCH_GIVE_UP_AFTER without a real answer (only 429s, or only
+   * retryable failures): what to tell the user. The remaining tickers are failed with that push-back's kind.
+   */
+  gaveUp?: string;
   http?: Record<string, unknown>;
   /** The quote phase that followed the history (absent when the run fetched no quotes: --no-quotes, not Yahoo). */
   quotes?: QuoteRunMetrics;

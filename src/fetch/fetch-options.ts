@@ -20,6 +20,11 @@ export interface FetchEngineOptions {
   retryBaseDelayMs?: number;
   /** Longest backoff; default 30 s. */
   retryMaxDelayMs?: number;
+  /**
+   * How long the source may answer nothing but push-back (429s, 5xx, timeouts) before the run gives it up and
+   * fails the remaining tickers (FETCH_GIVE_UP_AFTER); default DEFAULT_NO_PROGRESS_LIMIT_MS.
+   */
+  noProgressLimitMs?: number;
   /** The source's request rate limit; default none. */
   rateLimiter?: RateLimiter;
   /** Tuning of the concurrency controller (window, ratios, cool-down); `max` comes from maxConcurrent. */

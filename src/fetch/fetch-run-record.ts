@@ -57,7 +57,8 @@ export function fetchErrorText(m: FetchRunMetrics): string | null {
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   const first = m.failed[0];
-  return `${m.tickers.failed} of ${m.tickers.requested} tickers failed (${kinds}); first: ${first.symbol}: ${first.reason}`;
+  const why = m.gaveUp ? `; ${m.gaveUp}` : '';
+  return `${m.tickers.failed} of ${m.tickers.requested} tickers failed (${kinds})${why}; first: ${first.symbol}: ${first.reason}`;
 }
 
 function quoteErrorText(m: FetchRunMetrics): string | null {

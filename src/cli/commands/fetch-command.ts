@@ -192,13 +192,14 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
         from,
         refetchGaps: flags.refetchGaps,
         retries: config.fetchRetries,
+        noProgressLimitMs: parseDuration(config.fetchGiveUpAfter),
         rateLimiter: configured.rateLimiter,
       },
     });
     // Quotes of the same tickers, through the same limiter; a cancelled history run leaves them for next time,
     // and an unreachable source would only fail them again.
     const quoteSource =
-      wantsQuotes && !metrics.cancelled && !metrics.unreachable
+      wantsQuotes && !metrics.cancelled && !metrics.unreachable && !metrics.gaveUp
         ? createQuoteSource(configured.source.name, config)
         : null;
     if (quoteSource) {
@@ -268,6 +269,7 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
   if (flags.json) printJson(metrics);
   else printSummary(metrics, universe, file);
   if (metrics.unreachable) process.stderr.write(`marketdeck: ${metrics.unreachable}\n`);
+  if (metrics.gaveUp) process.stderr.write(`marketdeck: ${metrics.gaveUp}\n`);
 }
 
 function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: string): void {

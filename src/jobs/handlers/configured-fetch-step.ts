@@ -15,7 +15,8 @@ import type { JobMetrics, JobPartial } from '../job-handler.js';
 import type { StepRunner } from './step-runner.js';
 
 type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
-  Pick<Config, 'fetchMaxAge' | 'fetchMaxConcurrent' | 'fetchRetries'>;
+  Pick<Config, 'fetchMaxAge' | 'fetchMaxConcurrent' | 'fetchRetries'> &
+  Partial<Pick<Config, 'fetchGiveUpAfter'>>;
 
 /**
  * The fetch step of fetch and update jobs, set up from config like `marketdeck fetch` with no flags:
@@ -79,11 +80,12 @@ export function createConfiguredFetchStep(
         maxAgeMs,
         forceRefresh: p.forceRefresh === true,
         retries: config.fetchRetries,
+        noProgressLimitMs: parseDuration(config.fetchGiveUpAfter ?? ''),
         rateLimiter: configured.rateLimiter,
       },
     });
     const quoteSource =
-      p.quotes !== false && !metrics.cancelled && !metrics.unreachable
+      p.quotes !== false && !metrics.cancelled && !metrics.unreachable && !metrics.gaveUp
         ? createQuoteSource(configured.source.name, config, options)
         : null;
     if (quoteSource) {
