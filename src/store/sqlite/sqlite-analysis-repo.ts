@@ -5,7 +5,22 @@ import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
 import { SIGNAL_CODE, SIGNAL_KINDS } from '../../domain/signal-kinds.js';
-import { bufferToFloat64, bufferToInt32, typedArrayToBuffer } from '../bar-codec.js';
+import { typedArrayToBuffer } from '../bar-codec.js';
+import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
+import {
+  collectYearSignals,
+  concatYears,
+  decodeYear,
+  groupedBySymbol,
+  kindCode,
+  lowerBoundIn,
+  newestSignalsFirst,
+  signalColumnsOf,
+  signalsFromYear,
+  toBuffer,
+  validateColumns,
+  type YearSignals,
+} from '../signal-blobs.js';
 import type {
   AnalysisRepo,
   AnalysisRunWrite,
@@ -21,13 +36,6 @@ type SignalYearRow = [symbol: string, year: number, dates: Buffer, kinds: Buffer
 type RecentRow = [symbol: string, date: number, kind: number, value: number];
 type BreadthRow = { scope: string; n: number; dates: Buffer; fields: string; data: Buffer };
 type StateRow = { symbol: string; bar_version: number; last_date: number; state: Buffer | null };
-
-/** One symbol's signals of one year, as columns sorted by date. */
-interface YearSignals {
-  dates: Int32Array;
-  kinds: Uint8Array;
-  values: Float64Array;
-}
 
 /**
  * The analysis tables of the SQLite store (schema in migrations/002-analysis.ts). Signals are kept as
@@ -75,18 +83,8 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
   }
 
   async replaceSignals(symbols: readonly string[], signals: readonly Signal[]): Promise<void> {
-    const wanted = new Set(symbols);
-    const kept = signals.filter((s) => wanted.has(s.symbol));
-    const order = [...wanted];
-    const index = new Map(order.map((s, i) => [s, i]));
-    const columns: SignalColumns = {
-      symbols: order,
-      kinds: SIGNAL_KINDS,
-      symbolIndex: Int32Array.from(kept, (s) => index.get(s.symbol)!),
-      dates: Int32Array.from(kept, (s) => s.date),
-      kindIndex: Uint8Array.from(kept, (s) => kindCode(s.kind)),
-      values: Float64Array.from(kept, (s) => s.value),
-    };
+    const columns = signalColumnsOf(symbols, signals);
+    const order = columns.symbols;
     this.commitTx({
       screenerRows: [],
       signalsFrom: new Map(order.map((s) => [s, null])),
@@ -107,10 +105,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     const collect = (rows: SignalYearRow[]) => {
       for (const [symbol, , d, k, v] of rows) {
         const col = decodeYear(d, k, v);
-        for (let i = 0; i < col.dates.length; i++) {
-          if (col.dates[i] < since || (kindFilter >= 0 && col.kinds[i] !== kindFilter)) continue;
-          out.push({ symbol, date: col.dates[i] as EpochDay, kind: SIGNAL_KINDS[col.kinds[i]], value: col.values[i] });
-        }
+        collectYearSignals(out, symbol, col, since, kindFilter);
       }
     };
     const collectRecent = (rows: RecentRow[]) => {
@@ -129,20 +124,11 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
         collect(this.s.yearSignals.all(year, since));
         // Earlier years only hold older signals: stop once the limit is met from this year on.
         if (Number.isFinite(limit)) {
-          const yearStart = firstDayOfYear(year);
-          let newer = 0;
-          for (const sig of out) if (sig.date >= yearStart) newer++;
-          if (newer >= limit) break;
+          if (signalsFromYear(out, year) >= limit) break;
         }
       }
     }
-    out.sort(
-      (a, b) =>
-        b.date - a.date ||
-        (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0) ||
-        SIGNAL_CODE[a.kind] - SIGNAL_CODE[b.kind],
-    );
-    return Number.isFinite(limit) ? out.slice(0, Math.max(0, limit)) : out;
+    return newestSignalsFirst(out, limit);
   }
 
   async writeBreadth(universe: string, series: readonly BreadthSeries[]): Promise<void> {
@@ -151,22 +137,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
 
   async breadth(universe: string, scope: string, range?: DateRange): Promise<BreadthSeries | null> {
     const row = this.s.breadth.get(universe, scope);
-    if (!row) return null;
-    const dates = bufferToInt32(row.dates, row.n).slice();
-    const fields = JSON.parse(row.fields) as string[];
-    const data = bufferToFloat64(row.data, row.n * fields.length);
-    const from = range?.from === undefined ? 0 : lowerBound(dates, range.from);
-    const to = range?.to === undefined ? row.n : lowerBound(dates, range.to + 1);
-    const series = { scope, dates: dates.slice(from, Math.max(from, to)) } as BreadthSeries;
-    const record = series as unknown as Record<string, Float64Array>;
-    for (const name of BREADTH_FIELDS) {
-      const f = fields.indexOf(name);
-      const column = new Float64Array(series.dates.length);
-      if (f >= 0) column.set(data.subarray(f * row.n + from, f * row.n + from + column.length));
-      else column.fill(Number.NaN);
-      record[name] = column;
-    }
-    return series;
+    return row ? decodeBreadthRow(scope, row, range) : null;
   }
 
   async breadthScopes(universe: string): Promise<string[]> {
@@ -313,29 +284,9 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
 
   private writeBreadthSync(universe: string, series: readonly BreadthSeries[]): void {
     this.s.deleteBreadth.run(universe);
-    const fields = JSON.stringify(BREADTH_FIELDS);
     for (const s of series) {
-      const n = s.dates.length;
-      const data = new Float64Array(n * BREADTH_FIELDS.length);
-      BREADTH_FIELDS.forEach((name, f) => {
-        const column = s[name];
-        if (column.length !== n) {
-          throw new RangeError(
-            `breadth ${universe}/${s.scope} field ${name} has ${column.length} values, expected ${n}`,
-          );
-        }
-        data.set(column, f * n);
-      });
-      this.s.putBreadth.run(
-        universe,
-        s.scope,
-        n,
-        n > 0 ? s.dates[0] : null,
-        n > 0 ? s.dates[n - 1] : null,
-        typedArrayToBuffer(s.dates),
-        fields,
-        typedArrayToBuffer(data),
-      );
+      const row = encodeBreadthRow(universe, s);
+      this.s.putBreadth.run(universe, s.scope, row.n, row.firstDate, row.lastDate, row.dates, row.fields, row.data);
     }
   }
 
@@ -461,88 +412,6 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
       typedArrayToBuffer(col.values),
     );
   }
-}
-
-function kindCode(kind: SignalKind): number {
-  const code = SIGNAL_CODE[kind];
-  if (code === undefined) {
-    throw new RangeError(`signal kind "${kind}" is not known; expected one of ${SIGNAL_KINDS.join(', ')}`);
-  }
-  return code;
-}
-
-function decodeYear(dates: Buffer, kinds: Buffer, vals: Buffer): YearSignals {
-  return { dates: bufferToInt32(dates), kinds: new Uint8Array(kinds), values: bufferToFloat64(vals) };
-}
-
-/**
- * The columns with each symbol's signals in one run, by date. A run's output already is (each ticker's
- * signals in date order), and is returned as it is; anything else is sorted (stable) into that shape.
- */
-function groupedBySymbol(c: SignalColumns): SignalColumns {
-  const n = c.dates.length;
-  const seen = new Uint8Array(c.symbols.length);
-  let grouped = true;
-  for (let i = 0; i < n && grouped; i++) {
-    const k = c.symbolIndex[i];
-    if (i > 0 && k === c.symbolIndex[i - 1]) {
-      if (c.dates[i] < c.dates[i - 1]) grouped = false;
-    } else if (seen[k]) grouped = false;
-    seen[k] = 1;
-  }
-  if (grouped) return c;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (x, y) => c.symbolIndex[x] - c.symbolIndex[y] || c.dates[x] - c.dates[y] || x - y,
-  );
-  return {
-    symbols: c.symbols,
-    kinds: c.kinds,
-    symbolIndex: Int32Array.from(order, (i) => c.symbolIndex[i]),
-    dates: Int32Array.from(order, (i) => c.dates[i]),
-    kindIndex: Uint8Array.from(order, (i) => c.kindIndex[i]),
-    values: Float64Array.from(order, (i) => c.values[i]),
-  };
-}
-
-function concatYears(x: YearSignals, y: YearSignals): YearSignals {
-  const n = x.dates.length + y.dates.length;
-  const out: YearSignals = { dates: new Int32Array(n), kinds: new Uint8Array(n), values: new Float64Array(n) };
-  out.dates.set(x.dates);
-  out.dates.set(y.dates, x.dates.length);
-  out.kinds.set(x.kinds);
-  out.kinds.set(y.kinds, x.kinds.length);
-  out.values.set(x.values);
-  out.values.set(y.values, x.values.length);
-  return out;
-}
-
-/** First index in [lo, hi) whose date is >= day. */
-function lowerBoundIn(dates: Int32Array, lo: number, hi: number, day: number): number {
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (dates[mid] < day) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function validateColumns(c: SignalColumns): void {
-  const n = c.dates.length;
-  if (c.symbolIndex.length !== n || c.kindIndex.length !== n || c.values.length !== n) {
-    throw new RangeError(
-      `signal columns differ in length: dates ${n}, symbolIndex ${c.symbolIndex.length}, kindIndex ${c.kindIndex.length}, values ${c.values.length}`,
-    );
-  }
-  for (const kind of c.kinds) kindCode(kind);
-  for (let i = 0; i < n; i++) {
-    if (c.symbolIndex[i] < 0 || c.symbolIndex[i] >= c.symbols.length || c.kindIndex[i] >= c.kinds.length) {
-      throw new RangeError(`signal ${i} points outside the symbols or kinds lists`);
-    }
-  }
-}
-
-function toBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 /** The repository's statements, prepared on first use (a store opened at an older schema never prepares them). */

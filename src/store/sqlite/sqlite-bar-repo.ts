@@ -9,8 +9,15 @@ import {
 import { type EpochDay, yearOfDay } from '../../domain/epoch-day.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
 import { decodeBarChunk, decodeBarChunks, encodeBarChunk } from '../bar-codec.js';
+import {
+  ALL_FIELDS,
+  extendsHistory,
+  mergeChangesHistory,
+  sameBar,
+  successfulFetchOf,
+  validateWrite,
+} from '../bar-write-rules.js';
 import type { BarRepo, BarStats, DateRange, SupersededBars, TickerWrite, TickerWriteResult } from '../store.js';
-import { validateBarSeries } from '../validate-bar-series.js';
 import { immediateTransaction } from './immediate-transaction.js';
 import { SqliteBarChunkWriter } from './sqlite-bar-chunk-writer.js';
 import {
@@ -124,17 +131,8 @@ export class SqliteBarRepo implements BarRepo {
     }
     for (const d of w.dividends ?? []) this.s.putDividend.run(t.id, d.date, d.amount);
     for (const sp of w.splits ?? []) this.s.putSplit.run(t.id, sp.date, sp.numerator, sp.denominator);
-    if (w.fetch) {
-      this.fetchState.recordOne({
-        symbol,
-        source: w.fetch.source,
-        at: w.fetch.attemptedAt ?? new Date(),
-        error: null,
-        bars: w.bars?.dates.length,
-        flags: w.fetch.flags,
-        meta: w.fetch.meta,
-      });
-    }
+    const fetched = successfulFetchOf(w);
+    if (fetched) this.fetchState.recordOne(fetched);
     return {
       symbol,
       barsAdded: added,
@@ -358,60 +356,4 @@ export class SqliteBarRepo implements BarRepo {
 interface TrimmedBars {
   bars: BarSeries | undefined;
   tail?: BarSeries | null;
-}
-
-/** Bar fields analysis reads besides the dates; adjusted close is not one (a dividend changes only it). */
-const ANALYSED_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
-/** Every stored field besides the date. */
-const ALL_FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;
-
-function sameValue(a: number, b: number): boolean {
-  return a === b || (Number.isNaN(a) && Number.isNaN(b));
-}
-
-function sameBar(
-  a: BarSeries,
-  i: number,
-  b: BarSeries,
-  j: number,
-  fields: readonly (typeof ALL_FIELDS)[number][] = ANALYSED_FIELDS,
-): boolean {
-  for (const f of fields) if (!sameValue(a[f][i], b[f][j])) return false;
-  return true;
-}
-
-/**
- * True when merging `bars` into `span` (the stored bars of the incoming date span) changes an analysed
- * field of a stored bar, or adds a date on or before `lastDate` (a bar inserted into the history).
- */
-function mergeChangesHistory(span: BarSeries, bars: BarSeries, lastDate: number): boolean {
-  for (let i = 0; i < bars.dates.length && bars.dates[i] <= lastDate; i++) {
-    const j = lowerBound(span.dates, bars.dates[i]);
-    if (j >= span.dates.length || span.dates[j] !== bars.dates[i] || !sameBar(span, j, bars, i)) return true;
-  }
-  return false;
-}
-
-/** True when `next` starts with every bar of `old` unchanged in the analysed fields (it may add later ones). */
-function extendsHistory(next: BarSeries, old: BarSeries): boolean {
-  if (next.dates.length < old.dates.length) return false;
-  for (let i = 0; i < old.dates.length; i++) {
-    if (next.dates[i] !== old.dates[i] || !sameBar(old, i, next, i)) return false;
-  }
-  return true;
-}
-
-function validateWrite(w: TickerWrite): void {
-  if (typeof w.symbol !== 'string' || w.symbol === '') {
-    throw new TypeError(`ticker write symbol ${JSON.stringify(w.symbol)} is not valid; expected a non-empty string`);
-  }
-  if (w.mode !== undefined && w.mode !== 'merge' && w.mode !== 'replace') {
-    throw new RangeError(`write mode "${w.mode}" of ${w.symbol} is not valid; expected merge or replace`);
-  }
-  if (w.bars) validateBarSeries(w.symbol, w.bars);
-  for (const d of [...(w.dividends ?? []), ...(w.splits ?? [])]) {
-    if (!Number.isInteger(d.date)) {
-      throw new RangeError(`event date ${d.date} of ${w.symbol} is not valid; expected an integer EpochDay`);
-    }
-  }
 }

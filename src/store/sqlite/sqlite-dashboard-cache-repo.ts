@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { CacheEntryMeta, DashboardCacheRepo } from '../store.js';
+import { toJson } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
-import { toJson } from './sqlite-values.js';
 
 interface MetaRow {
   key: string;

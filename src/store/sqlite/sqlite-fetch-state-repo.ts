@@ -1,18 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { FetchState, FetchStateRepo, QualityFlag } from '../store.js';
+import { type FetchStateRow, fetchStateFromRow as toState } from '../fetch-state-row.js';
+import type { FetchState, FetchStateRepo } from '../store.js';
+import { fromJson, toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
-import { fromJson, fromMs, toJson, toMs } from './sqlite-values.js';
-
-interface FetchStateRow {
-  symbol: string;
-  source: string;
-  last_success_at: number | null;
-  last_attempt_at: number | null;
-  last_error: string | null;
-  bars: number;
-  flags: string;
-  meta: string;
-}
 
 export type FetchStateUpdate = Parameters<FetchStateRepo['record']>[0];
 
@@ -75,17 +65,4 @@ export class SqliteFetchStateRepo implements FetchStateRepo {
     const rows = source === undefined ? this.listAllStmt.all() : this.listSourceStmt.all(source);
     return rows.map(toState);
   }
-}
-
-function toState(r: FetchStateRow): FetchState {
-  return {
-    symbol: r.symbol,
-    source: r.source,
-    lastSuccessAt: fromMs(r.last_success_at),
-    lastAttemptAt: fromMs(r.last_attempt_at),
-    lastError: r.last_error,
-    bars: r.bars,
-    flags: fromJson<QualityFlag[]>(r.flags, []),
-    meta: fromJson<Record<string, unknown>>(r.meta, {}),
-  };
 }

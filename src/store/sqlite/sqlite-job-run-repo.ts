@@ -1,34 +1,15 @@
 import type Database from 'better-sqlite3';
-import { JOB_STATUSES, type JobProgress, type JobRun, type JobRunRepo, type JobStatus } from '../store.js';
+import {
+  checkJobStatus as checkStatus,
+  type JobPatch,
+  type JobRunRow,
+  type ListOptions,
+  PATCH_COLUMNS,
+  jobRunFromRow as toRun,
+} from '../job-run-row.js';
+import type { JobRun, JobRunRepo, JobStatus } from '../store.js';
+import { toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
-import { fromJson, fromMs, toJson, toMs } from './sqlite-values.js';
-
-interface JobRunRow {
-  id: string;
-  kind: string;
-  params: string;
-  status: JobStatus;
-  progress: string | null;
-  created_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-  metrics: string | null;
-  error: string | null;
-  owner: string | null;
-}
-
-type JobPatch = Parameters<JobRunRepo['update']>[1];
-type ListOptions = NonNullable<Parameters<JobRunRepo['list']>[0]>;
-
-/** Patch keys -> column and how the value is stored; the column names here are the only SQL built from input. */
-const PATCH_COLUMNS: { [K in keyof Required<JobPatch>]: [string, (v: JobPatch[K]) => unknown] } = {
-  status: ['status', (v) => checkStatus(v as JobStatus)],
-  progress: ['progress', (v) => (v === null || v === undefined ? null : toJson(v, 'job progress'))],
-  startedAt: ['started_at', (v) => toMs(v)],
-  finishedAt: ['finished_at', (v) => toMs(v)],
-  metrics: ['metrics', (v) => (v === null || v === undefined ? null : toJson(v, 'job metrics'))],
-  error: ['error', (v) => v ?? null],
-};
 
 /** Every job run with its parameters, progress and metrics: the history `marketdeck jobs` shows. */
 export class SqliteJobRunRepo implements JobRunRepo {
@@ -135,26 +116,4 @@ export class SqliteJobRunRepo implements JobRunRepo {
   async prune(before: Date): Promise<number> {
     return this.pruneStmt.run(toMs(before)!).changes;
   }
-}
-
-function checkStatus(s: JobStatus): JobStatus {
-  if (!JOB_STATUSES.includes(s))
-    throw new RangeError(`job status "${s}" is not valid; expected ${JOB_STATUSES.join('|')}`);
-  return s;
-}
-
-function toRun(r: JobRunRow): JobRun {
-  return {
-    id: r.id,
-    kind: r.kind,
-    params: fromJson<Record<string, unknown>>(r.params, {}),
-    status: r.status,
-    progress: fromJson<JobProgress | null>(r.progress, null),
-    createdAt: new Date(r.created_at),
-    startedAt: fromMs(r.started_at),
-    finishedAt: fromMs(r.finished_at),
-    metrics: fromJson<Record<string, unknown> | null>(r.metrics, null),
-    error: r.error,
-    owner: r.owner ?? null,
-  };
 }

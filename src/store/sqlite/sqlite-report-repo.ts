@@ -1,32 +1,9 @@
 import type Database from 'better-sqlite3';
-import type { TickerReport, Verdict } from '../../domain/analyst-report.js';
+import type { TickerReport } from '../../domain/analyst-report.js';
+import { reportFromRow as fromRow, type ReportRow } from '../report-row.js';
 import type { ReportRepo } from '../store.js';
+import { toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
-import { fromJson, toJson, toMs } from './sqlite-values.js';
-
-interface ReportRow {
-  run_id: string;
-  symbol: string;
-  analyst: string;
-  verdict: Verdict;
-  reasons: string;
-  summary: string;
-  facts: string;
-  created_at: number;
-}
-
-function fromRow(r: ReportRow): TickerReport {
-  return {
-    symbol: r.symbol,
-    runId: r.run_id,
-    analyst: r.analyst,
-    verdict: r.verdict,
-    reasons: fromJson<string[]>(r.reasons, []),
-    summary: r.summary,
-    facts: fromJson<Record<string, unknown>>(r.facts, {}),
-    createdAt: new Date(r.created_at),
-  };
-}
 
 export class SqliteReportRepo implements ReportRepo {
   private readonly addTx: (reports: readonly TickerReport[]) => void;

@@ -1,23 +1,8 @@
 import type Database from 'better-sqlite3';
-import type { EpochDay } from '../../domain/epoch-day.js';
 import type { TickerInfo } from '../../domain/ticker.js';
 import type { TickerRepo } from '../store.js';
+import { TICKER_COLUMNS as COLUMNS, type TickerRow, tickerFromRow as toInfo } from '../ticker-row.js';
 import { immediateTransaction } from './immediate-transaction.js';
-
-interface TickerRow {
-  symbol: string;
-  name: string | null;
-  exchange: string | null;
-  currency: string | null;
-  type: string | null;
-  sector: string | null;
-  industry: string | null;
-  market_cap: number | null;
-  first_date: number | null;
-  last_date: number | null;
-}
-
-const COLUMNS = 'symbol, name, exchange, currency, type, sector, industry, market_cap, first_date, last_date';
 
 export class SqliteTickerRepo implements TickerRepo {
   private readonly upsertStmt: Database.Statement;
@@ -87,19 +72,4 @@ export class SqliteTickerRepo implements TickerRepo {
   async symbolsWithBars(): Promise<string[]> {
     return this.withBarsStmt.all();
   }
-}
-
-function toInfo(r: TickerRow): TickerInfo {
-  return {
-    symbol: r.symbol,
-    name: r.name,
-    exchange: r.exchange,
-    currency: r.currency,
-    type: r.type,
-    sector: r.sector,
-    industry: r.industry,
-    marketCap: r.market_cap,
-    firstDate: r.first_date as EpochDay | null,
-    lastDate: r.last_date as EpochDay | null,
-  };
 }

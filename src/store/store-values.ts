@@ -1,4 +1,4 @@
-/** Conversions between the Store's values and SQLite columns (epoch ms for instants, TEXT for JSON). */
+/** Conversions between the Store's values and SQL columns (epoch ms for instants, text for JSON), for every adapter. */
 
 export function toMs(d: Date | null | undefined): number | null {
   if (d === null || d === undefined) return null;

@@ -1,0 +1,68 @@
+import { type FetchStateRow, fetchStateFromRow } from '../fetch-state-row.js';
+import type { FetchState, FetchStateRepo } from '../store.js';
+import { fromJson, toJson, toMs } from '../store-values.js';
+import type { PgDb, Sql } from './pg-db.js';
+
+export type FetchStateUpdate = Parameters<FetchStateRepo['record']>[0];
+
+export class PgFetchStateRepo implements FetchStateRepo {
+  constructor(private readonly db: PgDb) {}
+
+  /**
+   * Records one attempt in the caller's transaction. A failure keeps the last success, its bar count and
+   * flags; `meta` is merged key by key so one piece of per-source memory does not erase another. The row is
+   * locked while read, so two workers recording the same ticker merge instead of overwriting.
+   */
+  async recordIn(sql: Sql, u: FetchStateUpdate): Promise<void> {
+    const { rows } = await sql.query<FetchStateRow>(
+      'SELECT * FROM fetch_state WHERE symbol = $1 AND source = $2 FOR UPDATE',
+      [u.symbol, u.source],
+    );
+    const old = rows[0];
+    const ok = u.error === null;
+    const at = toMs(u.at);
+    const meta = { ...fromJson<Record<string, unknown>>(old?.meta ?? null, {}), ...(u.meta ?? {}) };
+    await sql.query(
+      `INSERT INTO fetch_state (symbol, source, last_success_at, last_attempt_at, last_error, bars, flags, meta)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (symbol, source) DO UPDATE SET
+         last_success_at = excluded.last_success_at, last_attempt_at = excluded.last_attempt_at,
+         last_error = excluded.last_error, bars = excluded.bars, flags = excluded.flags, meta = excluded.meta`,
+      [
+        u.symbol,
+        u.source,
+        ok ? at : (old?.last_success_at ?? null),
+        at,
+        ok ? null : u.error,
+        ok && u.bars !== undefined ? u.bars : (old?.bars ?? 0),
+        u.flags !== undefined ? toJson(u.flags, 'quality flags') : (old?.flags ?? '[]'),
+        toJson(meta, `fetch meta of ${u.symbol}`),
+      ],
+    );
+  }
+
+  record(update: FetchStateUpdate): Promise<void> {
+    return this.db.tx((sql) => this.recordIn(sql, update));
+  }
+
+  async get(symbol: string, source: string): Promise<FetchState | null> {
+    const { rows } = await this.db.query<FetchStateRow>('SELECT * FROM fetch_state WHERE symbol = $1 AND source = $2', [
+      symbol,
+      source,
+    ]);
+    return rows[0] ? fetchStateFromRow(rows[0]) : null;
+  }
+
+  async list(source?: string): Promise<FetchState[]> {
+    const { rows } =
+      source === undefined
+        ? await this.db.query<FetchStateRow>(
+            'SELECT * FROM fetch_state ORDER BY symbol COLLATE "C", source COLLATE "C"',
+          )
+        : await this.db.query<FetchStateRow>(
+            'SELECT * FROM fetch_state WHERE source = $1 ORDER BY symbol COLLATE "C"',
+            [source],
+          );
+    return rows.map(fetchStateFromRow);
+  }
+}
