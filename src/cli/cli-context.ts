@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Config, loadConfig } from '../config/index.js';
+import { isJobOwnerAlive } from '../jobs/job-owner.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
@@ -28,9 +29,18 @@ export class CliContext {
     return this.configValue;
   }
 
-  /** The store for a command that writes: the file and its folder are created when missing. */
+  /**
+   * The store for a command that writes: the file and its folder are created when missing. Runs left queued or
+   * running by a process that is gone (killed, crashed) are marked interrupted first, whatever the command:
+   * a one-shot fetch records its own run outside any job queue, and nothing else would ever close it.
+   */
   store(): Promise<Store> {
-    if (!this.storePromise) this.storePromise = openStore(this.config);
+    if (!this.storePromise) {
+      this.storePromise = openStore(this.config).then(async (store) => {
+        await store.jobRuns.markInterrupted(isJobOwnerAlive);
+        return store;
+      });
+    }
     return this.storePromise;
   }
 

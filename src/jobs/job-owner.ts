@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { JobRun, JobStatus } from '../store/store.js';
 
 /** This process as a job owner: host:pid. */
 export function currentJobOwner(): string {
@@ -23,4 +24,13 @@ export function isJobOwnerAlive(owner: string): boolean {
     // EPERM: the process exists but belongs to someone else.
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+/**
+ * A run's status as it stands now: one still recorded queued or running whose owner is gone is interrupted,
+ * even before a writing command gets to record it so (a read-only `jobs` cannot).
+ */
+export function currentJobStatus(run: Pick<JobRun, 'status' | 'owner'>): JobStatus {
+  const unfinished = run.status === 'queued' || run.status === 'running';
+  return unfinished && run.owner !== null && !isJobOwnerAlive(run.owner) ? 'interrupted' : run.status;
 }

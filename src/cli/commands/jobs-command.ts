@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { isJobKind, JOB_KIND_NAMES } from '../../jobs/job-kinds.js';
+import { currentJobStatus } from '../../jobs/job-owner.js';
 import { type JobRun, type JobStatus, JOB_STATUSES as STATUSES } from '../../store/store.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
@@ -24,7 +25,18 @@ export function registerJobsCommand(program: Command, ctx: CliContext): void {
         throw new UsageError(`--status "${opts.status}" is not a job status; expected one of ${STATUSES.join(', ')}`);
       }
       const store = await ctx.readStore();
-      const runs = await store.jobRuns.list({ kind: opts.kind, status: opts.status as JobStatus | undefined, limit });
+      const status = opts.status as JobStatus | undefined;
+      // A dead owner's queued or running run shows as interrupted, so those statuses are filtered after that.
+      const seenNow = status === 'interrupted' || status === 'queued' || status === 'running';
+      const listed = await store.jobRuns.list({
+        kind: opts.kind,
+        status: seenNow ? undefined : status,
+        limit: seenNow ? 100_000 : limit,
+      });
+      const runs = listed
+        .map((r) => ({ ...r, status: currentJobStatus(r) }))
+        .filter((r) => status === undefined || r.status === status)
+        .slice(0, limit);
       if (opts.json) {
         printJson(runs.map(toJson));
         return;
