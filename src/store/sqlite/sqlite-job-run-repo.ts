@@ -10,8 +10,12 @@ import {
 import type { JobRun, JobRunRepo, JobStatus } from '../store.js';
 import { toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
+import { retryWhileBusy } from './retry-while-busy.js';
 
-/** Every job run with its parameters, progress and metrics: the history `marketdeck jobs` shows. */
+/**
+ * Every job run with its parameters, progress and metrics: the history `marketdeck jobs` shows. Its writes wait
+ * out other processes' write locks (see retryWhileBusy): a job record is delayed by a busy database, never lost.
+ */
 export class SqliteJobRunRepo implements JobRunRepo {
   private readonly insertStmt: Database.Statement;
   private readonly getStmt: Database.Statement<[string], JobRunRow>;
@@ -53,14 +57,15 @@ export class SqliteJobRunRepo implements JobRunRepo {
     owner?: string | null;
   }): Promise<JobRun> {
     if (this.getStmt.get(run.id)) throw new Error(`job run "${run.id}" already exists; expected a new id`);
-    this.insertStmt.run({
+    const row = {
       id: run.id,
       kind: run.kind,
       params: toJson(run.params ?? {}, `params of job ${run.id}`),
       status: checkStatus(run.status ?? 'queued'),
       createdAt: Date.now(),
       owner: run.owner ?? null,
-    });
+    };
+    await retryWhileBusy(() => this.insertStmt.run(row), `job run ${run.id}`);
     return toRun(this.getStmt.get(run.id)!);
   }
 
@@ -74,7 +79,11 @@ export class SqliteJobRunRepo implements JobRunRepo {
       values.push((spec[1] as (v: unknown) => unknown)(patch[key]));
     }
     if (sets.length === 0) return;
-    const r = this.db.prepare(`UPDATE job_runs SET ${sets.join(', ')} WHERE id = ?`).run(...values, id);
+    const statement = this.db.prepare(`UPDATE job_runs SET ${sets.join(', ')} WHERE id = ?`);
+    const r = await retryWhileBusy(
+      () => statement.run(...values, id),
+      `${Object.keys(patch).join(', ')} of job run ${id}`,
+    );
     if (r.changes === 0) throw new Error(`job run "${id}" does not exist; expected an id returned by create()`);
   }
 
@@ -110,10 +119,10 @@ export class SqliteJobRunRepo implements JobRunRepo {
   }
 
   async markInterrupted(isOwnerAlive?: (owner: string) => boolean): Promise<number> {
-    return this.markTx(Date.now(), isOwnerAlive);
+    return retryWhileBusy(() => this.markTx(Date.now(), isOwnerAlive), 'the interrupted job runs');
   }
 
   async prune(before: Date): Promise<number> {
-    return this.pruneStmt.run(toMs(before)!).changes;
+    return retryWhileBusy(() => this.pruneStmt.run(toMs(before)!).changes, 'the pruning of old job runs');
   }
 }
