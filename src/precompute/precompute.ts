@@ -2,7 +2,7 @@ import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal } from '../domain/signal.js';
 import type { FetchState, JobProgress, JobRun, Store } from '../store/store.js';
-import { type DataSetDescription, describeDataSet } from '../universe/describe-data-set.js';
+import { type DataSetDescription, describeDataSet, SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { type BreadthIndexPayload, buildBreadthPayload } from './build-breadth-payload.js';
 import { buildHeatmap } from './build-heatmap.js';
 import { buildOverview, type OverviewPayload } from './build-overview.js';
@@ -11,6 +11,7 @@ import { buildScreener } from './build-screener.js';
 import { buildTickerSummary } from './build-ticker-summary.js';
 import { breadthCacheKey, CACHE_KEYS, DEFAULT_UNIVERSE, tickerCacheKey } from './cache-keys.js';
 import type { DashboardCache } from './dashboard-cache.js';
+import { dataLabelOf } from './data-label.js';
 import { mergeQuoteFields } from './merge-quote-fields.js';
 
 /** What `marketdeck precompute --json` prints and what a precompute job keeps as its metrics. */
@@ -71,11 +72,15 @@ export async function precompute(opts: PrecomputeOptions): Promise<PrecomputeSum
   };
 
   put(metrics, 'overview', CACHE_KEYS.overview, overviewOf(inputs, now));
-  put(metrics, 'heatmap', CACHE_KEYS.heatmap, buildHeatmap(rows));
-  put(metrics, 'screener', CACHE_KEYS.screener, buildScreener(rows));
+  // Every page that shows prices says whether they are the bundled sample, and their dates.
+  const label = dataLabelOf(inputs.dataSet);
+  put(metrics, 'heatmap', CACHE_KEYS.heatmap, { ...buildHeatmap(rows), ...label });
+  put(metrics, 'screener', CACHE_KEYS.screener, { ...buildScreener(rows), ...label });
   const recent = recentSignalsBySymbol(inputs.signals);
   for (const row of rows) {
-    put(metrics, 'ticker_summaries', tickerCacheKey(row.symbol), buildTickerSummary(row, recent.get(row.symbol) ?? []));
+    const summary = buildTickerSummary(row, recent.get(row.symbol) ?? []);
+    const tickerLabel = dataLabelOf(inputs.dataSet, inputs.sampleSymbols.has(row.symbol));
+    put(metrics, 'ticker_summaries', tickerCacheKey(row.symbol), { ...summary, ...tickerLabel });
   }
 
   const index: BreadthIndexPayload = { universes: [] };
@@ -123,22 +128,26 @@ export interface DashboardInputs {
   signals: Signal[];
   /** What the data is (and whether it is the bundled sample), shown on every page. */
   dataSet: DataSetDescription;
+  /** The tickers of the bundled sample (empty when it was never imported). */
+  sampleSymbols: ReadonlySet<string>;
 }
 
 export async function loadDashboardInputs(store: PrecomputeOptions['store'], now: Date): Promise<DashboardInputs> {
-  const [analysed, quotes, fetchStates, runs, breadth, dataSet] = await Promise.all([
+  const [analysed, quotes, fetchStates, runs, breadth, dataSet, sampleMembers] = await Promise.all([
     store.analysis.screenerRows(),
     store.quotes ? store.quotes.list() : [],
     store.fetchState.list(),
     store.jobRuns.list({ since: new Date(now.getTime() - PIPELINE_HISTORY_MS) }),
     loadBreadth(store),
     describeDataSet(store),
+    store.universes.get(SAMPLE_UNIVERSE_NAME),
   ]);
   const rows = mergeQuoteFields(analysed, quotes);
   let latest: number | null = null;
   for (const r of rows) if (latest === null || r.date > latest) latest = r.date;
   const signals = latest === null ? [] : await store.analysis.signals({ since: latest - RECENT_SIGNAL_DAYS });
-  return { rows, fetchStates, runs, breadth, signals, dataSet };
+  const sampleSymbols = new Set((sampleMembers ?? []).map((m) => m.symbol));
+  return { rows, fetchStates, runs, breadth, signals, dataSet, sampleSymbols };
 }
 
 /** The overview from loaded inputs (also what the report job summarises). */

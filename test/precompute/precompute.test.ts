@@ -9,6 +9,7 @@ import { DashboardCache } from '../../src/precompute/dashboard-cache.js';
 import { fullRefresh } from '../../src/precompute/full-refresh.js';
 import { precompute } from '../../src/precompute/precompute.js';
 import type { Store } from '../../src/store/store.js';
+import { walkBars } from '../analysis/bar-series-fixtures.js';
 import { openTempStore, seedAnalysis } from './precompute-fixtures.js';
 
 const EXPECTED_KEYS = [
@@ -139,6 +140,21 @@ describe('precompute', () => {
     assert.deepEqual(msft.recentSignals, [], 'a signal 100 days old is not recent');
     const bytes = (await store.cache.list()).find((e) => e.key === 'ticker:AAPL')!.bytes;
     assert.ok(bytes < 1024, `ticker summary is ${bytes} bytes`);
+  });
+
+  it('labels the screener, heatmap and ticker payloads as sample data with the dates they span', async () => {
+    await store.bars.writeTickers(['AAPL', 'XOM'].map((symbol, i) => ({ symbol, bars: walkBars(symbol, 30, i + 1) })));
+    await store.universes.set('sample', [{ symbol: 'AAPL' }], 'bundled sample');
+    await precompute({ store, cache });
+    const range = { from: '2017-12-28', to: '2018-02-07' };
+    for (const key of ['screener', 'heatmap', 'ticker:AAPL']) {
+      const p = (await cache.get<Record<string, unknown>>(key))!;
+      assert.equal(p.sample, true, key);
+      assert.deepEqual(p.dateRange, range, key);
+      assert.match(String(p.dataNotice), /1 of the tickers are bundled sample data/, key);
+    }
+    const xom = (await cache.get<Record<string, unknown>>('ticker:XOM'))!;
+    assert.equal(xom.sample, false, 'a ticker of your own is not sample data');
   });
 
   it('full refresh clears every entry, then rebuilds them all', async () => {
