@@ -15,7 +15,10 @@ import { nasdaq100Universe } from './nasdaq100-universe.js';
 import { portfolioUniverse } from './portfolio-universe.js';
 import { readShippedList } from './shipped-list-universe.js';
 import { universeFromSymbolFile } from './symbol-file-universe.js';
-import { registerUniverse } from './universe-registry.js';
+import { registerUniverse, UniverseError } from './universe-registry.js';
+
+/** The universe `marketdeck generate` lists its tickers under (see generateUniverse). */
+const SYNTHETIC_UNIVERSE = 'synthetic';
 
 registerUniverse({
   name: 'cached',
@@ -71,6 +74,21 @@ registerUniverse({
   async resolve(_ctx, argument) {
     const path = resolve(argument ?? '');
     return universeFromSymbolFile(path, `file:${path}`, `Symbols listed in ${path}`);
+  },
+});
+
+registerUniverse({
+  name: SYNTHETIC_UNIVERSE,
+  usage: SYNTHETIC_UNIVERSE,
+  description: 'the tickers `marketdeck generate` wrote (S0001, S0002 ...)',
+  takesArgument: false,
+  async resolve({ store }) {
+    const members = await store.universes.get(SYNTHETIC_UNIVERSE);
+    if (!members) {
+      throw new UniverseError('no synthetic market is stored; run `marketdeck generate --tickers N --days D` first');
+    }
+    const symbols = members.map((m) => m.symbol);
+    return { name: SYNTHETIC_UNIVERSE, symbols, description: `The synthetic market of ${symbols.length} tickers` };
   },
 });
 

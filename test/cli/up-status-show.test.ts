@@ -85,6 +85,31 @@ describe('up, status and show on the bundled sample', () => {
     assert.deepEqual(s.splits, []);
   });
 
+  it('show in text says how many of the rows it prints, adds the asked indicators, and labels sample data', () => {
+    const r = run(['show', 'AAPL', '--indicators', 'rsi14,macd']);
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.match(lines[0], /^AAPL: 1259 bars 2013-02-08 \.\. 2018-02-07 \(the last 20 shown; --rows N/);
+    assert.match(lines[1], /^sample data: bundled real S&P 500 prices of 2013-2018/);
+    assert.match(lines[2], /^date +open +high +low +close +adj close +volume +rsi14 +macd$/);
+    assert.equal(lines.length, 2 + 2 + 20);
+    assert.match(lines.at(-1) ?? '', /^2018-02-07 .* 33\.6822 +-3\.4127$/);
+    const three = run(['show', 'AAPL', '--rows', '3']);
+    assert.match(three.stdout, /the last 3 shown/);
+    assert.equal(three.stdout.trimEnd().split('\n').length, 2 + 2 + 3);
+    assert.equal(JSON.parse(run(['show', 'AAPL', '--json']).stdout).sample, true);
+  });
+
+  it('breadth labels sample data and says how many dates it prints', () => {
+    const text = run(['breadth']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /\(the last 20 dates shown; --from\/--to or --json for the others\)/);
+    assert.match(text.stdout, /data: sample data \(bundled real S&P 500 prices\)/);
+    const json = JSON.parse(run(['breadth', '--json']).stdout);
+    assert.equal(json.sample, true);
+    assert.deepEqual(json.dateRange, { from: '2013-02-08', to: '2018-02-07' });
+  });
+
   it('show of an unknown ticker exits 1 naming it; a bad date or indicator exits 2', () => {
     const unknown = run(['show', 'ZZZZ', '--json']);
     assert.equal(unknown.code, 1);

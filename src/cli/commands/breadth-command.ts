@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { BREADTH_FIELDS, type BreadthSeries } from '../../domain/breadth-series.js';
 import { isoFromDay } from '../../domain/epoch-day.js';
+import { dataLabelOf } from '../../precompute/data-label.js';
+import { describeDataSet } from '../../universe/describe-data-set.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
 import { type ResolvedUniverse, UniverseError } from '../../universe/universe-registry.js';
 import type { CliContext } from '../cli-context.js';
@@ -58,12 +60,14 @@ export function registerBreadthCommand(program: Command, ctx: CliContext): void 
         );
       }
       const series = (await store.analysis.breadth(universe.name, scope, { from, to }))!;
-      const payload = breadthPayload(universe.name, series);
+      // Sample prices are from 2013-2018: said wherever they are shown, so they are never taken for today's.
+      const label = dataLabelOf(await describeDataSet(store));
       if (opts.json) {
-        printJson(payload);
+        printJson({ ...breadthPayload(universe.name, series), ...label });
         return;
       }
       printTable(universe.name, series);
+      if (label.sample) printLine(`data: ${label.dataNotice}`);
     });
 }
 
@@ -73,14 +77,19 @@ function breadthPayload(universe: string, s: BreadthSeries): Record<string, unkn
   return out;
 }
 
+/** Dates the text form shows: the latest ones, said so above the table. */
+const SHOWN_DATES = 20;
+
 function printTable(universe: string, s: BreadthSeries): void {
   const n = s.dates.length;
   printLine(
     `${universe} ${s.scope}: ${n} dates${n > 0 ? ` ${isoFromDay(s.dates[0])} .. ${isoFromDay(s.dates[n - 1])}` : ''}`,
   );
   const fmt = (v: number, digits = 1) => (Number.isFinite(v) ? v.toFixed(digits) : '');
+  const first = Math.max(0, n - SHOWN_DATES);
+  if (first > 0) printLine(`(the last ${n - first} dates shown; --from/--to or --json for the others)`);
   const rows = [];
-  for (let i = Math.max(0, n - 20); i < n; i++) {
+  for (let i = first; i < n; i++) {
     rows.push([
       isoFromDay(s.dates[i]),
       s.advancers[i],
