@@ -54,7 +54,7 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
     }
     throw error;
   }
-  const ready = `marketdeck is serving the JSON API at ${server.url}api/overview (Ctrl-C stops it)`;
+  const ready = `marketdeck is serving the dashboard at ${server.url} and the JSON API under ${server.url}api/ (Ctrl-C stops it)`;
   if (opts.stdoutIsJson) process.stderr.write(`${ready}\n`);
   else printLine(ready);
   const signal = await new Promise<string>((resolve) => {
