@@ -110,7 +110,10 @@ export class MissingFxError extends Error {
 interface Lane {
   symbol: string;
   currency: string;
-  px: Float64Array;
+  /** The holding's own stored closes (empty when it has none), walked alongside the calendar. */
+  dates: Int32Array;
+  close: Float64Array;
+  /** The base-currency rate on each calendar day, shared by every holding of one currency. */
   fx: Float64Array;
   /** Quantity normalised to today's share terms (later splits multiplied in), by transaction. */
   events: { i: number; type: string; q: number; price: number; fees: number; amount: number }[];
@@ -168,24 +171,28 @@ export function computePortfolioAnalytics(input: PortfolioAnalyticsInput): Portf
     else bySymbol.set(t.symbol, [t]);
   }
   // Every holding in the base currency shares one array of rates of 1.
-  const ones = new Float64Array(n).fill(1);
+  // One array of rates per currency, not per holding: 500 holdings x 10 years of aligned prices would be
+  // 10 MB to allocate and collect on every call, so each holding's closes are walked in place instead.
+  const rates = new Map<string, Float64Array>([[base, new Float64Array(n).fill(1)]]);
+  const rateArray = (currency: string): Float64Array => {
+    const known = rates.get(currency);
+    if (known) return known;
+    const pair = fxSymbol(currency, base);
+    const fp = series.get(pair);
+    if (!fp || fp.dates.length === 0) throw new MissingFxError(pair, currency, base);
+    const fx = alignCloses(calendar, fp.dates, fp.close);
+    // Before the pair's first bar the first known rate is the best there is.
+    const firstRate = fx.find((v) => Number.isFinite(v)) ?? Number.NaN;
+    for (let i = 0; i < n && !Number.isFinite(fx[i]); i++) fx[i] = firstRate;
+    rates.set(currency, fx);
+    return fx;
+  };
+  const none = new Int32Array(0);
   const lanes: Lane[] = symbols.map((symbol) => {
     const own = bySymbol.get(symbol) ?? [];
     const currency = own[0].currency;
     const path = series.get(symbol);
     if (!path || path.dates.length === 0) warnings.push(`${symbol}: no stored bars; valued at its last trade price`);
-    const px = alignCloses(calendar, path?.dates ?? null, path?.close ?? null);
-    let fx: Float64Array;
-    if (currency === base) fx = ones;
-    else {
-      const pair = fxSymbol(currency, base);
-      const fp = series.get(pair);
-      if (!fp || fp.dates.length === 0) throw new MissingFxError(pair, currency, base);
-      fx = alignCloses(calendar, fp.dates, fp.close);
-      // Before the pair's first bar the first known rate is the best there is.
-      const firstRate = fx.find((v) => Number.isFinite(v)) ?? Number.NaN;
-      for (let i = 0; i < n && !Number.isFinite(fx[i]); i++) fx[i] = firstRate;
-    }
     const events = own.map((t) => {
       let later = 1;
       for (const s of own) if (s.type === 'split' && s.date > t.date) later *= s.quantity;
@@ -198,17 +205,14 @@ export function computePortfolioAnalytics(input: PortfolioAnalyticsInput): Portf
         amount: t.quantity * t.price,
       };
     });
-    // A day before the first bar, or every day of a symbol with none, is priced at the last trade.
-    let lastTrade = Number.NaN;
-    let e = 0;
-    for (let i = 0; i < n && !Number.isFinite(px[i]); i++) {
-      while (e < events.length && events[e].i <= i) {
-        if (events[e].type === 'buy' || events[e].type === 'sell') lastTrade = events[e].price;
-        e++;
-      }
-      px[i] = lastTrade;
-    }
-    return { symbol, currency, px, fx, events };
+    return {
+      symbol,
+      currency,
+      dates: path?.dates ?? none,
+      close: path?.close ?? new Float64Array(0),
+      fx: rateArray(currency),
+      events,
+    };
   });
 
   // Lane by lane (one holding over every day) rather than day by day over every holding: each pass walks
@@ -233,7 +237,7 @@ export function computePortfolioAnalytics(input: PortfolioAnalyticsInput): Portf
         cost[k] += amount;
         invested += amount;
         mwrFlows.push({ day: calendar[ev.i], amount: -amount });
-        return { i: ev.i, dq: ev.q, flow: amount, cash: 0 };
+        return { i: ev.i, dq: ev.q, flow: amount, cash: 0, trade: ev.price };
       }
       if (ev.type === 'sell') {
         const proceeds = (ev.q * ev.price - ev.fees) * fx;
@@ -246,40 +250,57 @@ export function computePortfolioAnalytics(input: PortfolioAnalyticsInput): Portf
           cost[k] = 0;
         }
         mwrFlows.push({ day: calendar[ev.i], amount: proceeds });
-        return { i: ev.i, dq: -ev.q, flow: -proceeds, cash: 0 };
+        return { i: ev.i, dq: -ev.q, flow: -proceeds, cash: 0, trade: ev.price };
       }
       if (ev.type === 'dividend') {
         const amount = ev.amount * fx;
         dividends[k] += amount;
-        return { i: ev.i, dq: 0, flow: 0, cash: amount };
+        return { i: ev.i, dq: 0, flow: 0, cash: amount, trade: Number.NaN };
       }
-      return { i: ev.i, dq: 0, flow: 0, cash: 0 };
+      return { i: ev.i, dq: 0, flow: 0, cash: 0, trade: Number.NaN };
     }),
   );
   // Pass 1, lane by lane: each holding's value every day, replaying its shares from its events.
   const laneValue = new Float64Array(n);
   const laneNet = new Float64Array(n);
-  /** Per lane: its value each day (reused) and its flows minus its cash income on event days. */
+  /** The last price each holding was valued at (its last close, or its last trade when it has no bars). */
+  const lastPrice = new Float64Array(lanes.length).fill(Number.NaN);
+  /**
+   * Fills laneValue (the holding's value each day) and laneNet (its flows minus its cash income on event
+   * days) for holding k. A day is priced at the last close on or before it; before the first close, or for a
+   * holding with none, at its last trade.
+   */
   const replay = (k: number): void => {
-    const { px, fx } = lanes[k];
+    const { dates, close, fx } = lanes[k];
     const evs = effects[k];
     let held = 0;
     let e = 0;
     let next = evs.length > 0 ? evs[0].i : n;
+    let j = 0;
+    let lastClose = Number.NaN;
+    let lastTrade = Number.NaN;
     for (let i = 0; i < n; i++) {
       if (i === next) {
         let net = 0;
         while (e < evs.length && evs[e].i === i) {
           held += evs[e].dq;
           net += evs[e].flow - evs[e].cash;
+          if (!Number.isNaN(evs[e].trade)) lastTrade = evs[e].trade;
           e++;
         }
         if (Math.abs(held) < 1e-9) held = 0;
         laneNet[i] = net;
         next = e < evs.length ? evs[e].i : n;
       } else laneNet[i] = 0;
+      const day = calendar[i];
+      while (j < dates.length && dates[j] <= day) {
+        if (Number.isFinite(close[j])) lastClose = close[j];
+        j++;
+      }
+      const price = Number.isNaN(lastClose) ? lastTrade : lastClose;
       // Before a holding's first trade its price may be unknown (NaN): nothing held is worth 0.
-      laneValue[i] = held === 0 ? 0 : held * px[i] * fx[i];
+      laneValue[i] = held === 0 ? 0 : held * price * fx[i];
+      if (i === n - 1) lastPrice[k] = price;
     }
   };
   for (let k = 0; k < lanes.length; k++) {
@@ -359,13 +380,12 @@ export function computePortfolioAnalytics(input: PortfolioAnalyticsInput): Portf
 
   const holdings: HoldingFigures[] = lanes.map((lane, k) => {
     const v = holdingValue[k];
-    const lastIdx = n - 1;
     return {
       symbol: lane.symbol,
       currency: lane.currency,
       sector: input.sectors?.get(lane.symbol) ?? 'Unknown',
       shares: shares[k],
-      price: n > 0 ? lane.px[lastIdx] : Number.NaN,
+      price: lastPrice[k],
       priceDate: lastPriceDate(series.get(lane.symbol)),
       value: v,
       weight: value > 0 ? v / value : 0,
