@@ -40,6 +40,8 @@ export interface Config {
   readonly precomputeCron: string;
   readonly updateCron: string;
   readonly jobRetentionDays: number;
+  readonly healthSampleCron: string;
+  readonly healthRetentionDays: number;
   readonly host: string;
   readonly port: number;
   readonly apiToken: string;

@@ -342,6 +342,22 @@ export const SETTINGS = [
     'Finished job runs older than this are pruned.',
   ),
   spec(
+    'HEALTH_SAMPLE_CRON',
+    'healthSampleCron',
+    cron,
+    '* * * * *',
+    'a cron expression, or empty for off',
+    'When the scheduler samples system and database health (CPU, memory, disk, event-loop delay, database size).',
+  ),
+  spec(
+    'HEALTH_RETENTION_DAYS',
+    'healthRetentionDays',
+    int(1, 365),
+    7,
+    'an integer 1-365',
+    'Health samples older than this are pruned.',
+  ),
+  spec(
     'HOST',
     'host',
     bindHost,

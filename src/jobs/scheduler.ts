@@ -17,6 +17,10 @@ export interface SchedulerOptions {
   timezone?: string;
   log?: (message: string) => void;
   now?: () => Date;
+  /** HEALTH_SAMPLE_CRON; empty or absent = no health samples. */
+  healthCron?: string;
+  /** Takes and stores one health sample (HealthSampler.sampleAndStore); run beside the queue, never in it. */
+  sampleHealth?: () => Promise<unknown>;
 }
 
 export type ScheduleOutcome =
@@ -36,6 +40,8 @@ interface Schedule {
  */
 export class Scheduler {
   private readonly schedules: Schedule[] = [];
+  /** The health sample's schedule: a cheap read every minute, so not a job run of its own each time. */
+  private healthCron: Cron | null = null;
   private readonly log: (message: string) => void;
   private readonly now: () => Date;
   private started = false;
@@ -68,6 +74,24 @@ export class Scheduler {
       }
       this.schedules.push({ kind, setting, cron });
     }
+    const sampleHealth = opts.sampleHealth;
+    const healthPattern = opts.healthCron ?? '';
+    if (sampleHealth && healthPattern.trim() !== '') {
+      const run = async (): Promise<void> => {
+        try {
+          await sampleHealth();
+        } catch (error) {
+          this.log(`health: sample failed: ${(error as Error).message}`);
+        }
+      };
+      try {
+        this.healthCron = new Cron(healthPattern, { paused: true, protect: true, timezone }, run);
+      } catch (error) {
+        throw new RangeError(
+          `HEALTH_SAMPLE_CRON "${healthPattern}" is not a cron expression: ${(error as Error).message}`,
+        );
+      }
+    }
   }
 
   /** Catches up missed runs, then lets the schedules fire; returns what the catch-up did. */
@@ -75,6 +99,11 @@ export class Scheduler {
     if (this.started) return [];
     this.started = true;
     await this.opts.queue.start();
+    if (this.healthCron) {
+      // A first sample now: the health page has a figure before the first minute is up.
+      void this.healthCron.trigger();
+      this.healthCron.resume();
+    }
     const outcomes: ScheduleOutcome[] = [];
     if (this.schedules.length === 0) this.log('nothing to schedule: PRECOMPUTE_CRON and UPDATE_CRON are both empty');
     for (const s of this.schedules) {
@@ -110,6 +139,7 @@ export class Scheduler {
 
   stop(): void {
     for (const s of this.schedules) s.cron.stop();
+    this.healthCron?.stop();
   }
 
   /** Why the schedule missed a run while the process was down, or null when it did not. */

@@ -18,6 +18,7 @@ import { createBearerAuth } from './bearer-auth.js';
 import { BoundedMemo } from './bounded-memo.js';
 import { buildStatus } from './build-status.js';
 import { HEARTBEAT_MS, openJobEventStream } from './job-event-stream.js';
+import { operationsRoutes } from './operations-routes.js';
 import { PayloadMemo, type ServedPayload } from './payload-memo.js';
 import { portfolioRoutes } from './portfolio-routes.js';
 import { readJsonBody } from './read-json-body.js';
@@ -107,6 +108,7 @@ export function buildApp(opts: BuildAppOptions): App {
   const routes: Route[] = [
     { method: 'GET', pattern: ['healthz'], handler: async (_q, res) => sendJson(res, 200, { ok: true }) },
     ...portfolioRoutes({ store, queue }),
+    ...operationsRoutes({ store, config }),
     {
       method: 'GET',
       pattern: ['api', 'overview'],

@@ -1,4 +1,5 @@
 import { type Config, secretRedactor } from '../config/index.js';
+import { HealthSampler } from '../jobs/health-sampler.js';
 import { createJobRuntime, type JobRuntimeOptions } from '../jobs/job-runtime.js';
 import { Scheduler } from '../jobs/scheduler.js';
 import { CACHE_KEYS } from '../precompute/cache-keys.js';
@@ -38,11 +39,14 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   // Built first: a non-loopback HOST without API_TOKEN is refused before any job starts.
   const app = buildApp({ store, config, runtime, log });
   await queue.start();
+  const health = new HealthSampler({ store, retentionDays: config.healthRetentionDays, diskPath: store.location });
   const scheduler = new Scheduler({
     queue,
     jobRuns: store.jobRuns,
     precomputeCron: config.precomputeCron,
     updateCron: config.updateCron,
+    healthCron: config.healthSampleCron,
+    sampleHealth: () => health.sampleAndStore(),
     log,
   });
   try {
@@ -62,11 +66,13 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       port: server.port,
       async stop() {
         scheduler.stop();
+        health.close();
         await Promise.all([queue.close(), server.close()]);
       },
     };
   } catch (error) {
     scheduler.stop();
+    health.close();
     await queue.close();
     throw error;
   }

@@ -33,6 +33,10 @@ export interface Store {
   readonly quotes: QuoteRepo;
   readonly portfolios: PortfolioRepo;
   readonly reports: ReportRepo;
+  /** System and database health samples (optional: an adapter without it keeps none). */
+  readonly healthSamples?: HealthSampleRepo;
+  /** Cheap facts about the stored data for coverage and health checks (optional: callers fall back to reads). */
+  readonly diagnostics?: DiagnosticsRepo;
   /** Size on disk in bytes, and other facts for `marketdeck status`. */
   info(): Promise<StoreInfo>;
   close(): Promise<void>;
@@ -424,4 +428,38 @@ export interface AnalysisState {
   lastDate: number;
   /** Adapter-agnostic bytes the analysis engine owns (e.g. indicator recurrences at the last bar). */
   state: Uint8Array | null;
+}
+
+/** One health sample (system, process and database figures at `at`); fields a probe could not read are null. */
+export interface HealthSample {
+  at: Date;
+  values: Record<string, unknown>;
+}
+
+/** Health samples, kept for HEALTH_RETENTION_DAYS: one small row a minute. */
+export interface HealthSampleRepo {
+  add(sample: HealthSample): Promise<void>;
+  /** Samples at or after `since`, oldest first. */
+  list(since: Date): Promise<HealthSample[]>;
+  /** Deletes samples older than `before`; returns how many. */
+  prune(before: Date): Promise<number>;
+}
+
+/** What the database holds and weighs, for the health page. */
+export interface DatabaseHealth {
+  /** The database file (or the whole database of a server) in bytes. */
+  sizeBytes: number;
+  /** The write-ahead log beside it (0 when there is none). */
+  walBytes: number;
+  /** Rows per table. */
+  rowCounts: Record<string, number>;
+}
+
+export interface DiagnosticsRepo {
+  /**
+   * Per ticker, how many bars each calendar year holds, without reading a bar: a coverage check compares
+   * them with the trading days of each year and reads the dates of the years that differ only.
+   */
+  barCountsByYear(): Promise<Map<string, Map<number, number>>>;
+  databaseHealth(): Promise<DatabaseHealth>;
 }

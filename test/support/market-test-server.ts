@@ -189,6 +189,8 @@ export interface MarketTestServer {
   stats(): MarketTestServerStats;
   /** Requests seen for a symbol on an endpoint (default chart) since start or reset(). */
   requestsFor(symbol: string, endpoint?: EndpointName): number;
+  /** The [period1, period2) windows (epoch seconds) of the chart requests for a symbol since start or reset(). */
+  chartWindows(symbol: string): { period1: number; period2: number }[];
   /** Zeroes stats, attempt counters, rate-limit buckets and Alpha Vantage counters; keeps data and knobs. */
   reset(): void;
   /** Appends one trading day to every series; returns the new last day (EpochDay). */
@@ -350,6 +352,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
   });
   let stats = newStats();
   let perSymbol = new Map<string, number>();
+  let chartWindows = new Map<string, { period1: number; period2: number }[]>();
   let attempts = new Map<string, number>();
   let avDayCount = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
@@ -441,6 +444,9 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
         chartBadRequestBody(`Invalid input - start date cannot be after end date. startDate = ${p1}, endDate = ${p2}`),
       );
     }
+    let windows = chartWindows.get(key);
+    if (!windows) chartWindows.set(key, (windows = []));
+    windows.push({ period1: p1, period2: p2 });
     // Bars whose session starts in [period1, period2).
     let start = 0;
     while (start < n && s.timestamps[start] < p1) start++;
@@ -792,11 +798,16 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
       const key = MarketModel.key(symbol);
       return key === null ? 0 : (perSymbol.get(`${endpoint}\u0000${key}`) ?? 0);
     },
+    chartWindows(symbol) {
+      const key = MarketModel.key(symbol);
+      return key === null ? [] : [...(chartWindows.get(key) ?? [])];
+    },
     reset() {
       const inFlight = stats.inFlight;
       stats = newStats();
       stats.inFlight = inFlight;
       perSymbol = new Map();
+      chartWindows = new Map();
       attempts = new Map();
       avDayCount = new Map();
       dice = seededRandom(knobs.faultSeed);

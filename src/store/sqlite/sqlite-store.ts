@@ -8,7 +8,9 @@ import { MIGRATIONS, type Migration, runMigrations } from './migrations/index.js
 import { SqliteAnalysisRepo } from './sqlite-analysis-repo.js';
 import { SqliteBarRepo } from './sqlite-bar-repo.js';
 import { SqliteDashboardCacheRepo } from './sqlite-dashboard-cache-repo.js';
+import { SqliteDiagnosticsRepo } from './sqlite-diagnostics-repo.js';
 import { SqliteFetchStateRepo } from './sqlite-fetch-state-repo.js';
+import { SqliteHealthSampleRepo } from './sqlite-health-sample-repo.js';
 import { SqliteJobRunRepo } from './sqlite-job-run-repo.js';
 import { SqlitePortfolioRepo } from './sqlite-portfolio-repo.js';
 import { SqliteQuoteRepo } from './sqlite-quote-repo.js';
@@ -52,6 +54,8 @@ export class SqliteStore implements Store {
   readonly quotes: SqliteQuoteRepo;
   readonly portfolios: SqlitePortfolioRepo;
   readonly reports: SqliteReportRepo;
+  readonly healthSamples: SqliteHealthSampleRepo;
+  readonly diagnostics: SqliteDiagnosticsRepo;
   private closed = false;
   /** Null for `:memory:` stores and when turned off. */
   readonly checkpointer: BackgroundWalCheckpointer | null;
@@ -76,6 +80,8 @@ export class SqliteStore implements Store {
     this.quotes = new SqliteQuoteRepo(db);
     this.portfolios = new SqlitePortfolioRepo(db);
     this.reports = new SqliteReportRepo(db);
+    this.healthSamples = new SqliteHealthSampleRepo(db);
+    this.diagnostics = new SqliteDiagnosticsRepo(db, location);
   }
 
   /**

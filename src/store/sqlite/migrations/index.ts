@@ -6,6 +6,7 @@ import { migration005AnalysisTickers } from './005-analysis-tickers.js';
 import { migration006BarsSuperseded } from './006-bars-superseded.js';
 import { migration007RejectsUnique } from './007-rejects-unique.js';
 import { migration008PortfoliosReports } from './008-portfolios-reports.js';
+import { migration009HealthSamples } from './009-health-samples.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration006BarsSuperseded,
   migration007RejectsUnique,
   migration008PortfoliosReports,
+  migration009HealthSamples,
 ];
