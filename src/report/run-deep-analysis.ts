@@ -82,6 +82,18 @@ export async function runDeepAnalysis(opts: DeepAnalysisOptions): Promise<DeepAn
   let analysed = 0;
   let analysisFailed = 0;
   const t1 = clock();
+  const factsCache = new Map<string, Promise<TickerFacts>>();
+  /** A ticker's facts, read once: asked early for the next batch, awaited when its turn comes. */
+  const factsOf = (symbol: string): Promise<TickerFacts> => {
+    let p = factsCache.get(symbol);
+    if (!p) {
+      p = opts.loadFacts(symbol);
+      // Awaited later by the ticker's own analysis, which reports the failure; never unhandled meanwhile.
+      p.catch(() => {});
+      factsCache.set(symbol, p);
+    }
+    return p;
+  };
   const expectedBatches = () =>
     batches + Math.ceil((queue.length - analysed) / (mode === 'batch' ? opts.plan.batchSize : 1));
   while (analysed < queue.length) {
@@ -91,11 +103,12 @@ export async function runDeepAnalysis(opts: DeepAnalysisOptions): Promise<DeepAn
     const of = expectedBatches();
     batches++;
     const tb = clock();
-    const outcomes = await Promise.all(
+    const running = Promise.all(
       batch.map(async (symbol) => {
         const ts = clock();
         try {
-          const facts = await opts.loadFacts(symbol);
+          const facts = await factsOf(symbol);
+          factsCache.delete(symbol);
           const opinion = await opts.analyst.analyze(facts, signal);
           return { symbol, facts, opinion, ms: clock() - ts };
         } catch (error) {
@@ -112,6 +125,9 @@ export async function runDeepAnalysis(opts: DeepAnalysisOptions): Promise<DeepAn
         }
       }),
     );
+    // The next batch's facts are read from the store while this batch waits on its analysts.
+    for (const symbol of queue.slice(analysed + size, analysed + 2 * size)) factsOf(symbol);
+    const outcomes = await running;
     let batchFailed = 0;
     for (const o of outcomes) {
       analysedMs += o.ms;
