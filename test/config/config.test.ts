@@ -44,7 +44,10 @@ describe('loadConfig', () => {
         bad,
       );
     }
-    assert.equal(loadConfig({ env: { YAHOO_BASE_URL: 'HTTP://127.0.0.1:8080' } }).yahooBaseUrl, 'HTTP://127.0.0.1:8080');
+    assert.equal(
+      loadConfig({ env: { YAHOO_BASE_URL: 'HTTP://127.0.0.1:8080' } }).yahooBaseUrl,
+      'HTTP://127.0.0.1:8080',
+    );
     assert.equal(loadConfig({ env: {} }).fetchConnectTimeoutMs, 5_000);
   });
 

@@ -98,7 +98,10 @@ describe('a fetch whose source cannot be reached', () => {
         { ...env(`https://127.0.0.1:${port}`), FETCH_CONNECT_TIMEOUT_MS: '100', FETCH_TIMEOUT_MS: '600000' },
       );
       assert.equal(r.code, 1, r.stderr);
-      assert.match(r.stderr, /Yahoo is unreachable \(ETIMEDOUT https:\/\/127\.0\.0\.1:\d+, not open within 100 ms\); nothing fetched/);
+      assert.match(
+        r.stderr,
+        /Yahoo is unreachable \(ETIMEDOUT https:\/\/127\.0\.0\.1:\d+, not open within 100 ms\); nothing fetched/,
+      );
     } finally {
       for (const s of held) s.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));

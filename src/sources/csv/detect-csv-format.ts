@@ -145,5 +145,9 @@ export function stooqSymbol(raw: string): string {
 
 /** NUL bytes, invalid UTF-8 or control characters other than tab and CR: not a CSV header anyone wrote. */
 function looksBinary(text: string): boolean {
-  return /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f || c === 0xfffd) return true;
+  }
+  return false;
 }
