@@ -63,7 +63,7 @@ const PIPELINE_CHARTS: Readonly<Record<string, string>> = {
 
 /** The kinds a client may queue over HTTP: a kind added to JOB_KINDS is not exposed until it is listed here. */
 const POSTABLE_KINDS: readonly JobKind[] = ['update', 'fetch', 'analyze', 'precompute'];
-const JOB_STATUSES: readonly JobStatus[] = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'interrupted'];
+const JOB_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted'] as const;
 
 /**
  * The HTTP JSON API over the precomputed dashboard, without a socket: `handle` serves one request, so tests
