@@ -47,16 +47,18 @@ export async function loadPortfolioAnalytics(
   const { holdings, fx } = portfolioSymbols(portfolio);
   const benchmark = opts.benchmark ?? 'SPY';
   const wanted = [...new Set([...holdings, ...fx, benchmark])];
-  const series = new Map<string, ClosePath>();
   const first = portfolio.transactions[0]?.date;
   // A year before the first trade leaves the moving average and one-year high of the underperformer rules whole.
   const from = first === undefined ? undefined : first - 400;
-  await Promise.all(
-    wanted.map(async (symbol) => {
+  let series: Map<string, ClosePath>;
+  if (store.bars.readCloses) series = await store.bars.readCloses(wanted, { from });
+  else {
+    series = new Map();
+    for (const symbol of wanted) {
       const bars = await store.bars.read(symbol, { from });
       if (bars) series.set(symbol, { dates: bars.dates, close: bars.close });
-    }),
-  );
+    }
+  }
   const sectors = new Map<string, string>();
   for (const symbol of holdings) {
     const info = await store.tickers.get(symbol);

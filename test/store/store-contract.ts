@@ -529,6 +529,27 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
     });
 
+    describe('closes', () => {
+      it('reads the dates and closes of the symbols that have bars, within a range', async (t) => {
+        if (!store.bars.readCloses) {
+          t.skip('this adapter has no readCloses; portfolio figures fall back to read()');
+          return;
+        }
+        const days = ['2023-12-28', '2023-12-29', '2024-01-02', '2024-01-03'];
+        await store.bars.writeTicker({ symbol: 'C', bars: series('C', days) });
+        const whole = (await store.bars.read('C'))!;
+        const all = await store.bars.readCloses(['C', 'NONE']);
+        assert.deepEqual([...all.keys()], ['C']);
+        assert.deepEqual([...all.get('C')!.dates], [...whole.dates]);
+        assert.deepEqual([...all.get('C')!.close], [...whole.close]);
+        const part = (
+          await store.bars.readCloses(['C'], { from: dayFromIso('2023-12-29'), to: dayFromIso('2024-01-02') })
+        ).get('C')!;
+        assert.deepEqual([...part.dates], [dayFromIso('2023-12-29'), dayFromIso('2024-01-02')]);
+        assert.deepEqual([...part.close], [whole.close[1], whole.close[2]]);
+      });
+    });
+
     describe('portfolios', () => {
       const buy = (date: string, symbol: string, quantity: number, price: number) => ({
         date: dayFromIso(date),

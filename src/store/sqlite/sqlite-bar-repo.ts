@@ -8,7 +8,7 @@ import {
 } from '../../domain/bar-series.js';
 import { type EpochDay, yearOfDay } from '../../domain/epoch-day.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
-import { decodeBarChunk, decodeBarChunks, encodeBarChunk } from '../bar-codec.js';
+import { closeSectionsSql, decodeBarChunk, decodeBarChunks, decodeCloses, encodeBarChunk } from '../bar-codec.js';
 import {
   ALL_FIELDS,
   extendsHistory,
@@ -245,6 +245,52 @@ export class SqliteBarRepo implements BarRepo {
   async read(symbol: string, range?: DateRange): Promise<BarSeries | null> {
     return this.readSync(symbol, range);
   }
+
+  async readCloses(
+    symbols: readonly string[],
+    range?: DateRange,
+  ): Promise<Map<string, { dates: Int32Array; close: Float64Array }>> {
+    return this.readClosesTx(symbols, range);
+  }
+
+  private closesStmt?: Database.Statement<[string, number, number, string], [number, number, number, Buffer, Buffer]>;
+
+  /** Every symbol's date and close sections under one shared lock, so a portfolio's closes are one snapshot. */
+  private readonly readClosesTx = (symbols: readonly string[], range?: DateRange) => {
+    this.closesStmt ??= this.db
+      .prepare<[string, number, number, string], [number, number, number, Buffer, Buffer]>(
+        `SELECT 0, b.year, b.n, ${closeSectionsSql('b.data', 'b.n')} FROM tickers t CROSS JOIN bars b ON b.ticker_id = t.id
+         WHERE t.symbol = ? AND b.year BETWEEN ? AND ?
+         UNION ALL
+         SELECT 1, 0, x.n, ${closeSectionsSql('x.data', 'x.n')} FROM tickers t CROSS JOIN bar_tail x ON x.ticker_id = t.id
+         WHERE t.symbol = ?
+         ORDER BY 1, 2`,
+      )
+      .raw();
+    const stmt = this.closesStmt;
+    return this.db.transaction(() => {
+      const out = new Map<string, { dates: Int32Array; close: Float64Array }>();
+      const from = range?.from;
+      const to = range?.to;
+      for (const symbol of symbols) {
+        const rows = stmt.all(
+          symbol,
+          from === undefined ? MIN_YEAR : yearOfDay(from),
+          to === undefined ? MAX_YEAR : yearOfDay(to),
+          symbol,
+        );
+        if (rows.length === 0) continue;
+        const all = decodeCloses(
+          symbol,
+          rows.map((r) => ({ n: r[2], dates: r[3], close: r[4] })),
+        );
+        const lo = from === undefined ? 0 : lowerBound(all.dates, from);
+        const hi = to === undefined ? all.dates.length : lowerBound(all.dates, to + 1);
+        out.set(symbol, { dates: all.dates.subarray(lo, hi), close: all.close.subarray(lo, hi) });
+      }
+      return out;
+    })();
+  };
 
   private readSync(symbol: string, range?: DateRange): BarSeries | null {
     const from = range?.from;
