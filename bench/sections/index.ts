@@ -4,6 +4,7 @@ import { analysisSection } from './analysis.js';
 import { analysisKernelsSection } from './analysis-kernels.js';
 import { fetchSection } from './fetch.js';
 import { fetchHostileSection } from './fetch-hostile.js';
+import { operationsSection } from './operations.js';
 import { precomputeSection } from './precompute.js';
 import { reportsSection } from './reports.js';
 import { storeImportBench } from './store-import.js';
@@ -25,6 +26,7 @@ export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precompu
 
 /** Parts that can also be run alone by name (`npm run bench -- analysis-kernels`). */
 export const PART_SECTIONS: BenchSection[] = [
+  operationsSection,
   webApiSection,
   storeImportBench,
   storeSyntheticBench,

@@ -2,6 +2,7 @@ import { type BarSeries, emptyBarSeries, mergeBarSeries } from '../domain/bar-se
 import type { Dividend, Split } from '../domain/ticker.js';
 import type { HistorySource, SourceHistory } from '../sources/source.js';
 import type { Store } from '../store/store.js';
+import { AdaptiveConcurrency, classifyOutcome } from './adaptive-concurrency.js';
 import type { GapRequest } from './plan-gap-requests.js';
 import { type RateLimiter, UNLIMITED_RATE } from './rate-limiter.js';
 import { RetryPolicy, withRetry } from './retry-policy.js';
@@ -57,6 +58,7 @@ export interface BackfillMetrics {
 
 const WRITE_BATCH = 32;
 const WRITE_DELAY_MS = 4;
+const START_GROUP = 4;
 
 /**
  * Fills the given ranges: `workers` requests in flight, each through the rate limiter and the retry policy;
@@ -80,12 +82,34 @@ export async function runBackfill(args: BackfillArgs): Promise<BackfillMetrics> 
   let barsAdded = 0;
   let barsChanged = 0;
 
+  // Requests hold a slot only while on the wire (a whole 2xx answer frees it before it is parsed), and a 429
+  // or a run of failures lowers the limit as in a fetch run; more workers than slots keep the slots full while
+  // some workers parse or wait for their batch to commit.
+  const slots = new AdaptiveConcurrency({ max: args.workers });
   const ask = (symbol: string, r: GapRequest): Promise<SourceHistory> =>
     withRetry(
       async () => {
-        await limiter.acquire(signal);
-        sent++;
-        return source.fetchHistory({ symbol, from: r.from, to: r.to, signal });
+        const release = await slots.acquire(signal);
+        try {
+          await limiter.acquire(signal);
+          sent++;
+          const answer = await source.fetchHistory({
+            symbol,
+            from: r.from,
+            to: r.to,
+            signal,
+            onAnswered: (status) => {
+              if (status >= 200 && status < 300) release();
+            },
+          });
+          slots.record('success');
+          return answer;
+        } catch (error) {
+          if (!signal?.aborted) slots.record(classifyOutcome(error));
+          throw error;
+        } finally {
+          release();
+        }
       },
       policy,
       { signal },
@@ -151,8 +175,18 @@ export async function runBackfill(args: BackfillArgs): Promise<BackfillMetrics> 
       args.onProgress?.({ total: symbols.length, done, failed, requests: sent, barsAdded, symbol });
     }
   };
-  const workers = Math.max(1, Math.min(args.workers, symbols.length));
-  await Promise.all(Array.from({ length: workers }, worker));
+  const spare = Math.max(2, Math.ceil(args.workers / 4)) + Math.min(WRITE_BATCH, args.workers);
+  const workers = Math.max(1, Math.min(args.workers + spare, symbols.length));
+  // As in a fetch run, the first requests leave a few at a time, each group on the wire before the next is
+  // planned, so the first answers come back spread out instead of all at once onto cold code.
+  const running: Promise<void>[] = [];
+  const first = Math.min(workers, args.workers);
+  while (running.length < first) {
+    for (let k = 0; k < START_GROUP && running.length < first; k++) running.push(worker());
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  while (running.length < workers) running.push(worker());
+  await Promise.all(running);
   await writes.flush();
   const seconds = (performance.now() - t0) / 1000;
   results.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
@@ -164,7 +198,7 @@ export async function runBackfill(args: BackfillArgs): Promise<BackfillMetrics> 
     failed,
     seconds: Math.round(seconds * 1000) / 1000,
     requestsPerSecond: seconds > 0 ? Math.round((sent / seconds) * 10) / 10 : 0,
-    workers,
+    workers: args.workers,
     results,
   };
 }

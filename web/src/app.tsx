@@ -26,6 +26,7 @@ const ROUTES: Route[] = [
   { label: null, href: '/ticker', pattern: /^\/ticker\/([^/]+)$/, load: () => import('./pages/ticker-page.js') },
   { label: 'Portfolio', href: '/portfolio', pattern: /^\/portfolio$/, load: () => import('./pages/portfolio-page.js') },
   { label: 'Pipeline', href: '/pipeline', pattern: /^\/pipeline$/, load: () => import('./pages/pipeline-page.js') },
+  { label: 'Coverage', href: '/coverage', pattern: /^\/coverage$/, load: () => import('./pages/coverage-page.js') },
 ];
 
 export function App() {

@@ -19,6 +19,7 @@ import type {
 } from '../state/api-types.js';
 import { fmtBytes, fmtInt, fmtNumber, fmtRelative, fmtTime } from '../state/format.js';
 import { useApi } from '../use-api.js';
+import { OperationsPanels } from './operations-panels.js';
 
 const JOB_SERIES: SeriesSpec[] = [
   { label: 'succeeded', color: '#26a69a', kind: 'bars' },
@@ -64,6 +65,7 @@ export default function PipelinePage() {
             )}
           </LoadState>
         </Panel>
+        <OperationsPanels />
         <Panel title="Fetch throughput, tickers per hour" class="span-6">
           <LoadState loaded={throughput}>{({ data }) => <Throughput payload={data} />}</LoadState>
         </Panel>

@@ -1,0 +1,170 @@
+import { useState } from 'preact/hooks';
+import type { CoverageReport } from '../../../src/fetch/coverage-report.js';
+import { LoadState } from '../components/load-state.js';
+import { Panel } from '../components/panel.js';
+import { Stat } from '../components/stat.js';
+import { Link } from '../router.js';
+import { fmtInt, fmtNumber, fmtTime } from '../state/format.js';
+import { useApi } from '../use-api.js';
+
+/** GET /api/coverage answers the server's coverage report. */
+type CoverageAnswer = CoverageReport;
+
+const SHOWN = 200;
+
+/** Which tickers have which days: the share of complete tickers, the month strip, and every gap. */
+export default function CoveragePage() {
+  const [universe, setUniverse] = useState(new URLSearchParams(location.search).get('universe') ?? '');
+  const [asked, setAsked] = useState(universe);
+  const coverage = useApi<CoverageAnswer>(
+    `/api/coverage${asked.trim() === '' ? '' : `?universe=${encodeURIComponent(asked.trim())}`}`,
+  );
+  return (
+    <>
+      <div class="page-title">
+        <h1>Coverage</h1>
+        <span class="as-of">checked {fmtTime(coverage.data?.generatedAt)}</span>
+      </div>
+      <form
+        class="toolbar"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setAsked(universe);
+        }}
+      >
+        <label>
+          Universe{' '}
+          <input
+            value={universe}
+            placeholder="cached (every stored ticker), sp500, file:NAME ..."
+            onInput={(e) => setUniverse((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button type="submit">Check</button>
+      </form>
+      <LoadState loaded={coverage}>{(c) => <CoverageView report={c} />}</LoadState>
+    </>
+  );
+}
+
+function CoverageView({ report }: { report: CoverageAnswer }) {
+  const s = report.summary;
+  const incomplete = report.tickers.filter((t) => !t.complete || t.lastError !== null);
+  return (
+    <div class="grid">
+      <Panel title={`${report.universe}: complete tickers`} class="span-4">
+        <div class="stats" data-testid="coverage-summary">
+          <Stat label="Complete" tone={s.complete === s.tickers ? 'up' : 'down'}>
+            {fmtInt(s.complete)} of {fmtInt(s.tickers)} ({share(s.completeShare, 1)})
+          </Stat>
+          <Stat label="With gaps">{fmtInt(s.withGaps)}</Stat>
+          <Stat label="Stale">{fmtInt(s.stale)}</Stat>
+          <Stat label="No bars">{fmtInt(s.noBars)}</Stat>
+          <Stat label="Missing days">
+            {fmtInt(s.missingDays)} in {fmtInt(s.missingRanges)} ranges
+          </Stat>
+        </div>
+        <ul class="hint">
+          {report.calendars.map((c) => (
+            <li key={c.name}>
+              {c.name}: {fmtInt(c.tickers)} tickers, latest day {c.asOf ?? '—'}
+            </li>
+          ))}
+        </ul>
+        <p class="hint">
+          Holidays are not gaps; half days are trading days. Fill the gaps with <code>marketdeck backfill</code>.
+        </p>
+      </Panel>
+      <Panel title="Coverage by month" class="span-8">
+        <MonthStrip months={report.months} />
+      </Panel>
+      <Panel title={`Incomplete tickers (${fmtInt(incomplete.length)})`} class="span-12">
+        {incomplete.length === 0 ? (
+          <p class="empty">Every ticker has every trading day from its first bar on.</p>
+        ) : (
+          <table class="data" data-testid="coverage-table">
+            <thead>
+              <tr>
+                <th>Symbol</th>
+                <th>First</th>
+                <th>Last</th>
+                <th class="num">Bars</th>
+                <th class="num">Expected</th>
+                <th class="num">Missing</th>
+                <th>Missing ranges</th>
+                <th>Stale since</th>
+                <th>Last error</th>
+                <th>Flags</th>
+              </tr>
+            </thead>
+            <tbody>
+              {incomplete.slice(0, SHOWN).map((t) => (
+                <tr key={t.symbol}>
+                  <td>
+                    <Link href={`/ticker/${encodeURIComponent(t.symbol)}`}>{t.symbol}</Link>
+                  </td>
+                  <td>{t.firstDate ?? '—'}</td>
+                  <td>{t.lastDate ?? '—'}</td>
+                  <td class="num">{fmtInt(t.bars)}</td>
+                  <td class="num">{fmtInt(t.expectedDays)}</td>
+                  <td class={`num ${t.missingDays > 0 ? 'down' : ''}`}>{fmtInt(t.missingDays)}</td>
+                  <td>
+                    {t.missing
+                      .slice(0, 4)
+                      .map((r) => (r.from === r.to ? r.from : `${r.from} – ${r.to}`))
+                      .join(', ')}
+                    {t.missing.length > 4 ? ` +${t.missing.length - 4} more` : ''}
+                  </td>
+                  <td>{t.staleSince ?? ''}</td>
+                  <td class={t.lastError ? 'down' : ''}>{t.lastError ?? ''}</td>
+                  <td>{[...new Set(t.flags.map((f) => f.kind))].join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {incomplete.length > SHOWN ? (
+          <p class="hint">
+            {fmtInt(incomplete.length - SHOWN)} more: <code>marketdeck coverage --csv</code> lists every ticker.
+          </p>
+        ) : null}
+      </Panel>
+    </div>
+  );
+}
+
+/** One cell per month, green when every expected ticker-day is there, through amber to red. */
+function MonthStrip({ months }: { months: CoverageAnswer['months'] }) {
+  if (months.length === 0) return <p class="empty">No bars stored.</p>;
+  return (
+    <>
+      <div
+        data-testid="coverage-strip"
+        style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(10px, 1fr))', gap: '2px' }}
+      >
+        {months.map((m) => (
+          <div
+            key={m.month}
+            title={`${m.month}: ${share(m.share, 2)} (${fmtInt(m.present)} of ${fmtInt(m.expected)} ticker-days)`}
+            style={{ height: '22px', borderRadius: '2px', background: shareColor(m.share) }}
+          />
+        ))}
+      </div>
+      <p class="hint">
+        {months[0].month} – {months[months.length - 1].month}; hover a month for its share of ticker-days present.
+      </p>
+    </>
+  );
+}
+
+/** A share 0-1 as a percent, unsigned (a share is never a change). */
+function share(x: number, digits: number): string {
+  return `${fmtNumber(x * 100, digits)} %`;
+}
+
+function shareColor(share: number): string {
+  if (share >= 1) return '#26a69a';
+  if (share >= 0.999) return '#9ccc65';
+  if (share >= 0.99) return '#f5a623';
+  return '#ef5350';
+}
