@@ -264,7 +264,7 @@ export const SETTINGS = [
     'deepAnalysisBatchSize',
     z.preprocess((v) => (typeof v === 'string' && v.trim().toLowerCase() === 'auto' ? 0 : v), int(0, 64)),
     'auto',
-    'auto, or an integer 1-64',
+    'auto (shown as 0), or an integer 1-64',
     'Analysts run at once in a report; auto: 3 up to 10 tickers, 5 up to 30, 8 up to 100, else 12, halved under 2 GB free memory, doubled (at most 15) above 8 GB.',
   ),
   spec(
