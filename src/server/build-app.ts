@@ -9,7 +9,6 @@ import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js
 import type { ScreenerPayload } from '../precompute/build-screener.js';
 import { buildTickerBars, seriesFingerprint } from '../precompute/build-ticker-bars.js';
 import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache-keys.js';
-import type { CachedValue } from '../precompute/dashboard-cache.js';
 import type { JobStatus, Store } from '../store/store.js';
 import { SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { ApiError } from './api-error.js';
@@ -261,7 +260,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'cache', 'stats'],
-      handler: async (req, res, url) => {
+      handler: async (_req, res, url) => {
         noParams(url);
         sendJson(res, 200, { ...(await runtime.cache.stats()), ttlMinutes: runtime.cache.ttlMinutes });
       },
@@ -269,7 +268,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'status'],
-      handler: async (req, res, url) => {
+      handler: async (_req, res, url) => {
         noParams(url);
         sendJson(res, 200, await buildStatus(store, config));
       },
@@ -277,7 +276,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'jobs'],
-      handler: async (req, res, url) => {
+      handler: async (_req, res, url) => {
         const filter = parseJobListQuery(url.searchParams);
         const [active, recent] = await Promise.all([queue.active(), queue.list(filter)]);
         sendJson(res, 200, { active, recent });
@@ -286,7 +285,7 @@ export function buildApp(opts: BuildAppOptions): App {
     {
       method: 'GET',
       pattern: ['api', 'jobs', ':id'],
-      handler: async (req, res, url, [id]) => {
+      handler: async (_req, res, url, [id]) => {
         noParams(url);
         const run = await queue.get(id);
         if (!run) throw new ApiError('MD_ERR_UNKNOWN_JOB', `no job run with id "${id}"`);

@@ -74,7 +74,9 @@ describe('GET /api/ticker/:symbol/bars', () => {
     const day = dayFromIso(last);
     await t.store.bars.writeTicker({
       symbol: 'AAPL',
-      bars: barSeriesFromBars('AAPL', [{ date: day, open: 1, high: 2, low: 0.5, close: 1.5, adjClose: 1.5, volume: 9 }]),
+      bars: barSeriesFromBars('AAPL', [
+        { date: day, open: 1, high: 2, low: 0.5, close: 1.5, adjClose: 1.5, volume: 9 },
+      ]),
     });
     const after = await getJson(t.base, '/api/ticker/AAPL/bars?indicators=sma20');
     assert.equal(after.body.data.close.at(-1), 1.5);
