@@ -183,6 +183,12 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
           if (error instanceof JobParamsError) throw new ApiError('MD_ERR_BAD_BODY', error.message);
           throw error;
         }
+        if (typeof params.portfolio === 'string' && !(await store.portfolios.get(params.portfolio))) {
+          throw unknownPortfolio(
+            params.portfolio,
+            (await store.portfolios.list()).map((p) => p.name),
+          );
+        }
         const handle = await queue.enqueue('report', params);
         sendJson(res, 202, {
           id: handle.id,

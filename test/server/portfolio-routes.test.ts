@@ -112,6 +112,12 @@ describe('HTTP API portfolios and reports', () => {
     assert.equal(page.body.reports.length, 2);
   });
 
+  it('refuses a report on a portfolio that is not stored', async () => {
+    const r = await postJson(t.base, '/api/reports', { portfolio: 'nope' });
+    assert.equal(r.status, 404);
+    assert.equal(r.body.error.code, 'MD_ERR_UNKNOWN_PORTFOLIO');
+  });
+
   it('refuses report params it does not take', async () => {
     const r = await postJson(t.base, '/api/reports', { tickers: 'AAPL', bogus: 1 });
     assert.equal(r.status, 400);

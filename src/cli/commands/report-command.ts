@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { InvalidSymbolError, parseSymbolList } from '../../domain/symbol.js';
+import { requirePortfolio } from '../../portfolio/load-portfolio-analytics.js';
 import type { ReportRunResult } from '../../report/run-report.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, UsageError } from '../exit-codes.js';
@@ -65,6 +66,12 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       if (batchSize !== undefined) params.batchSize = batchSize;
       if (opts.benchmark !== undefined && opts.benchmark !== 'SPY') params.benchmark = opts.benchmark;
       if (opts.prefetch === false) params.prefetch = false;
+      if (opts.portfolio !== undefined) {
+        // A wrong name is a usage error before any job is recorded.
+        await requirePortfolio(await ctx.store(), opts.portfolio).catch((e: Error) => {
+          throw new UsageError(e.message);
+        });
+      }
       const run = await runJobInCli(ctx, 'report', params, { quiet: opts.json });
       const result = run.metrics as unknown as ReportRunResult;
       if (result.batch_metrics.successful_tickers === 0 && result.batch_metrics.total_tickers > 0) {
