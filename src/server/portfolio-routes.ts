@@ -41,6 +41,9 @@ const isSymbol = (v: string) => {
   }
 };
 
+const isDays = (v: string) => /^\d{1,4}$/.test(v) && Number(v) <= 2520;
+const isFraction = (v: string) => /^(0|1|0?\.\d+)$/.test(v);
+
 /** A report without the facts it was computed from: what lists show. */
 function brief({ facts: _facts, ...rest }: TickerReport): Omit<TickerReport, 'facts'> {
   return rest;
@@ -71,7 +74,18 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
       method: 'GET',
       pattern: ['api', 'portfolios', ':name'],
       handler: async (_req, res, url, [name]) => {
-        const q = queryOf(url, { benchmark: isSymbol }, { benchmark: 'a ticker symbol such as SPY' });
+        const q = queryOf(
+          url,
+          { benchmark: isSymbol, periodDays: isDays, smaDays: isDays, drawdown: isFraction, riskFree: isFraction },
+          {
+            benchmark: 'a ticker symbol such as SPY',
+            periodDays: 'an integer 0-2520 (0 = off)',
+            smaDays: 'an integer 0-2520 (0 = off)',
+            drawdown: 'a fraction 0-1 (0 = off)',
+            riskFree: 'an annual rate 0-1',
+          },
+        );
+        const num = (v: string | undefined) => (v === undefined ? undefined : Number(v));
         const portfolio = await store.portfolios.get(name);
         if (!portfolio)
           throw unknownPortfolio(
@@ -83,6 +97,8 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
         try {
           analytics = await loadPortfolioAnalytics(store, portfolio, {
             benchmark: q.benchmark === undefined ? undefined : normalizeSymbol(q.benchmark),
+            riskFreeRate: num(q.riskFree),
+            underperformers: { periodDays: num(q.periodDays), smaDays: num(q.smaDays), drawdown: num(q.drawdown) },
           });
         } catch (error) {
           // The holdings still show when a conversion rate is missing; the answer says what to fetch.

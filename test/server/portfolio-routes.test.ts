@@ -75,10 +75,23 @@ describe('HTTP API portfolios and reports', () => {
     assert.equal((await postJson(t.base, '/api/portfolios', { name: 'x' })).body.error.code, 'MD_ERR_BAD_BODY');
   });
 
-  it('refuses unknown query parameters', async () => {
+  it('refuses unknown query parameters and values out of range', async () => {
     const r = await getJson(t.base, '/api/portfolios/main?bench=SPY');
     assert.equal(r.status, 400);
     assert.equal(r.body.error.code, 'MD_ERR_BAD_PARAM');
+    const bad = await getJson(t.base, '/api/portfolios/main?drawdown=2');
+    assert.match(bad.body.error.message, /"drawdown" has the value "2".*a fraction 0-1/);
+  });
+
+  it('applies the underperformer rules given in the query', async () => {
+    // MSFT falls 0.1 a day: below its 200-day average; with that rule off and the others off, nothing is flagged.
+    const on = await getJson(t.base, '/api/portfolios/main');
+    assert.deepEqual(
+      on.body.analytics.underperformers.map((u: { symbol: string }) => u.symbol),
+      ['MSFT'],
+    );
+    const off = await getJson(t.base, '/api/portfolios/main?periodDays=0&smaDays=0&drawdown=0');
+    assert.deepEqual(off.body.analytics.underperformers, []);
   });
 
   it('queues a report job and serves its reports', async () => {
