@@ -44,7 +44,10 @@ const old = join('dist', `.web-old-${process.pid}`);
 rmSync(old, { recursive: true, force: true });
 if (existsSync(join(out, 'assets'))) renameSync(join(out, 'assets'), old);
 renameSync(join(stage, 'assets'), join(out, 'assets'));
-for (const name of readdirSync(stage)) renameSync(join(stage, name), join(out, name));
+for (const name of readdirSync(stage)) {
+  rmSync(join(out, name), { recursive: true, force: true });
+  renameSync(join(stage, name), join(out, name));
+}
 rmSync(stage, { recursive: true, force: true });
 rmSync(old, { recursive: true, force: true });
 

@@ -19,6 +19,8 @@ export default defineConfig({
     // TypeScript build's state modules, which the unit tests import.
     emptyOutDir: false,
     assetsInlineLimit: 0,
+    // Which chunks each page loads, for the per-page JavaScript budget (npm run bench -- web).
+    manifest: true,
     modulePreload: { polyfill: false },
     target: 'es2022',
     sourcemap: false,

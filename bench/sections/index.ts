@@ -9,6 +9,7 @@ import { precomputeSection } from './precompute.js';
 import { reportsSection } from './reports.js';
 import { storeImportBench } from './store-import.js';
 import { storeSyntheticBench } from './store-synthetic.js';
+import { webSection } from './web.js';
 import { webApiSection } from './web-api.js';
 
 /** The sections the issues name, each measured in one run: `npm run bench -- store|fetch|analysis|precompute`. */
@@ -27,6 +28,7 @@ export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precompu
 /** Parts that can also be run alone by name (`npm run bench -- analysis-kernels`). */
 export const PART_SECTIONS: BenchSection[] = [
   operationsSection,
+  webSection,
   webApiSection,
   storeImportBench,
   storeSyntheticBench,

@@ -34,8 +34,27 @@ async function answer<T>(res: Response): Promise<T> {
   return body as T;
 }
 
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return answer<T>(await fetch(path, { signal, headers: { accept: 'application/json' } }));
+}
+
+/** Answers asked for before their page's code had loaded, each handed out once. */
+const early = new Map<string, { at: number; answer: Promise<unknown> }>();
+const EARLY_FOR_MS = 10_000;
+
+/** Starts reading a path the next page will ask for; its getJson then takes this answer. */
+export function prefetchJson(path: string): void {
+  if (early.has(path)) return;
+  const answer = fetchJson(path);
+  answer.catch(() => {});
+  early.set(path, { at: Date.now(), answer });
+}
+
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  const ahead = early.get(path);
+  early.delete(path);
+  if (ahead && Date.now() - ahead.at < EARLY_FOR_MS) return ahead.answer as Promise<T>;
+  return fetchJson<T>(path, signal);
 }
 
 export async function postJson<T>(path: string, body: unknown): Promise<T> {

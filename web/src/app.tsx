@@ -1,5 +1,7 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { prefetchJson } from './api.js';
+import { BREADTH_INDEX_PATH, HEATMAP_PATH, OVERVIEW_PATHS, SCREENER_PATH, tickerPaths } from './api-paths.js';
 import { themeStore } from './app-state.js';
 import { ActionBar } from './components/action-bar.js';
 import { SampleBadge } from './components/badges.js';
@@ -15,15 +17,47 @@ interface Route {
   href: string;
   pattern: RegExp;
   load: () => Promise<PageModule>;
+  /** The API paths the page reads first, asked for while its code loads. */
+  data?: (params: string[]) => readonly string[];
 }
 
 /** Each page is its own chunk, so a chart library loads with the page that draws it and no other. */
 const ROUTES: Route[] = [
-  { label: 'Overview', href: '/', pattern: /^\/$/, load: () => import('./pages/overview-page.js') },
-  { label: 'Breadth', href: '/breadth', pattern: /^\/breadth$/, load: () => import('./pages/breadth-page.js') },
-  { label: 'Heatmap', href: '/heatmap', pattern: /^\/heatmap$/, load: () => import('./pages/heatmap-page.js') },
-  { label: 'Screener', href: '/screener', pattern: /^\/screener$/, load: () => import('./pages/screener-page.js') },
-  { label: null, href: '/ticker', pattern: /^\/ticker\/([^/]+)$/, load: () => import('./pages/ticker-page.js') },
+  {
+    label: 'Overview',
+    href: '/',
+    pattern: /^\/$/,
+    load: () => import('./pages/overview-page.js'),
+    data: () => OVERVIEW_PATHS,
+  },
+  {
+    label: 'Breadth',
+    href: '/breadth',
+    pattern: /^\/breadth$/,
+    load: () => import('./pages/breadth-page.js'),
+    data: () => [BREADTH_INDEX_PATH],
+  },
+  {
+    label: 'Heatmap',
+    href: '/heatmap',
+    pattern: /^\/heatmap$/,
+    load: () => import('./pages/heatmap-page.js'),
+    data: () => [HEATMAP_PATH],
+  },
+  {
+    label: 'Screener',
+    href: '/screener',
+    pattern: /^\/screener$/,
+    load: () => import('./pages/screener-page.js'),
+    data: () => [SCREENER_PATH],
+  },
+  {
+    label: null,
+    href: '/ticker',
+    pattern: /^\/ticker\/([^/]+)$/,
+    load: () => import('./pages/ticker-page.js'),
+    data: ([symbol]) => Object.values(tickerPaths(symbol)),
+  },
   { label: 'Portfolio', href: '/portfolio', pattern: /^\/portfolio$/, load: () => import('./pages/portfolio-page.js') },
   { label: 'Pipeline', href: '/pipeline', pattern: /^\/pipeline$/, load: () => import('./pages/pipeline-page.js') },
   { label: 'Coverage', href: '/coverage', pattern: /^\/coverage$/, load: () => import('./pages/coverage-page.js') },
@@ -77,6 +111,7 @@ function LazyPage({ route, params }: { route: Route; params: string[] }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    for (const path of route.data?.(params) ?? []) prefetchJson(path);
     route.load().then(
       (m) => live && setLoaded({ route, Page: m.default }),
       (e) => live && setError(String(e)),

@@ -1,3 +1,4 @@
+import { BREADTH_INDEX_PATH } from '../api-paths.js';
 import { BreadthCharts, CORE_BREADTH, MORE_BREADTH } from '../charts/breadth-charts.js';
 import { LoadState } from '../components/load-state.js';
 import { Panel } from '../components/panel.js';
@@ -16,7 +17,7 @@ const PRESETS: { label: string; months: number | null }[] = [
 
 /** Every breadth series of any cached universe and scope (whole universe or one sector), over a date range. */
 export default function BreadthPage() {
-  const index = useApi<Payload<BreadthIndexPayload>>('/api/breadth');
+  const index = useApi<Payload<BreadthIndexPayload>>(BREADTH_INDEX_PATH);
   return <LoadState loaded={index}>{({ data }) => <Breadth index={data} />}</LoadState>;
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { HEATMAP_PATH } from '../api-paths.js';
 import { themeStore } from '../app-state.js';
 import { themeColors } from '../charts/theme-colors.js';
 import { LoadState } from '../components/load-state.js';
@@ -25,7 +26,7 @@ const PERIODS: { key: ChangePeriod; label: string }[] = [
 
 /** Sector -> industry -> ticker treemap on a canvas, coloured by the chosen period's change. */
 export default function HeatmapPage() {
-  const loaded = useApi<Payload<HeatmapPayload>>('/api/heatmap');
+  const loaded = useApi<Payload<HeatmapPayload>>(HEATMAP_PATH);
   return (
     <LoadState loaded={loaded} minHeight={500}>
       {({ data }) => <Heatmap payload={data} />}

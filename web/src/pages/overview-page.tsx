@@ -1,4 +1,5 @@
 import { useMemo } from 'preact/hooks';
+import { OVERVIEW_PATHS } from '../api-paths.js';
 import { BreadthCharts, CORE_BREADTH } from '../charts/breadth-charts.js';
 import { ChangeBars } from '../components/change-bars.js';
 import { LoadState } from '../components/load-state.js';
@@ -13,9 +14,10 @@ import { useApi } from '../use-api.js';
 
 /** Whole-market summary for the latest date: breadth, movers, the week's signals, sectors. */
 export default function OverviewPage() {
-  const overview = useApi<Payload<OverviewPayload>>('/api/overview');
-  const breadth = useApi<Payload<BreadthSeriesPayload>>('/api/breadth/cached/all');
-  const heatmap = useApi<Payload<HeatmapPayload>>('/api/heatmap');
+  const [overviewPath, breadthPath, heatmapPath] = OVERVIEW_PATHS;
+  const overview = useApi<Payload<OverviewPayload>>(overviewPath);
+  const breadth = useApi<Payload<BreadthSeriesPayload>>(breadthPath);
+  const heatmap = useApi<Payload<HeatmapPayload>>(heatmapPath);
   return (
     <LoadState loaded={overview} minHeight={500}>
       {({ data: o }) => {

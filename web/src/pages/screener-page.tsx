@@ -1,9 +1,11 @@
+import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { SCREENER_PATH } from '../api-paths.js';
 import { LoadState } from '../components/load-state.js';
 import { Sparkline } from '../components/sparkline.js';
 import { downloadText } from '../download-text.js';
 import { navigate, useLocation } from '../router.js';
-import type { Payload, ScreenerAnswer } from '../state/api-types.js';
+import type { Payload, ScreenerAnswer, ScreenerCell } from '../state/api-types.js';
 import { toCsv } from '../state/csv.js';
 import { fmtInt, signClass } from '../state/format.js';
 import { cellText, SCREENER_COLUMNS, type ScreenerColumn, screenerColumn } from '../state/screener-columns.js';
@@ -18,11 +20,12 @@ import { useApi } from '../use-api.js';
 import { useSparklines } from '../use-sparklines.js';
 
 const ROW = 24;
-const OVERSCAN = 12;
+/** Rows drawn beyond each edge of the view, so a fast scroll never shows a blank band. */
+const OVERSCAN = 6;
 
 /** The whole-market table: filters, sort, column choice, all in the URL; virtualised for 10,000 rows. */
 export default function ScreenerPage() {
-  const loaded = useApi<Payload<ScreenerAnswer>>('/api/screener?limit=10000');
+  const loaded = useApi<Payload<ScreenerAnswer>>(SCREENER_PATH);
   return (
     <LoadState loaded={loaded} minHeight={500}>
       {({ data }) => <Screener payload={data} />}
@@ -212,7 +215,7 @@ function VirtualTable(props: {
   const box = useRef<HTMLDivElement>(null);
   const [scroll, setScroll] = useState({ top: 0, height: 600 });
   const [selected, setSelected] = useState(0);
-  const frame = useRef(0);
+  const actions = useRef<RowActions>({ select: () => {}, open: () => {} });
 
   useEffect(() => {
     const el = box.current;
@@ -261,47 +264,23 @@ function VirtualTable(props: {
   const spark = useSparklines(onScreen);
   const width = columns.reduce((w, c) => w + c.width, 0) + (spark.available ? 96 : 0);
 
+  actions.current.select = setSelected;
+  actions.current.open = open;
   const visible = [];
   for (let i = first; i < last; i++) {
     const row = payload.rows[rows[i]];
     visible.push(
-      // biome-ignore lint/a11y/noStaticElementInteractions: the keyboard reaches rows through j/k/Enter on the page; the pointer only moves the selection
-      <div
+      <ScreenerRowView
         key={rows[i]}
-        class={`vrow ${i === selected ? 'selected' : ''}`}
-        style={{ transform: `translateY(${i * ROW}px)`, width: `${width}px` }}
-        onPointerDown={() => setSelected(i)}
-        onDblClick={() => open(i)}
-        data-testid="screener-row"
-      >
-        {columns.map((c) => {
-          const v = row[colIndex.get(c.key)!];
-          const numeric = c.kind !== 'text' && c.kind !== 'list';
-          const tone = c.kind === 'percent' || c.key === 'change1d' ? signClass(v as number | null) : '';
-          return (
-            <div key={c.key} class={`cell ${numeric ? 'num' : ''} ${tone}`} style={{ width: `${c.width}px` }}>
-              {c.key === 'symbol' ? (
-                <a
-                  href={`/ticker/${encodeURIComponent(String(v))}`}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    open(i);
-                  }}
-                >
-                  {String(v)}
-                </a>
-              ) : (
-                cellText(c.kind, v)
-              )}
-            </div>
-          );
-        })}
-        {spark.available ? (
-          <div class="cell" style={{ width: '96px' }}>
-            <Sparkline values={spark.closes.get(String(row[iSymbol])) ?? []} width={84} height={18} />
-          </div>
-        ) : null}
-      </div>,
+        position={i}
+        row={row}
+        columns={columns}
+        colIndex={colIndex}
+        selected={i === selected}
+        width={width}
+        spark={spark.available ? (spark.closes.get(String(row[iSymbol])) ?? EMPTY) : null}
+        actions={actions.current}
+      />,
     );
   }
 
@@ -309,11 +288,8 @@ function VirtualTable(props: {
     <div
       class="vtable"
       ref={box}
-      onScroll={(e) => {
-        const el = e.currentTarget;
-        cancelAnimationFrame(frame.current);
-        frame.current = requestAnimationFrame(() => setScroll({ top: el.scrollTop, height: el.clientHeight }));
-      }}
+      // Scroll events arrive once per frame; rendering in the same frame keeps the rows in step with it.
+      onScroll={(e) => setScroll({ top: e.currentTarget.scrollTop, height: e.currentTarget.clientHeight })}
       data-testid="screener-table"
     >
       <div class="vtable-head" style={{ width: `${width}px` }}>
@@ -348,6 +324,86 @@ function VirtualTable(props: {
       {rows.length === 0 ? <p class="empty">No ticker passes these filters.</p> : null}
     </div>
   );
+}
+
+interface RowActions {
+  select(position: number): void;
+  open(position: number): void;
+}
+
+interface RowProps {
+  position: number;
+  row: ScreenerCell[];
+  columns: ScreenerColumn[];
+  colIndex: Map<string, number>;
+  selected: boolean;
+  width: number;
+  /** The last closes, [] while they load, null when the server has no sparklines. */
+  spark: readonly (number | null)[] | null;
+  actions: RowActions;
+}
+
+const EMPTY: readonly (number | null)[] = [];
+
+/**
+ * One table row, rendered again only when something it shows changed: a scroll renders the few rows it
+ * reveals, not every row on screen.
+ */
+class ScreenerRowView extends Component<RowProps> {
+  override shouldComponentUpdate(next: RowProps): boolean {
+    const p = this.props;
+    return (
+      next.position !== p.position ||
+      next.row !== p.row ||
+      next.columns !== p.columns ||
+      next.colIndex !== p.colIndex ||
+      next.selected !== p.selected ||
+      next.width !== p.width ||
+      next.spark !== p.spark
+    );
+  }
+
+  override render() {
+    const { position, row, columns, colIndex, selected, width, spark, actions } = this.props;
+    return (
+      // biome-ignore lint/a11y/noStaticElementInteractions: the keyboard reaches rows through j/k/Enter on the page; the pointer only moves the selection
+      <div
+        class={`vrow ${selected ? 'selected' : ''}`}
+        style={{ transform: `translateY(${position * ROW}px)`, width: `${width}px` }}
+        onPointerDown={() => actions.select(position)}
+        onDblClick={() => actions.open(position)}
+        data-testid="screener-row"
+      >
+        {columns.map((c) => {
+          const v = row[colIndex.get(c.key)!];
+          const numeric = c.kind !== 'text' && c.kind !== 'list';
+          const tone = c.kind === 'percent' || c.key === 'change1d' ? signClass(v as number | null) : '';
+          return (
+            <div key={c.key} class={`cell ${numeric ? 'num' : ''} ${tone}`} style={{ width: `${c.width}px` }}>
+              {c.key === 'symbol' ? (
+                <a
+                  href={`/ticker/${encodeURIComponent(String(v))}`}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    actions.open(position);
+                  }}
+                >
+                  {String(v)}
+                </a>
+              ) : (
+                cellText(c.kind, v)
+              )}
+            </div>
+          );
+        })}
+        {spark ? (
+          <div class="cell" style={{ width: '96px' }}>
+            <Sparkline values={spark} width={84} height={18} />
+          </div>
+        ) : null}
+      </div>
+    );
+  }
 }
 
 function distinct(payload: ScreenerAnswer, index: number | undefined): string[] {

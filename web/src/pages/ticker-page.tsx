@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'preact/hooks';
+import { tickerPaths } from '../api-paths.js';
 import { type Overlay, TickerChart } from '../charts/ticker-chart.js';
 import { ErrorNote, LoadState } from '../components/load-state.js';
 import { Panel } from '../components/panel.js';
@@ -8,7 +9,6 @@ import { fmtCompact, fmtNumber, fmtPercent, signClass } from '../state/format.js
 import { shiftMonths } from '../state/shift-months.js';
 import { useApi } from '../use-api.js';
 
-const INDICATORS = 'ema20,sma50,sma200,bbUpper,bbMiddle,bbLower,rsi14,macd,macdSignal,macdHist';
 const RANGES: { label: string; years: number | null }[] = [
   { label: '3M', years: 0.25 },
   { label: '6M', years: 0.5 },
@@ -21,8 +21,9 @@ const BULLISH = /golden|above|bullish|high|breakout-up|below-30/;
 /** One ticker: candles with overlays, RSI and MACD, key statistics, signals, splits and dividends. */
 export default function TickerPage({ params }: { params: string[] }) {
   const symbol = params[0].toUpperCase();
-  const summary = useApi<Payload<TickerSummary>>(`/api/ticker/${encodeURIComponent(symbol)}`);
-  const bars = useApi<TickerBarsAnswer>(`/api/ticker/${encodeURIComponent(symbol)}/bars?indicators=${INDICATORS}`);
+  const paths = tickerPaths(symbol);
+  const summary = useApi<Payload<TickerSummary>>(paths.summary);
+  const bars = useApi<TickerBarsAnswer>(paths.bars);
   const [overlays, setOverlays] = useState<ReadonlySet<Overlay>>(new Set<Overlay>(['sma50', 'sma200']));
   const [range, setRange] = useState<number | null>(1);
   const s = summary.data?.data ?? null;

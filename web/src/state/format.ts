@@ -2,9 +2,17 @@
 
 const DASH = '—';
 
+/** One formatter per number of decimals: toLocaleString builds a new one per call, too slow for a table. */
+const formatters = new Map<number, Intl.NumberFormat>();
+
 export function fmtNumber(v: number | null | undefined, digits = 2): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
-  return v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  let f = formatters.get(digits);
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    formatters.set(digits, f);
+  }
+  return f.format(v);
 }
 
 export function fmtInt(v: number | null | undefined): string {
