@@ -7,7 +7,6 @@ import { marketdeck, startDashboardServer } from '../../test/web/support/dashboa
 import { CHROMIUM, type Headless, launchChromium } from '../../test/web/support/headless-chromium.js';
 import {
   atMost,
-  type BenchContext,
   type BenchFigure,
   type BenchSection,
   info,
@@ -33,6 +32,7 @@ const PAGE_CHUNKS: Record<string, string> = {
   ticker: 'src/pages/ticker-page.tsx',
   portfolio: 'src/pages/portfolio-page.tsx',
   pipeline: 'src/pages/pipeline-page.tsx',
+  coverage: 'src/pages/coverage-page.tsx',
 };
 
 /**
@@ -272,5 +272,3 @@ function pageSizes(): Record<string, number> {
   }
   return out;
 }
-
-export type { BenchContext };
