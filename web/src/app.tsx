@@ -1,5 +1,5 @@
 import type { ComponentType } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { prefetchJson } from './api.js';
 import { BREADTH_INDEX_PATH, HEATMAP_PATH, OVERVIEW_PATHS, SCREENER_PATH, tickerPaths } from './api-paths.js';
 import { themeStore } from './app-state.js';
@@ -68,6 +68,11 @@ export function App() {
   const theme = useStore(themeStore);
   const route = ROUTES.find((r) => r.pattern.test(path));
   const params = route ? (route.pattern.exec(path)?.slice(1) ?? []).map(decodeURIComponent) : [];
+  // Asked for while rendering, not in an effect: effects run after the first paint, and the page's data
+  // should be on its way while its code still loads.
+  useMemo(() => {
+    for (const p of route?.data?.(params) ?? []) prefetchJson(p);
+  }, [path]);
   return (
     <div class="app">
       <header class="topbar">
@@ -111,7 +116,6 @@ function LazyPage({ route, params }: { route: Route; params: string[] }) {
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
-    for (const path of route.data?.(params) ?? []) prefetchJson(path);
     route.load().then(
       (m) => live && setLoaded({ route, Page: m.default }),
       (e) => live && setError(String(e)),

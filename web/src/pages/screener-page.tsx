@@ -369,7 +369,7 @@ class ScreenerRowView extends Component<RowProps> {
       // biome-ignore lint/a11y/noStaticElementInteractions: the keyboard reaches rows through j/k/Enter on the page; the pointer only moves the selection
       <div
         class={`vrow ${selected ? 'selected' : ''}`}
-        style={{ transform: `translateY(${position * ROW}px)`, width: `${width}px` }}
+        style={{ top: `${position * ROW}px`, width: `${width}px` }}
         onPointerDown={() => actions.select(position)}
         onDblClick={() => actions.open(position)}
         data-testid="screener-row"
