@@ -151,6 +151,21 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     assert.deepEqual(consoleErrors, []);
   });
 
+  it('explains the next step on an empty database instead of drawing empty charts', async () => {
+    const empty = await startDashboardServer(join(dir, 'empty.db'));
+    try {
+      for (const path of ['/', '/screener', '/heatmap']) {
+        await page.goto(empty.url + path);
+        await page.getByText('No market data yet').waitFor();
+        assert.match((await page.locator('main').textContent()) ?? '', /marketdeck up/);
+      }
+      await page.screenshot({ path: join(SHOTS, 'first-run.png') });
+    } finally {
+      await empty.close();
+    }
+    assert.deepEqual(consoleErrors, []);
+  });
+
   it('runs Update data in the background with live progress until it is done', async () => {
     await page.goto(`${server.url}/`);
     await page.getByTestId('market-summary').waitFor();

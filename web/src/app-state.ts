@@ -31,6 +31,13 @@ export const actionError = createStore<string | null>(null);
 export const runSettingsStore = createStore<RunSettings>(saved('md-run-settings', DEFAULT_RUN_SETTINGS));
 runSettingsStore.subscribe((s) => localStorage.setItem('md-run-settings', JSON.stringify(s)));
 
+/** Settles once the first /api/status answer (or its failure) is in. */
+export let firstStatus: Promise<void> = Promise.resolve();
+
+export function startStatus(): void {
+  firstStatus = loadStatus();
+}
+
 export async function loadStatus(): Promise<void> {
   try {
     statusStore.set(await getJson<StatusAnswer>('/api/status'));

@@ -2,10 +2,11 @@ import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { prefetchJson } from './api.js';
 import { BREADTH_INDEX_PATH, HEATMAP_PATH, OVERVIEW_PATHS, SCREENER_PATH, tickerPaths } from './api-paths.js';
-import { themeStore } from './app-state.js';
+import { firstStatus, statusStore, themeStore } from './app-state.js';
 import { ActionBar } from './components/action-bar.js';
 import { SampleBadge } from './components/badges.js';
 import { CacheIndicator } from './components/cache-indicator.js';
+import { FirstRun } from './components/first-run.js';
 import { JobProgressBar } from './components/job-progress-bar.js';
 import { Link, useLocation } from './router.js';
 import { useStore } from './store.js';
@@ -17,6 +18,8 @@ interface Route {
   href: string;
   pattern: RegExp;
   load: () => Promise<PageModule>;
+  /** A page of market data: an empty database shows the first-run view there instead of empty charts. */
+  market?: boolean;
   /** The API paths the page reads first, asked for while its code loads. */
   data?: (params: string[]) => readonly string[];
 }
@@ -25,6 +28,7 @@ interface Route {
 const ROUTES: Route[] = [
   {
     label: 'Overview',
+    market: true,
     href: '/',
     pattern: /^\/$/,
     load: () => import('./pages/overview-page.js'),
@@ -32,6 +36,7 @@ const ROUTES: Route[] = [
   },
   {
     label: 'Breadth',
+    market: true,
     href: '/breadth',
     pattern: /^\/breadth$/,
     load: () => import('./pages/breadth-page.js'),
@@ -39,6 +44,7 @@ const ROUTES: Route[] = [
   },
   {
     label: 'Heatmap',
+    market: true,
     href: '/heatmap',
     pattern: /^\/heatmap$/,
     load: () => import('./pages/heatmap-page.js'),
@@ -46,6 +52,7 @@ const ROUTES: Route[] = [
   },
   {
     label: 'Screener',
+    market: true,
     href: '/screener',
     pattern: /^\/screener$/,
     load: () => import('./pages/screener-page.js'),
@@ -53,6 +60,7 @@ const ROUTES: Route[] = [
   },
   {
     label: null,
+    market: true,
     href: '/ticker',
     pattern: /^\/ticker\/([^/]+)$/,
     load: () => import('./pages/ticker-page.js'),
@@ -66,12 +74,17 @@ const ROUTES: Route[] = [
 export function App() {
   const { path } = useLocation();
   const theme = useStore(themeStore);
+  const status = useStore(statusStore);
   const route = ROUTES.find((r) => r.pattern.test(path));
   const params = route ? (route.pattern.exec(path)?.slice(1) ?? []).map(decodeURIComponent) : [];
-  // Asked for while rendering, not in an effect: effects run after the first paint, and the page's data
-  // should be on its way while its code still loads.
+  // Asked for while rendering, not in an effect (effects run after the first paint), so the page's data is on
+  // its way while its code still loads; after the first status, so an empty database is asked for nothing.
   useMemo(() => {
-    for (const p of route?.data?.(params) ?? []) prefetchJson(p);
+    const paths = route?.data?.(params) ?? [];
+    void firstStatus.then(() => {
+      if (route?.market && statusStore.get()?.tickers === 0) return;
+      for (const p of paths) prefetchJson(p);
+    });
   }, [path]);
   return (
     <div class="app">
@@ -94,19 +107,29 @@ export function App() {
           <SampleBadge />
           <CacheIndicator />
         </div>
-        <ActionBar />
-        <button
-          type="button"
-          class="icon theme-toggle"
-          title={`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`}
-          onClick={() => themeStore.set(theme === 'dark' ? 'light' : 'dark')}
-          data-testid="theme-toggle"
-        >
-          {theme === 'dark' ? '☀' : '☾'}
-        </button>
+        <div class="topbar-actions">
+          <ActionBar />
+          <button
+            type="button"
+            class="icon theme-toggle"
+            title={`Switch to the ${theme === 'dark' ? 'light' : 'dark'} theme`}
+            onClick={() => themeStore.set(theme === 'dark' ? 'light' : 'dark')}
+            data-testid="theme-toggle"
+          >
+            {theme === 'dark' ? '☀' : '☾'}
+          </button>
+        </div>
       </header>
       <JobProgressBar />
-      <main class="page">{route ? <LazyPage route={route} params={params} /> : <NotFound path={path} />}</main>
+      <main class="page">
+        {!route ? (
+          <NotFound path={path} />
+        ) : route.market && status?.tickers === 0 ? (
+          <FirstRun />
+        ) : (
+          <LazyPage route={route} params={params} />
+        )}
+      </main>
     </div>
   );
 }

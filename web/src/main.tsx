@@ -1,8 +1,8 @@
 import { render } from 'preact';
 import { App } from './app.js';
-import { loadStatus, startEvents } from './app-state.js';
+import { startEvents, startStatus } from './app-state.js';
 import './styles.css';
 
-void loadStatus();
+startStatus();
 startEvents();
 render(<App />, document.getElementById('app')!);
