@@ -127,17 +127,21 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
   };
 
   /** One request with its retries; every attempt holds a concurrency slot and a rate-limit token. */
-  const request = (symbol: string, from: EpochDay | undefined): Promise<SourceHistory> =>
-    withRetry(
+  const request = (symbol: string, from: EpochDay | undefined): Promise<SourceHistory> => {
+    /** Whether the attempt before this one was answered 429: a second 429 in a row is the source's overload. */
+    let after429 = false;
+    return withRetry(
       async () => {
         if (stopped) throw stopped;
         const release = await concurrency.acquire(waitSignal);
         let attempted = false;
+        let sentAt: number | undefined;
         try {
           await limiter.acquire(waitSignal);
           // Checked again after the waits: another worker may have learnt meanwhile that the quota is spent.
           if (stopped) throw stopped;
           attempted = true;
+          sentAt = concurrency.stamp();
           // A whole 2xx answer frees its slot before it is parsed, so the next request is already on the wire; a
           // failing answer keeps it until its outcome is recorded (a 429 must slow the others down first).
           const answer = await source.fetchHistory({
@@ -177,7 +181,10 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
             concurrency.record(outcome, {
               status429: throttled,
               retryAfterMs: error instanceof SourceError ? error.evidence.retryAfterMs : undefined,
+              sentAt,
+              retryOf429: after429,
             });
+            after429 = throttled;
           }
           throw stopped instanceof SourceUnreachableError ? stopped : error;
         } finally {
@@ -187,6 +194,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
       policy,
       { signal: waitSignal, onRetry: () => m.retries++ },
     );
+  };
 
   const planOptions = (): PlanOptions => ({
     now: now(),
@@ -381,6 +389,9 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
       increases: concurrency.stats.increases,
       cooldowns: concurrency.stats.cooldowns,
       cooldownMs: Math.round(concurrency.stats.cooldownMs),
+      paceCuts: concurrency.stats.paceCuts,
+      lowestRatePerSecond: roundRate(concurrency.stats.lowestRate),
+      finalRatePerSecond: roundRate(Number.isFinite(concurrency.ratePerSecond) ? concurrency.ratePerSecond : null),
     },
     errorsByKind,
     failed,
@@ -400,4 +411,8 @@ function keepOlderFlags(plan: RequestPlan, answer: SourceHistory, fresh: Quality
   const start = answer.bars.dates.length > 0 ? answer.bars.dates[0] : Number.POSITIVE_INFINITY;
   const older = (plan.state?.flags ?? []).filter((f) => f.date !== null && f.date !== undefined && f.date < start);
   return [...older, ...fresh];
+}
+
+function roundRate(rate: number | null): number | null {
+  return rate === null ? null : Math.round(rate * 100) / 100;
 }

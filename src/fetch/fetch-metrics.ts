@@ -54,7 +54,13 @@ export interface FetchRunMetrics {
     decreases: number;
     increases: number;
     cooldowns: number;
+    /** Time every request was held back by cool-downs (429s with Retry-After, bursts of 429s). */
     cooldownMs: number;
+    /** 429s that set the pace (requests per second) under the rate the source accepted; 0 = never paced. */
+    paceCuts?: number;
+    /** The lowest pace and the pace at the end, requests per second (null = never paced). */
+    lowestRatePerSecond?: number | null;
+    finalRatePerSecond?: number | null;
   };
   /** Failed attempts by SourceErrorKind (retried ones included). */
   errorsByKind: Record<string, number>;
