@@ -13,3 +13,11 @@ export function tickerPaths(symbol: string): { summary: string; bars: string } {
   const s = encodeURIComponent(symbol.toUpperCase());
   return { summary: `/api/ticker/${s}`, bars: `/api/ticker/${s}/bars?indicators=${TICKER_INDICATORS}` };
 }
+
+/**
+ * Whether a path answers 200 on an empty database: the cached payloads do (empty), while one breadth series
+ * or one ticker is a 404 there, and a 404 would be a console error on the first-run view.
+ */
+export function answersWhenEmpty(path: string): boolean {
+  return !/^\/api\/(breadth|ticker)\/./.test(path);
+}

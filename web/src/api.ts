@@ -41,16 +41,19 @@ async function fetchJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 /** Answers asked for before their page's code had loaded, each handed out once. */
 const early = new Map<string, { at: number; answer: Promise<unknown> }>();
 const EARLY_FOR_MS = 10_000;
+/** When a page last asked for each path itself: a late early request for it would only repeat it. */
+const asked = new Map<string, number>();
 
 /** Starts reading a path the next page will ask for; its getJson then takes this answer. */
 export function prefetchJson(path: string): void {
-  if (early.has(path)) return;
+  if (early.has(path) || Date.now() - (asked.get(path) ?? -Infinity) < EARLY_FOR_MS) return;
   const answer = fetchJson(path);
   answer.catch(() => {});
   early.set(path, { at: Date.now(), answer });
 }
 
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  asked.set(path, Date.now());
   const ahead = early.get(path);
   early.delete(path);
   if (ahead && Date.now() - ahead.at < EARLY_FOR_MS) return ahead.answer as Promise<T>;

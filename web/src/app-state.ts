@@ -1,6 +1,6 @@
 import { ApiError, getJson, postJson } from './api.js';
 import type { JobEvent, JobRun, StatusAnswer } from './state/api-types.js';
-import { applyJobEvent, runResult, type TrackedJob } from './state/job-tracker.js';
+import { applyJobEvent, type TrackedJob } from './state/job-tracker.js';
 import { DEFAULT_RUN_SETTINGS, type RunSettings, refreshSeconds, updateBody } from './state/run-settings.js';
 import { createStore } from './store.js';
 
@@ -148,4 +148,9 @@ export function startFullRefresh(): Promise<void> {
   });
 }
 
-export { runResult };
+/** Asks the server to stop a queued or running job; its finished event then says it was cancelled. */
+export function cancelJob(id: string): Promise<void> {
+  return act(async () => {
+    await postJson(`/api/jobs/${encodeURIComponent(id)}/cancel`, {});
+  });
+}

@@ -1,7 +1,14 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { prefetchJson } from './api.js';
-import { BREADTH_INDEX_PATH, HEATMAP_PATH, OVERVIEW_PATHS, SCREENER_PATH, tickerPaths } from './api-paths.js';
+import {
+  answersWhenEmpty,
+  BREADTH_INDEX_PATH,
+  HEATMAP_PATH,
+  OVERVIEW_PATHS,
+  SCREENER_PATH,
+  tickerPaths,
+} from './api-paths.js';
 import { firstStatus, statusStore, themeStore } from './app-state.js';
 import { ActionBar } from './components/action-bar.js';
 import { SampleBadge } from './components/badges.js';
@@ -78,12 +85,13 @@ export function App() {
   const route = ROUTES.find((r) => r.pattern.test(path));
   const params = route ? (route.pattern.exec(path)?.slice(1) ?? []).map(decodeURIComponent) : [];
   // Asked for while rendering, not in an effect (effects run after the first paint), so the page's data is on
-  // its way while its code still loads; after the first status, so an empty database is asked for nothing.
+  // its way while its code still loads; a series or a ticker only once the status says the database has data.
   useMemo(() => {
     const paths = route?.data?.(params) ?? [];
+    for (const p of paths.filter(answersWhenEmpty)) prefetchJson(p);
     void firstStatus.then(() => {
-      if (route?.market && statusStore.get()?.tickers === 0) return;
-      for (const p of paths) prefetchJson(p);
+      if (statusStore.get()?.tickers === 0) return;
+      for (const p of paths.filter((x) => !answersWhenEmpty(x))) prefetchJson(p);
     });
   }, [path]);
   return (

@@ -1,4 +1,4 @@
-import { actionError, jobsStore } from '../app-state.js';
+import { actionError, cancelJob, jobsStore } from '../app-state.js';
 import { progressFraction } from '../state/job-tracker.js';
 import { useStore } from '../store.js';
 
@@ -37,6 +37,9 @@ export function JobProgressBar() {
               {j.progress ? `${j.progress.stage}: ${j.progress.message}` : j.status}
               {f === null ? '' : ` (${Math.round(f * 100)}%)`}
             </span>
+            <button type="button" class="link" onClick={() => void cancelJob(j.id)}>
+              cancel
+            </button>
           </div>
         );
       })}
