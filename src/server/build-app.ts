@@ -40,6 +40,8 @@ export interface BuildAppOptions {
   config: Config;
   runtime: JobRuntime;
   log?: (message: string) => void;
+  /** Called as each request arrives, before it is served: the access log hooks the answer's end here. */
+  onRequest?: (req: IncomingMessage, res: ServerResponse) => void;
   /** SSE heartbeat period; 15 s unless a test wants it shorter. */
   heartbeatMs?: number;
   /** The built web app's folder (default dist/web beside the server); null serves the API alone. */
@@ -372,6 +374,7 @@ export function buildApp(opts: BuildAppOptions): App {
 
   return {
     async handle(req, res) {
+      opts.onRequest?.(req, res);
       try {
         guard.checkHost(req);
         const url = new URL(req.url ?? '/', 'http://localhost');

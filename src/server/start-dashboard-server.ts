@@ -4,7 +4,7 @@ import { createJobRuntime, type JobRuntimeOptions } from '../jobs/job-runtime.js
 import { Scheduler } from '../jobs/scheduler.js';
 import { CACHE_KEYS } from '../precompute/cache-keys.js';
 import type { Store } from '../store/store.js';
-import { buildApp } from './build-app.js';
+import { type BuildAppOptions, buildApp } from './build-app.js';
 import { DEFAULT_SERVER_LIMITS, startServer } from './start-server.js';
 
 export interface DashboardServerOptions {
@@ -12,6 +12,8 @@ export interface DashboardServerOptions {
   /** HOST, PORT and API_TOKEN as the server should use them (flags already applied). */
   config: Config;
   log?: (message: string) => void;
+  /** Sees every request as it arrives (the access log). */
+  onRequest?: BuildAppOptions['onRequest'];
   /** Test seams for the job steps; the configured fetch and analysis by default. */
   runFetch?: JobRuntimeOptions['runFetch'];
   runAnalyze?: JobRuntimeOptions['runAnalyze'];
@@ -37,7 +39,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   const runtime = createJobRuntime({ store, config, log, runFetch: opts.runFetch, runAnalyze: opts.runAnalyze });
   const { queue } = runtime;
   // Built first: a non-loopback HOST without API_TOKEN is refused before any job starts.
-  const app = buildApp({ store, config, runtime, log });
+  const app = buildApp({ store, config, runtime, log, onRequest: opts.onRequest });
   await queue.start();
   const health = new HealthSampler({ store, retentionDays: config.healthRetentionDays, diskPath: store.location });
   const scheduler = new Scheduler({

@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { type Config, loadConfig } from '../../src/config/index.js';
 import type { StepRunner } from '../../src/jobs/handlers/index.js';
 import { createJobRuntime, type JobRuntime } from '../../src/jobs/job-runtime.js';
-import { type App, buildApp } from '../../src/server/build-app.js';
+import { type App, type BuildAppOptions, buildApp } from '../../src/server/build-app.js';
 import { type RunningServer, startServer } from '../../src/server/start-server.js';
 import type { Store } from '../../src/store/store.js';
 import { openTempStore, seedAnalysis } from '../precompute/precompute-fixtures.js';
@@ -27,6 +27,8 @@ export interface TestServerOptions {
   heartbeatMs?: number;
   /** The built web app's folder; default none (the API alone). */
   webDir?: string | null;
+  /** Sees every request as it arrives (an access log under test). */
+  onRequest?: BuildAppOptions['onRequest'];
 }
 
 /**
@@ -47,7 +49,14 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     const run = await (await runtime.queue.enqueue('precompute', {})).done;
     if (run.status !== 'succeeded') throw new Error(`seed precompute ${run.status}: ${run.error}`);
   }
-  const app = buildApp({ store, config, runtime, heartbeatMs: opts.heartbeatMs, webDir: opts.webDir ?? null });
+  const app = buildApp({
+    store,
+    config,
+    runtime,
+    heartbeatMs: opts.heartbeatMs,
+    webDir: opts.webDir ?? null,
+    onRequest: opts.onRequest,
+  });
   const server = await startServer(app, '127.0.0.1', 0);
   return {
     store,

@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { createLogger } from '../../config/create-logger.js';
 import { type Config, parseBindHost } from '../../config/index.js';
+import { accessLog } from '../../server/access-log.js';
 import { UnsafeBindingError } from '../../server/bearer-auth.js';
 import { startDashboardServer } from '../../server/start-dashboard-server.js';
 import type { CliContext } from '../cli-context.js';
@@ -34,10 +36,12 @@ export function registerServeCommand(program: Command, ctx: CliContext): void {
 export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Promise<void> {
   const config = serveConfig(ctx.config, opts);
   const store = await ctx.store();
-  const log = (m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`);
+  // One structured logger at LOG_LEVEL: the server's and the jobs' lines, and one access line per request.
+  const logger = createLogger(config);
+  const log = (m: string) => logger.info(m);
   let server: Awaited<ReturnType<typeof startDashboardServer>>;
   try {
-    server = await startDashboardServer({ store, config, log });
+    server = await startDashboardServer({ store, config, log, onRequest: accessLog(logger.child({ log: 'access' })) });
   } catch (error) {
     if (error instanceof UnsafeBindingError) throw new UsageError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
@@ -63,6 +67,7 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
   });
   log(`${signal}: stopping the schedules, waiting for running jobs and closing the server`);
   await server.stop();
+  logger.flush();
   await ctx.dispose();
 }
 
