@@ -24,6 +24,7 @@ import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, EXIT_PARTIAL, UsageError } from '../exit-codes.js';
 import { formatBytes, formatTable, printJson, printLine } from '../output.js';
 import { parseDayOption, parseIntOption } from './parse-options.js';
+import { lockPipeline } from './run-job-in-cli.js';
 
 interface FetchFlags {
   universe?: string;
@@ -127,6 +128,9 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
   await recordUniverseInfo(store, universe, symbols);
   await rememberUniverse(store, universe);
 
+  // After the waits of another process's job: its tickers are then fresh and skipped by the plan.
+  const unlock = await lockPipeline(ctx, 'fetch');
+  process.once('exit', unlock);
   const startedAt = new Date();
   if (!configured.rateLimiter.unlimited) {
     configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, startedAt));

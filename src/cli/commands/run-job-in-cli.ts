@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { acquireCrossProcessLock } from '../../jobs/cross-process-lock.js';
 import { partialOf } from '../../jobs/job-handler.js';
 import type { JobKind } from '../../jobs/job-kinds.js';
 import { createJobRuntime } from '../../jobs/job-runtime.js';
@@ -27,6 +29,7 @@ export async function runJobInCli(
     // One job runs here and the process exits after it: the analysis may store while it computes.
     exclusiveStore: true,
   });
+  const unlock = await lockPipeline(ctx, kind);
   const showProgress = !opts.quiet && process.stderr.isTTY === true;
   if (showProgress) {
     queue.subscribe((e) => {
@@ -45,7 +48,21 @@ export async function runJobInCli(
   } finally {
     if (showProgress) process.stderr.write('\r\x1b[K');
     await queue.close();
+    unlock();
   }
+}
+
+/**
+ * Holds the database's pipeline lock (see acquireCrossProcessLock) for a job that writes data, waiting for
+ * another process's job to finish first: two updates at once would fetch and analyze the same tickers twice.
+ */
+export function lockPipeline(ctx: CliContext, kind: string): Promise<() => void> {
+  return acquireCrossProcessLock(join(ctx.config.dataDir, 'locks', 'pipeline.lock'), {
+    onWait: (holder) =>
+      process.stderr.write(
+        `marketdeck: another job on this database runs in process ${holder}; ${kind} waits for it\n`,
+      ),
+  });
 }
 
 /** Items shown on the terminal at most; the job's metrics (`marketdeck jobs --json`) hold all of them. */
