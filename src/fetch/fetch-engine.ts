@@ -19,6 +19,7 @@ import {
   planTickerFetch,
   type RequestPlan,
 } from './plan-fetch.js';
+import { quarantineBadBars } from './quarantine-bad-bars.js';
 import { UNLIMITED_RATE } from './rate-limiter.js';
 import { RetryPolicy, withRetry } from './retry-policy.js';
 import {
@@ -90,6 +91,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     barsChanged: 0,
     retries: 0,
     rateLimited: 0,
+    quarantined: 0,
     done: 0,
   };
   const errorsByKind: Record<string, number> = {};
@@ -244,7 +246,22 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     return { answer: { ...answer, bars: result.bars }, kept: result.kept };
   };
 
-  const storeAnswer = async (plan: RequestPlan, fetched: SourceHistory): Promise<void> => {
+  const storeAnswer = async (plan: RequestPlan, sent: SourceHistory): Promise<void> => {
+    // Bars that cannot be prices never reach the store: they go to the rejects table with why.
+    const { bars: good, quarantined } = quarantineBadBars(sent.bars);
+    if (quarantined.length > 0) {
+      m.quarantined += quarantined.length;
+      await store.rejects.add(
+        quarantined.map((q) => ({
+          source: source.name,
+          location: `${source.name} ${plan.symbol} ${q.date}`,
+          symbol: plan.symbol,
+          reason: q.reason,
+          raw: JSON.stringify({ ...q.bar, date: q.date }),
+        })),
+      );
+    }
+    const fetched = good === sent.bars ? sent : { ...sent, bars: good };
     const { answer, kept: keptHere } = await withKeptHistory(plan, fetched);
     const fresh = detectQualityFlags(answer.bars, { splits: answer.splits });
     if (keptHere) {
@@ -378,6 +395,7 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
     requests: http.requests,
     retries: m.retries,
     rateLimited: m.rateLimited,
+    quarantinedBars: m.quarantined,
     bytes: http.bytes,
     latencyMs: http.latencyMs,
     tickersPerSecond: seconds > 0 ? Math.round(((m.fetched + m.failed) / seconds) * 10) / 10 : 0,

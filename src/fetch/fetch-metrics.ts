@@ -62,6 +62,8 @@ export interface FetchRunMetrics {
     lowestRatePerSecond?: number | null;
     finalRatePerSecond?: number | null;
   };
+  /** Bars a source sent that cannot be prices (close not positive, a negative open/high/low or volume): in the rejects table, not stored. */
+  quarantinedBars?: number;
   /** Failed attempts by SourceErrorKind (retried ones included). */
   errorsByKind: Record<string, number>;
   failed: FailedTicker[];
@@ -118,6 +120,8 @@ export interface QuoteRunMetrics {
   requests: number;
   retries: number;
   rateLimited: number;
+  /** Bars a source sent that cannot be prices (close not positive, a negative open/high/low or volume): in the rejects table, not stored. */
+  quarantinedBars?: number;
   /** Failed attempts by SourceErrorKind (retried ones included). */
   errorsByKind: Record<string, number>;
   /** The first 100 missing symbols. */
