@@ -20,6 +20,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterComm
   precompute: async () => (await import('./precompute-command.js')).registerPrecomputeCommand,
   refresh: async () => (await import('./refresh-command.js')).registerRefreshCommand,
   jobs: async () => (await import('./jobs-command.js')).registerJobsCommand,
+  doctor: async () => (await import('./doctor-command.js')).registerDoctorCommand,
   coverage: async () => (await import('./coverage-command.js')).registerCoverageCommand,
   backfill: async () => (await import('./backfill-command.js')).registerBackfillCommand,
   schedules: async () => (await import('./schedules-command.js')).registerSchedulesCommand,
