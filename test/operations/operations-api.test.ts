@@ -1,29 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type Bar, barSeriesFromBars } from '../../src/domain/bar-series.js';
-import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
 import { describeSchedules } from '../../src/jobs/describe-schedules.js';
-import { isUsTradingDay } from '../../src/sources/quality/us-market-holidays.js';
 import { getJson, startTestServer, type TestServer } from '../server/server-test-kit.js';
-
-function nyse(symbol: string, from: string, to: string, except: string[] = []) {
-  const skip = new Set(except.map(dayFromIso));
-  const bars: Bar[] = [];
-  for (let x = dayFromIso(from); x <= dayFromIso(to); x++) {
-    if (isUsTradingDay(x) && !skip.has(x)) {
-      bars.push({ date: x as EpochDay, open: 1, high: 1, low: 1, close: 1, adjClose: 1, volume: 1 });
-    }
-  }
-  return barSeriesFromBars(symbol, bars);
-}
+import { nyseSeries } from './nyse-series.js';
 
 describe('HTTP API operations', () => {
   let t: TestServer;
   before(async () => {
     t = await startTestServer({ seed: false, precompute: false });
     await t.store.bars.writeTickers([
-      { symbol: 'GAP', bars: nyse('GAP', '2024-12-02', '2024-12-31', ['2024-12-12']) },
-      { symbol: 'OK', bars: nyse('OK', '2024-12-02', '2024-12-31') },
+      { symbol: 'GAP', bars: nyseSeries('GAP', '2024-12-02', '2024-12-31', ['2024-12-12']) },
+      { symbol: 'OK', bars: nyseSeries('OK', '2024-12-02', '2024-12-31') },
     ]);
   });
   after(() => t.close());

@@ -3,22 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { type Bar, barSeriesFromBars } from '../../src/domain/bar-series.js';
-import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
-import { isUsTradingDay } from '../../src/sources/quality/us-market-holidays.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { cliEntry, runNodeChild } from '../support/run-node-child.js';
-
-function nyse(symbol: string, from: string, to: string, except: string[] = []) {
-  const skip = new Set(except.map(dayFromIso));
-  const bars: Bar[] = [];
-  for (let x = dayFromIso(from); x <= dayFromIso(to); x++) {
-    if (isUsTradingDay(x) && !skip.has(x)) {
-      bars.push({ date: x as EpochDay, open: 1, high: 1, low: 1, close: 1, adjClose: 1, volume: 1 });
-    }
-  }
-  return barSeriesFromBars(symbol, bars);
-}
+import { nyseSeries } from './nyse-series.js';
 
 describe('marketdeck coverage, backfill and schedules', () => {
   let dir: string;
@@ -29,8 +16,8 @@ describe('marketdeck coverage, backfill and schedules', () => {
     db = join(dir, 'ops.db');
     const store = await SqliteStore.open(db);
     await store.bars.writeTickers([
-      { symbol: 'GAP', bars: nyse('GAP', '2024-11-01', '2024-12-31', ['2024-11-29', '2024-12-02']) },
-      { symbol: 'OK', bars: nyse('OK', '2024-11-01', '2024-12-31') },
+      { symbol: 'GAP', bars: nyseSeries('GAP', '2024-11-01', '2024-12-31', ['2024-11-29', '2024-12-02']) },
+      { symbol: 'OK', bars: nyseSeries('OK', '2024-11-01', '2024-12-31') },
     ]);
     await store.close();
   });
