@@ -111,7 +111,10 @@ export const webSection: BenchSection = {
       big,
     ]);
     await prepare(big);
-    const s = await withDashboard(big, (page, url) => screener(page, url));
+    const { s, h } = await withDashboard(big, async (page, url) => ({
+      s: await screener(page, url),
+      h: await heatmap(page, url),
+    }));
     figures.push(atMost('screener first rows (10,000 tickers, median)', s.firstRows, 'ms', 500));
     figures.push(
       atMost(
@@ -123,6 +126,15 @@ export const webSection: BenchSection = {
       ),
     );
     details.screener = s;
+    figures.push(
+      info(
+        'heatmap of 10,000 tiles drawn (median)',
+        h.drawn,
+        'ms',
+        `from navigation; a redraw for another period ${h.redraw.toFixed(0)} ms`,
+      ),
+    );
+    details.heatmap = h;
 
     const long = join(ctx.tmpDir, 'ten-years.db');
     await marketdeck(['generate', '--tickers', '20', '--days', String(TEN_YEARS), '--json', '--db', long]);
@@ -226,6 +238,17 @@ async function screener(page: Page, url: string) {
     frames: work.length,
     rows,
   };
+}
+
+/** The treemap of every ticker drawn from navigation, then a redraw for another period (one click). */
+async function heatmap(page: Page, url: string) {
+  const loads = await timed(page, `${url}/heatmap`, drawn('[data-testid=heatmap-canvas]'));
+  const redraw = (await page.evaluate(`(() => {
+    const t = performance.now();
+    [...document.querySelectorAll('.toolbar button')].find((b) => b.textContent === 'YTD').click();
+    return new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - t))));
+  })()`)) as number;
+  return { drawn: median(loads), runs: loads, redraw };
 }
 
 async function tickerChart(page: Page, url: string) {
