@@ -6,6 +6,7 @@ import { fetchSection } from './fetch.js';
 import { fetchHostileSection } from './fetch-hostile.js';
 import { operationsSection } from './operations.js';
 import { precomputeSection } from './precompute.js';
+import { reliabilitySection } from './reliability.js';
 import { reportsSection } from './reports.js';
 import { storeImportBench } from './store-import.js';
 import { storeSyntheticBench } from './store-synthetic.js';
@@ -27,6 +28,7 @@ export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precompu
 
 /** Parts that can also be run alone by name (`npm run bench -- analysis-kernels`). */
 export const PART_SECTIONS: BenchSection[] = [
+  reliabilitySection,
   operationsSection,
   webSection,
   webApiSection,

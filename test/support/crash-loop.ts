@@ -23,8 +23,8 @@ export interface CrashLoopResult {
   analysisMismatches: number;
 }
 
-/** 40 tickers of the test server, fetched, analysed and precomputed by CLI processes killed with SIGKILL. */
-const SYMBOLS = Array.from({ length: 40 }, (_, i) => `S${String(i + 3000).padStart(4, '0')}`);
+/** 120 tickers of the test server, fetched, analysed and precomputed by CLI processes killed with SIGKILL. */
+const SYMBOLS = Array.from({ length: 120 }, (_, i) => `S${String(i + 3000).padStart(4, '0')}`);
 
 /**
  * The crash loop: `iterations` times each, SIGKILL a fetch, an analyze, a precompute and a serve (with an
@@ -62,10 +62,10 @@ export async function runCrashLoop(iterations: number, random: () => number = Ma
       server.setKnobs({ latencyMs: 0 });
       result.integrityFailures += integrityFailures(db);
       if (i === 0) await cli(fetchArgs);
-      const delay = 100 + random() * 1500;
+      const delay = 200 + random() * 1000;
       if (await killAt(['analyze', '--full'], env, db, elapsed(delay))) result.kills.analyze++;
       result.integrityFailures += integrityFailures(db);
-      if (await killAt(['precompute'], env, db, elapsed(100 + random() * 1500))) result.kills.precompute++;
+      if (await killAt(['precompute'], env, db, elapsed(200 + random() * 1000))) result.kills.precompute++;
       result.integrityFailures += integrityFailures(db);
       if (await killAt(['serve', '--port', '0'], env, db, elapsed(800 + random() * 2000))) result.kills.serve++;
       result.integrityFailures += integrityFailures(db);
