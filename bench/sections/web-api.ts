@@ -1,4 +1,5 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -67,16 +68,8 @@ export const webApiSection: BenchSection = {
     try {
       const paths = ['/api/overview', '/api/screener?limit=100'];
       const answers = [];
-      for (const path of paths) {
-        const res = await fetch(server.base + path);
-        if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
-        const body = Buffer.from(await res.arrayBuffer());
-        answers.push({
-          path,
-          headers: { 'content-type': res.headers.get('content-type') ?? '' },
-          body: body.toString('base64'),
-        });
-      }
+      // The bare server sends the same bytes: the body and every header of the answer as autocannon gets it.
+      for (const path of paths) answers.push(await capture(server.base + path, path));
       Object.assign(bare, await startBare(answers));
       const figures: BenchFigure[] = [];
       const details: Record<string, unknown> = {};
@@ -92,7 +85,10 @@ export const webApiSection: BenchSection = {
         const ratio = median(ours.map((o, i) => o.rps / theirs[i].rps));
         const p99 = median(ours.map((o) => o.p99));
         const target = path === '/api/overview' ? 0.8 : 0.5;
-        const note = `${median(ours.map((o) => o.rps)).toFixed(0)} vs bare ${median(theirs.map((o) => o.rps)).toFixed(0)} req/s`;
+        const size = Buffer.from(answers[paths.indexOf(path)].body, 'base64').length / 1024;
+        const note =
+          `${median(ours.map((o) => o.rps)).toFixed(0)} vs bare ${median(theirs.map((o) => o.rps)).toFixed(0)} req/s, ` +
+          `bare p99 ${median(theirs.map((o) => o.p99))} ms, ${size.toFixed(1)} KiB`;
         figures.push(atLeast(`${path} req/s vs bare node:http (median of ${ROUNDS})`, ratio, 'x', target, note));
         figures.push(atMost(`${path} p99 at ${CONNECTIONS} connections`, p99, 'ms', 10));
         details[path] = { ours, bare: theirs };
@@ -121,6 +117,26 @@ export const webApiSection: BenchSection = {
     }
   },
 };
+
+/** One answer as a client that asks for no compression gets it. */
+function capture(url: string, path: string): Promise<{ path: string; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    get(url, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        if (res.statusCode !== 200) reject(new Error(`${path} answered ${res.statusCode}`));
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(res.headers)) {
+          if (!['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length'].includes(name)) {
+            headers[name] = String(value);
+          }
+        }
+        resolve({ path, headers, body: Buffer.concat(chunks).toString('base64') });
+      });
+    }).on('error', reject);
+  });
+}
 
 async function load(url: string, seconds: number, connections = CONNECTIONS): Promise<Run> {
   const result = await autocannon({ url, connections, duration: seconds });

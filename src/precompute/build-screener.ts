@@ -1,4 +1,5 @@
 import type { ScreenerRow } from '../domain/screener-row.js';
+import type { Signal } from '../domain/signal.js';
 import { isoDay } from './iso-day.js';
 import { roundForDisplay } from './round-for-display.js';
 
@@ -67,16 +68,32 @@ export interface ScreenerPayload {
   rows: ScreenerCell[][];
 }
 
-export function buildScreener(rows: readonly ScreenerRow[]): ScreenerPayload {
+/** Calendar days before the newest bar whose signals a screener row lists: the trading week. */
+export const SCREENER_SIGNAL_DAYS = 7;
+
+/** The columns of the payload: every screener field, then the kinds of each ticker's signals of the week. */
+export const SCREENER_PAYLOAD_COLUMNS: readonly string[] = [...SCREENER_COLUMNS, 'signals'];
+
+export function buildScreener(rows: readonly ScreenerRow[], signals: readonly Signal[] = []): ScreenerPayload {
   let latest: number | null = null;
+  for (const r of rows) if (latest === null || r.date > latest) latest = r.date;
+  // "Which tickers crossed their 200-day average this week" is a screener filter, so the kinds ride along.
+  const week = new Map<string, Set<string>>();
+  for (const s of signals) {
+    if (latest === null || s.date <= latest - SCREENER_SIGNAL_DAYS) continue;
+    let kinds = week.get(s.symbol);
+    if (!kinds) week.set(s.symbol, (kinds = new Set()));
+    kinds.add(s.kind);
+  }
   const out: ScreenerCell[][] = new Array(rows.length);
   const sorted = [...rows].sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   for (let i = 0; i < sorted.length; i++) {
     const r = sorted[i];
-    if (latest === null || r.date > latest) latest = r.date;
-    out[i] = SCREENER_COLUMNS.map((c) => cell(c, r[c]));
+    const row: ScreenerCell[] = SCREENER_COLUMNS.map((c) => cell(c, r[c]));
+    row.push([...(week.get(r.symbol) ?? [])].sort());
+    out[i] = row;
   }
-  return { asOf: latest === null ? null : isoDay(latest), columns: SCREENER_COLUMNS, rows: out };
+  return { asOf: latest === null ? null : isoDay(latest), columns: SCREENER_PAYLOAD_COLUMNS, rows: out };
 }
 
 function cell(column: (typeof SCREENER_COLUMNS)[number], value: ScreenerRow[keyof ScreenerRow]): ScreenerCell {

@@ -75,7 +75,7 @@ export async function precompute(opts: PrecomputeOptions): Promise<PrecomputeSum
   // Every page that shows prices says whether they are the bundled sample, and their dates.
   const label = dataLabelOf(inputs.dataSet);
   put(metrics, 'heatmap', CACHE_KEYS.heatmap, { ...buildHeatmap(rows), ...label });
-  put(metrics, 'screener', CACHE_KEYS.screener, { ...buildScreener(rows), ...label });
+  put(metrics, 'screener', CACHE_KEYS.screener, { ...buildScreener(rows, inputs.signals), ...label });
   const recent = recentSignalsBySymbol(inputs.signals);
   for (const row of rows) {
     const summary = buildTickerSummary(row, recent.get(row.symbol) ?? []);

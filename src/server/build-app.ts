@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/index.js';
+import { isoFromDay } from '../domain/epoch-day.js';
 import { normalizeSymbol } from '../domain/symbol.js';
 import { createDashboardReader } from '../jobs/dashboard-reader.js';
 import { isJobKind, JOB_KIND_NAMES, type JobKind } from '../jobs/job-kinds.js';
@@ -238,6 +239,26 @@ export function buildApp(opts: BuildAppOptions): App {
     },
     {
       method: 'GET',
+      pattern: ['api', 'ticker', ':symbol', 'signals'],
+      handler: async (req, res, url, [raw]) => {
+        noParams(url);
+        let symbol: string;
+        try {
+          symbol = normalizeSymbol(raw);
+        } catch {
+          throw unknownTicker(raw);
+        }
+        const signals = await store.analysis.signals({ symbol });
+        if (signals.length === 0 && !(await store.analysis.screenerRow(symbol))) throw unknownTicker(raw);
+        // Oldest first, as a chart lays its markers out.
+        const data = signals
+          .map((s) => ({ date: isoFromDay(s.date), kind: s.kind, value: s.value }))
+          .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+        ServedBytes.ofJson({ data, meta: { symbol, count: data.length } }).send(req, res);
+      },
+    },
+    {
+      method: 'GET',
       pattern: ['api', 'sparklines'],
       handler: async (req, res, url) => {
         const symbols = parseSparklineQuery(url.searchParams);
@@ -369,15 +390,29 @@ export function buildApp(opts: BuildAppOptions): App {
 
   // Fixed paths found by one map lookup: a payload answer is a few microseconds, the route search should not be more.
   const fixed = new Map<string, Route>();
-  for (const r of routes)
-    if (!r.pattern.some((p) => p.startsWith(':'))) fixed.set(`${r.method} /${r.pattern.join('/')}`, r);
+  const fixedGets = new Map<string, { route: Route; url: URL }>();
+  for (const r of routes) {
+    if (r.pattern.some((p) => p.startsWith(':'))) continue;
+    const path = `/${r.pattern.join('/')}`;
+    fixed.set(`${r.method} ${path}`, r);
+    if (r.method === 'GET') fixedGets.set(path, { route: r, url: new URL(path, 'http://localhost') });
+  }
 
   return {
     async handle(req, res) {
       opts.onRequest?.(req, res);
       try {
         guard.checkHost(req);
-        const url = new URL(req.url ?? '/', 'http://localhost');
+        const raw = req.url ?? '/';
+        // A payload request names a fixed path without a query: its URL is made once, not per request.
+        if (req.method === 'GET' && raw.indexOf('?') === -1) {
+          const direct = fixedGets.get(raw);
+          if (direct !== undefined) {
+            await direct.route.handler(req, res, direct.url, []);
+            return;
+          }
+        }
+        const url = new URL(raw, 'http://localhost');
         if (web !== undefined && (req.method === 'GET' || req.method === 'HEAD') && !isApiPath(url.pathname)) {
           if (web === null) {
             throw new ApiError(

@@ -50,8 +50,9 @@ export function loadStaticApp(dir: string = DEFAULT_WEB_DIR): StaticApp | null {
   for (const file of listFiles(dir)) {
     const rel = relative(dir, file).split(sep).join('/');
     const type = CONTENT_TYPES[extname(file)];
-    // Only what the bundler wrote: no compiled sources, source maps or build state.
-    if (type === undefined || rel.startsWith('src/')) continue;
+    // Only what the bundler wrote for the browser: no compiled sources, source maps, or build state such as
+    // .vite/manifest.json.
+    if (type === undefined || rel.startsWith('src/') || rel.split('/').some((part) => part.startsWith('.'))) continue;
     const identity = readFileSync(file);
     assets.set(`/${rel}`, {
       type,

@@ -104,6 +104,39 @@ describe('GET /api/ticker/:symbol/bars', () => {
   });
 });
 
+describe('signals of the week and of a whole history', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startTestServer();
+  });
+  after(() => t.close());
+
+  it('lists each screener row`s signal kinds of the last week, and none older', async () => {
+    const r = await getJson(t.base, '/api/screener?sort=symbol&dir=asc');
+    const at = r.body.data.columns.indexOf('signals');
+    assert.ok(at >= 0);
+    const bySymbol = Object.fromEntries(r.body.data.rows.map((row: unknown[]) => [row[0], row[at]]));
+    assert.deepEqual(bySymbol.AAPL, ['new-52w-high', 'rsi-above-70']);
+    assert.deepEqual(bySymbol.MSFT, [], 'a golden cross 100 days back is not of this week');
+    assert.deepEqual(bySymbol.XOM, ['death-cross']);
+  });
+
+  it('answers a ticker`s every signal oldest first, and 404s a ticker with no analysis', async () => {
+    const r = await getJson(t.base, '/api/ticker/MSFT/signals');
+    assert.equal(r.status, 200);
+    assert.deepEqual(
+      r.body.data.map((s: { kind: string }) => s.kind),
+      ['golden-cross'],
+    );
+    const aapl = await getJson(t.base, '/api/ticker/AAPL/signals');
+    assert.deepEqual(
+      aapl.body.data.map((s: { kind: string }) => s.kind),
+      ['rsi-above-70', 'new-52w-high'],
+    );
+    assert.equal((await getJson(t.base, '/api/ticker/NOPE/signals')).status, 404);
+  });
+});
+
 describe('GET /api/screener?format=csv', () => {
   let t: TestServer;
   before(async () => {
@@ -203,6 +236,8 @@ describe('the built web app', () => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/assets/app-1a2b.js"></script>');
     writeFileSync(join(dir, 'assets', 'app-1a2b.js'), 'console.log(1)');
     writeFileSync(join(dir, 'assets', 'app-1a2b.js.br'), 'BROTLI-BYTES');
+    mkdirSync(join(dir, '.vite'));
+    writeFileSync(join(dir, '.vite', 'manifest.json'), '{"build":"state"}');
     t = await startTestServer({ webDir: dir });
   });
   after(async () => {
@@ -245,6 +280,8 @@ describe('the built web app', () => {
     assert.equal(deep.status, 200);
     assert.match(deep.body, /app-1a2b\.js/);
     assert.equal((await get('/assets/old-9999.js')).status, 404);
+    const manifest = await get('/.vite/manifest.json');
+    assert.doesNotMatch(manifest.body, /build/, 'build state is not served');
     const api = await get('/api/nothing');
     assert.equal(api.status, 404);
     assert.match(String(api.headers['content-type']), /application\/json/);
