@@ -11,7 +11,6 @@ import { isUsTradingDay } from '../../src/sources/quality/us-market-holidays.js'
 import type { HistorySource } from '../../src/sources/source.js';
 import { YahooChartSource } from '../../src/sources/yahoo/yahoo-chart-source.js';
 import {
-  assertSameSeries,
   assertStoredAsServed,
   type FetchKit,
   openFetchKit,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConsistencyFinding } from '../../src/jobs/check-store-consistency.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { type MarketTestServer, startMarketTestServer } from './market-test-server.js';
+import { startMarketTestServer } from './market-test-server.js';
 import { cliEntry, runNodeChild } from './run-node-child.js';
 
 export type KilledCommand = 'fetch' | 'analyze' | 'precompute' | 'serve';
