@@ -9,9 +9,14 @@ export const BREADTH_INDEX_PATH = '/api/breadth';
 
 const TICKER_INDICATORS = 'ema20,sma50,sma200,bbUpper,bbMiddle,bbLower,rsi14,macd,macdSignal,macdHist';
 
-export function tickerPaths(symbol: string): { summary: string; bars: string } {
+export function tickerPaths(symbol: string): { summary: string; bars: string; signals: string } {
   const s = encodeURIComponent(symbol.toUpperCase());
-  return { summary: `/api/ticker/${s}`, bars: `/api/ticker/${s}/bars?indicators=${TICKER_INDICATORS}` };
+  return {
+    summary: `/api/ticker/${s}`,
+    bars: `/api/ticker/${s}/bars?indicators=${TICKER_INDICATORS}`,
+    // Every signal of the history, for the chart's markers (the summary holds only the latest few).
+    signals: `/api/ticker/${s}/signals`,
+  };
 }
 
 /**

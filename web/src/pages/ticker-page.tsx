@@ -24,18 +24,19 @@ export default function TickerPage({ params }: { params: string[] }) {
   const paths = tickerPaths(symbol);
   const summary = useApi<Payload<TickerSummary>>(paths.summary);
   const bars = useApi<TickerBarsAnswer>(paths.bars);
+  const history = useApi<{ data: { date: string; kind: string; value: number }[] }>(paths.signals);
   const [overlays, setOverlays] = useState<ReadonlySet<Overlay>>(new Set<Overlay>(['sma50', 'sma200']));
   const [range, setRange] = useState<number | null>(1);
   const s = summary.data?.data ?? null;
   const markers = useMemo(() => {
     const out: { date: string; text: string; tone: 'up' | 'down' | 'info' }[] = [];
-    for (const sig of s?.recentSignals ?? [])
+    for (const sig of history.data?.data ?? s?.recentSignals ?? [])
       out.push({ date: sig.date, text: sig.kind, tone: BULLISH.test(sig.kind) ? 'up' : 'down' });
     for (const d of bars.data?.data.dividends ?? []) out.push({ date: d.date, text: `D ${d.amount}`, tone: 'info' });
     for (const sp of bars.data?.data.splits ?? [])
       out.push({ date: sp.date, text: `split ${sp.numerator}:${sp.denominator}`, tone: 'info' });
     return out;
-  }, [s, bars.data]);
+  }, [s, bars.data, history.data]);
   const lastDate = bars.data?.meta.lastDate ?? s?.date ?? null;
   const from = range === null || !lastDate ? undefined : shiftMonths(lastDate, -Math.round(range * 12));
   const toggle = (o: Overlay) => {
