@@ -23,14 +23,21 @@ const analysis = combineSections('analysis', 'indicator kernels beside other lib
   analysisSection,
 ]);
 
-/** Every benchmark section; `npm run bench` with no name runs the four main ones in this order. */
+/** The dashboard in chromium, then the API beside bare node:http: `npm run bench -- web`. */
+const web = combineSections('web', 'the dashboard pages in chromium, then the API serving path', [
+  { ...webSection, name: 'web-pages' },
+  webApiSection,
+]);
+
+/** Every benchmark section; `npm run bench` with no name runs the main ones in this order. */
 export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precomputeSection, reportsSection];
 
 /** Parts that can also be run alone by name (`npm run bench -- analysis-kernels`). */
 export const PART_SECTIONS: BenchSection[] = [
   reliabilitySection,
   operationsSection,
-  webSection,
+  web,
+  { ...webSection, name: 'web-pages' },
   webApiSection,
   storeImportBench,
   storeSyntheticBench,
