@@ -16,7 +16,8 @@ type TransactionRow = Omit<PortfolioTransaction, 'date'> & { date: number };
 
 type PortfolioPut = Parameters<PortfolioRepo['put']>[0];
 
-export class SqlitePortfolioRepo implements PortfolioRepo {
+/** The prepared statements behind SqlitePortfolioRepo, made on first use. */
+class PortfolioStatements implements PortfolioRepo {
   private readonly putTx: (p: PortfolioPut) => void;
   private readonly getStmt: Database.Statement<[string], PortfolioRow>;
   private readonly txStmt: Database.Statement<[string], TransactionRow>;
@@ -83,5 +84,36 @@ export class SqlitePortfolioRepo implements PortfolioRepo {
 
   async delete(name: string): Promise<boolean> {
     return this.deleteStmt.run(name).changes > 0;
+  }
+}
+
+/**
+ * Portfolios in the SQLite file. Its statements are prepared on first use: the tables arrive with
+ * migration 8, and a store opened at an older schema (a migration test building an old file) never touches them.
+ */
+export class SqlitePortfolioRepo implements PortfolioRepo {
+  private statements?: PortfolioStatements;
+
+  constructor(private readonly db: Database.Database) {}
+
+  private get s(): PortfolioStatements {
+    this.statements ??= new PortfolioStatements(this.db);
+    return this.statements;
+  }
+
+  put(portfolio: PortfolioPut): Promise<void> {
+    return this.s.put(portfolio);
+  }
+
+  get(name: string): Promise<Portfolio | null> {
+    return this.s.get(name);
+  }
+
+  list(): Promise<PortfolioSummary[]> {
+    return this.s.list();
+  }
+
+  delete(name: string): Promise<boolean> {
+    return this.s.delete(name);
   }
 }

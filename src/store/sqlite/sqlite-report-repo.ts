@@ -5,7 +5,8 @@ import type { ReportRepo } from '../store.js';
 import { toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
 
-export class SqliteReportRepo implements ReportRepo {
+/** The prepared statements behind SqliteReportRepo, made on first use. */
+class ReportStatements implements ReportRepo {
   private readonly addTx: (reports: readonly TickerReport[]) => void;
   private readonly latestStmt: Database.Statement<[], ReportRow>;
   private readonly forSymbolStmt: Database.Statement<[string, number], ReportRow>;
@@ -55,5 +56,36 @@ export class SqliteReportRepo implements ReportRepo {
 
   async prune(before: Date): Promise<number> {
     return this.pruneStmt.run(toMs(before) ?? 0).changes;
+  }
+}
+
+/**
+ * Deep-analysis reports in the SQLite file. Its statements are prepared on first use: the tables arrive with
+ * migration 8, and a store opened at an older schema (a migration test building an old file) never touches them.
+ */
+export class SqliteReportRepo implements ReportRepo {
+  private statements?: ReportStatements;
+
+  constructor(private readonly db: Database.Database) {}
+
+  private get s(): ReportStatements {
+    this.statements ??= new ReportStatements(this.db);
+    return this.statements;
+  }
+
+  add(reports: readonly TickerReport[]): Promise<void> {
+    return this.s.add(reports);
+  }
+
+  latest(symbols?: readonly string[]): Promise<TickerReport[]> {
+    return this.s.latest(symbols);
+  }
+
+  forSymbol(symbol: string, limit?: number): Promise<TickerReport[]> {
+    return this.s.forSymbol(symbol, limit);
+  }
+
+  prune(before: Date): Promise<number> {
+    return this.s.prune(before);
   }
 }
