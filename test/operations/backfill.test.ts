@@ -181,6 +181,34 @@ describe('backfill against the market test server', () => {
     assert.match(report.tickers[0].lastError ?? '', /^not-found: /);
   });
 
+  it('prints one row per ticker: saved with its bars, or no gaps', async () => {
+    server.reset();
+    const bars = served.get('GONE') as Bar[];
+    await store.bars.writeTicker({
+      symbol: 'GONE',
+      mode: 'replace',
+      bars: barSeriesFromBars(
+        'GONE',
+        bars.filter((b) => b.date !== d('2024-10-15')),
+      ),
+    });
+    const run = await runNodeChild([cliEntry(), '--db', db, 'backfill', '--tickers', 'GONE,FULL', '--workers', '2'], {
+      YAHOO_BASE_URL: server.url,
+      MARKETDECK_DATA_DIR: dir,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const rows = run.stdout
+      .trim()
+      .split('\n')
+      .slice(-2)
+      .map((l) => l.split(/\s{2,}/));
+    assert.deepEqual(rows, [
+      ['FULL', '0', 'no gaps'],
+      ['GONE', '1', 'saved 1 bars'],
+    ]);
+    assert.deepEqual(server.chartWindows('GONE').map(asked), [['2024-10-15', '2024-10-15']]);
+  });
+
   it('sizes the workers by the source rate limit', () => {
     assert.equal(defaultBackfillWorkers({}, 12), 12);
     assert.equal(defaultBackfillWorkers({ perMinute: 5, perDay: 25 }, 12), 1);

@@ -11,6 +11,9 @@ import { formatTable, printJson, printLine } from '../output.js';
 import { coverageSymbols } from './coverage-command.js';
 import { parseDayOption, parseIntOption } from './parse-options.js';
 
+/** Complete tickers listed as `no gaps` rows at most; more are only counted. */
+const NO_GAP_ROWS = 50;
+
 interface BackfillFlags {
   universe?: string;
   tickers?: string;
@@ -126,6 +129,7 @@ async function backfillAction(flags: BackfillFlags, ctx: CliContext): Promise<vo
     universe: name,
     universeTickers: tickers,
     complete: plan.complete.length,
+    noGaps: plan.complete,
     mode: flags.gaps === false ? 'whole range' : 'gaps',
     from: from ?? null,
     ...metrics,
@@ -138,16 +142,19 @@ async function backfillAction(flags: BackfillFlags, ctx: CliContext): Promise<vo
     `${name}: ${plan.complete.length} of ${tickers} tickers had no gaps; ${metrics.tickers} backfilled with ${metrics.requests} requests ` +
       `(${workers} workers) in ${metrics.seconds} s: ${metrics.barsAdded} bars added, ${metrics.barsChanged} changed, ${metrics.failed} failed`,
   );
-  printLine(
-    formatTable(
-      ['symbol', 'requests', 'result'],
-      metrics.results.map((r) => [
-        r.symbol,
-        r.requests,
-        r.status === 'failed'
-          ? `failed: ${r.reason}`
-          : `saved ${r.barsAdded} bars${r.barsChanged ? `, ${r.barsChanged} changed` : ''}`,
-      ]),
-    ),
-  );
+  // The complete tickers are rows too while the table stays readable; a whole market's are counted above.
+  const quiet = plan.complete.length <= NO_GAP_ROWS ? plan.complete : [];
+  const rows = [
+    ...metrics.results.map((r) => [
+      r.symbol,
+      r.requests,
+      r.status === 'failed'
+        ? `failed: ${r.reason}`
+        : `saved ${r.barsAdded} bars${r.barsChanged ? `, ${r.barsChanged} changed` : ''}`,
+    ]),
+    ...quiet.map((symbol) => [symbol, 0, 'no gaps']),
+  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  printLine(formatTable(['symbol', 'requests', 'result'], rows));
+  if (quiet.length < plan.complete.length)
+    printLine(`(${plan.complete.length} tickers with no gaps: --json lists them)`);
 }
