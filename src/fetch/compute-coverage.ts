@@ -40,17 +40,18 @@ export async function computeCoverage(store: Store, options: CoverageOptions = {
   const groups = new Map<string, Stored[]>();
   for (const symbol of symbols) {
     const years = counts.get(symbol);
-    const info = infos.get(symbol);
-    let first = info?.firstDate ?? null;
-    let last = info?.lastDate ?? null;
     if (!years || years.size === 0) continue;
-    if (first === null || first === undefined || last === null || last === undefined) {
+    const info = infos.get(symbol);
+    let first: number | null = info?.firstDate ?? null;
+    let last: number | null = info?.lastDate ?? null;
+    // A store that does not keep a ticker's first and last dates on its row: its bars say.
+    if (first === null || last === null) {
       const s = await store.bars.read(symbol);
       if (!s || s.dates.length === 0) continue;
-      first = s.dates[0] as never;
-      last = s.dates[s.dates.length - 1] as never;
+      first = s.dates[0];
+      last = s.dates[s.dates.length - 1];
     }
-    const row: Stored = { symbol, first: first as number, last: last as number, years };
+    const row: Stored = { symbol, first, last, years };
     stored.push(row);
     const group = calendarGroupOf(symbol);
     let list = groups.get(group);
