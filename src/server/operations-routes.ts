@@ -54,7 +54,8 @@ export function operationsRoutes({ store, config }: OperationsRoutesDeps): Route
           try {
             checked = await checkRemoteUniverse(spec, config.universeDir);
           } catch (error) {
-            if (error instanceof ApiError) throw badParam('universe', spec, error.message.replace(/^.*?; /, ''));
+            if (error instanceof ApiError)
+              throw badParam('universe', spec, error.message.replace(/^.*?; (expected )?/, ''));
             throw error;
           }
           try {

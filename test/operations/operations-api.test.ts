@@ -35,7 +35,11 @@ describe('HTTP API operations', () => {
     const r = await getJson(t.base, '/api/coverage?universe=nosuch');
     assert.equal(r.status, 400);
     assert.equal(r.body.error.code, 'MD_ERR_BAD_PARAM');
-    assert.match(r.body.error.message, /"universe" has the value "nosuch"/);
+    assert.match(
+      r.body.error.message,
+      /"universe" has the value "nosuch", which is not allowed; expected one of .*sp500/,
+    );
+    assert.doesNotMatch(r.body.error.message, /expected expected/);
     const bad = await getJson(t.base, '/api/coverage?foo=1');
     assert.equal(bad.status, 400);
     assert.match(bad.body.error.message, /"foo"/);
