@@ -103,7 +103,7 @@ function csvCell(value: unknown): string {
 function printCoverage(report: CoverageReport): void {
   const s = report.summary;
   printLine(
-    `${report.universe}: ${s.complete} of ${s.tickers} tickers complete (${(s.completeShare * 100).toFixed(1)} %), ` +
+    `${report.universe}: ${s.complete} of ${s.tickers} tickers complete (${percentDown(s.completeShare)}), ` +
       `${s.withGaps} with gaps, ${s.stale} stale, ${s.noBars} without bars; ${s.missingDays} missing days in ${s.missingRanges} ranges`,
   );
   for (const c of report.calendars) printLine(`  ${c.name}: ${c.tickers} tickers, latest day ${c.asOf ?? '-'}`);
@@ -134,8 +134,13 @@ function printCoverage(report: CoverageReport): void {
   if (strip.length > 0) {
     printLine();
     printLine(`coverage by month (last ${strip.length}):`);
-    printLine(strip.map((m) => `${m.month} ${(m.share * 100).toFixed(1)}%`).join('  '));
+    printLine(strip.map((m) => `${m.month} ${percentDown(m.share)}`).join('  '));
   }
+}
+
+/** A share as a percent rounded down: a month missing one ticker-day in 2,000 is not 100.0 %. */
+function percentDown(share: number): string {
+  return `${(Math.floor(share * 1000) / 10).toFixed(1)}%`;
 }
 
 function describeRanges(ranges: string[]): string {

@@ -157,9 +157,10 @@ function MonthStrip({ months }: { months: CoverageAnswer['months'] }) {
   );
 }
 
-/** A share 0-1 as a percent, unsigned (a share is never a change). */
+/** A share 0-1 as a percent, unsigned and rounded down: one ticker-day missing in 2,000 is not 100 %. */
 function share(x: number, digits: number): string {
-  return `${fmtNumber(x * 100, digits)} %`;
+  const scale = 10 ** digits;
+  return `${fmtNumber(Math.floor(x * 100 * scale) / scale, digits)} %`;
 }
 
 function shareColor(share: number): string {
