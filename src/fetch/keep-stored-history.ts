@@ -82,3 +82,16 @@ function adjustedRatioChange(stored: BarSeries, answer: BarSeries): number {
   const change = answer.adjClose[0] / answer.close[0] / (stored.adjClose[i] / stored.close[i]);
   return Number.isFinite(change) && change > 0 ? change : 1;
 }
+
+/** Tickers whose kept history a terminal summary lists; the run metrics hold all of them. */
+const KEPT_LINES = 20;
+
+/** The lines a terminal summary shows of what a run kept, and why. */
+export function keptHistoryLines(kept: readonly KeptHistory[], whereTheRest: string): string[] {
+  const lines = kept
+    .slice(0, KEPT_LINES)
+    .map((k) => `kept ${k.symbol}: ${k.bars} stored bar(s) ${k.from}..${k.to}: ${k.reason}`);
+  if (kept.length > KEPT_LINES)
+    lines.push(`... and ${kept.length - KEPT_LINES} more tickers kept stored bars (see ${whereTheRest})`);
+  return lines;
+}

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { barAt } from '../../src/domain/bar-series.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import { cliEntry, runNodeChild } from '../support/run-node-child.js';
@@ -80,6 +81,25 @@ describe('marketdeck fetch', () => {
     );
     const fetchJobs = JSON.parse((await cli(['--db', db, 'jobs', '--kind', 'fetch', '--json'])).stdout);
     assert.equal(fetchJobs[0].status, 'partial', 'the fetch command records its partial run as partial too');
+  });
+
+  it('fetch and update say which stored bars a split refetch kept because the answer did not cover them', async () => {
+    const list = join(dir, 'split.txt');
+    writeFileSync(list, 'S0006\n');
+    assert.equal((await cli(['--db', db, 'fetch', '--tickers', 'S0006', '--no-quotes'])).code, 0);
+    // After a 2:1 split the source answers only its last 30 days.
+    server.addSplit('S0006', server.lastDay(), 2, 1);
+    const served = server.series('S0006');
+    assert.ok(served);
+    const n = served.bars.dates.length;
+    const recent = Array.from({ length: 30 }, (_, k) => barAt(served.bars, n - 30 + k));
+    server.setSeries('S0006', recent, [], served.splits);
+    const r = await cli(['--db', db, 'update', '--universe', `file:${list}`, '--force-refresh']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      new RegExp(`kept S0006: ${n - 30} stored bar\\(s\\) .*the source answered only .*split factor 2`),
+    );
   });
 
   it('exits 1 when every ticker fails', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { barAt } from '../../src/domain/bar-series.js';
 import { dayFromIso } from '../../src/domain/epoch-day.js';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
@@ -101,15 +102,7 @@ describe('runFetch against the market test server', () => {
     const served = kit.server.series(symbol);
     assert.ok(served);
     const cut = served.bars.dates.length - 40;
-    const recent = Array.from({ length: 40 }, (_, k) => ({
-      date: served.bars.dates[cut + k] as never,
-      open: served.bars.open[cut + k],
-      high: served.bars.high[cut + k],
-      low: served.bars.low[cut + k],
-      close: served.bars.close[cut + k],
-      adjClose: served.bars.adjClose[cut + k],
-      volume: served.bars.volume[cut + k],
-    }));
+    const recent = Array.from({ length: 40 }, (_, k) => barAt(served.bars, cut + k));
     kit.server.setSeries(symbol, recent, [], served.splits);
     const m = await kit.fetch([symbol], { maxAgeMs: 0 });
     assert.equal(m.tickers.fullRefetch, 1);

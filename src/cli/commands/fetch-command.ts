@@ -13,6 +13,7 @@ import {
   recentRequestTimes,
   writeRunMetricsFile,
 } from '../../fetch/fetch-run-record.js';
+import { keptHistoryLines } from '../../fetch/keep-stored-history.js';
 import { ProgressReporter } from '../../fetch/progress-reporter.js';
 import { selectSymbols } from '../../fetch/select-symbols.js';
 import { currentJobOwner } from '../../jobs/job-owner.js';
@@ -298,10 +299,7 @@ function printSummary(m: FetchRunMetrics, universe: ResolvedUniverse, file: stri
   }
   const reasons = Object.entries(m.refetchReasons);
   if (reasons.length > 0) printLine(`  whole history again: ${reasons.map(([r, n]) => `${n}x ${r}`).join(', ')}`);
-  for (const k of m.kept.slice(0, 20)) {
-    printLine(`  kept ${k.symbol}: ${k.bars} stored bar(s) ${k.from}..${k.to}: ${k.reason}`);
-  }
-  if (m.kept.length > 20) printLine(`  ... and ${m.kept.length - 20} more tickers kept stored bars (see ${file})`);
+  for (const line of keptHistoryLines(m.kept, file)) printLine(`  ${line}`);
   if (m.quotes) printQuoteSummary(m.quotes);
   // Every ticker failed with the same reason, which goes to stderr instead of a table repeating it.
   if (!m.unreachable && m.failed.length > 0) {

@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { FetchRunMetrics } from '../../fetch/fetch-metrics.js';
+import { keptHistoryLines } from '../../fetch/keep-stored-history.js';
 import type { CliContext } from '../cli-context.js';
 import { printJson, printLine } from '../output.js';
 import { runJobInCli } from './run-job-in-cli.js';
@@ -16,7 +18,13 @@ export function registerUpdateCommand(program: Command, ctx: CliContext): void {
       if (opts.universe) params.universe = opts.universe;
       if (opts.forceRefresh) params.forceRefresh = true;
       const run = await runJobInCli(ctx, 'update', params, { quiet: opts.json });
-      if (opts.json) printJson({ id: run.id, status: run.status, metrics: run.metrics });
-      else printLine(`update ${run.id} ${run.status}`);
+      if (opts.json) {
+        printJson({ id: run.id, status: run.status, metrics: run.metrics });
+        return;
+      }
+      printLine(`update ${run.id} ${run.status}`);
+      // A refetch that kept stored history its answer did not cover says so here too, not only in the metrics.
+      const kept = (run.metrics?.fetch as Partial<FetchRunMetrics> | undefined)?.kept ?? [];
+      for (const line of keptHistoryLines(kept, `marketdeck jobs --json`)) printLine(`  ${line}`);
     });
 }
