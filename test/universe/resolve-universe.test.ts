@@ -79,7 +79,10 @@ describe('resolveUniverse', () => {
     await assert.rejects(
       resolveUniverse(`file:${bad}`, { store }),
       (e: unknown) =>
-        e instanceof UniverseError && e.message.startsWith(`${bad}:3: ticker symbol "NOT A SYMBOL" is not valid`),
+        // The line is named, its content never quoted: a file named by mistake may hold secrets.
+        e instanceof UniverseError &&
+        e.message.startsWith(`${bad}:3: not a ticker symbol (12 characters)`) &&
+        !e.message.includes('NOT A SYMBOL'),
     );
     const noColumn = join(dir, 'nocol.csv');
     writeFileSync(noColumn, 'Company,Weight\nApple,5\n');

@@ -53,7 +53,9 @@ export async function readSymbolTable(path: string): Promise<SymbolTableRow[]> {
   try {
     info = await stat(path);
   } catch (error) {
-    throw new SymbolTableError(path, 0, `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    throw new SymbolTableError(path, 0, `${why}; expected a readable symbol list`);
   }
   if (!info.isFile()) throw new SymbolTableError(path, 0, 'is not a regular file; expected a symbol list');
   if (info.size > MAX_SYMBOL_FILE_BYTES) {
