@@ -4,7 +4,7 @@ import { AnalysisShare, type ChunkResult, type CountsLayout, type WireJob } from
 import { inReadSnapshot } from './read-snapshot.js';
 
 /**
- * Worker-thread entry of analysis passes: opens its own connection to the store file, and per pass
+ * Worker-thread entry of analysis passes: opens its own reader of the store (Store.readerLocation), and per pass
  * analyses the batches of tickers the main thread sends, then returns its breadth counters. Results
  * travel as typed arrays moved (not copied) to the main thread.
  */

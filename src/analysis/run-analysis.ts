@@ -166,8 +166,9 @@ class ThreadChoice {
   }
 
   private start(): AnalysisWorkerPool | null {
-    if (!this.pool && this.workers > 1 && canShareFile(this.store)) {
-      this.pool = AnalysisWorkerPool.start(this.store.location, this.workers);
+    const reader = this.store.readerLocation();
+    if (!this.pool && this.workers > 1 && reader !== null) {
+      this.pool = AnalysisWorkerPool.start(reader, this.workers);
     }
     return this.pool;
   }
@@ -566,10 +567,6 @@ async function storedRowsOf(store: Store, symbols: readonly string[]): Promise<M
     }
   }
   return out;
-}
-
-function canShareFile(store: Store): boolean {
-  return store.kind === 'sqlite' && store.location !== ':memory:';
 }
 
 async function runHere(

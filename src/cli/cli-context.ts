@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Config, loadConfig } from '../config/index.js';
+import { type Config, isDatabaseUrl, loadConfig } from '../config/index.js';
 import { isJobOwnerAlive } from '../jobs/job-owner.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -9,6 +9,7 @@ import type { Store } from '../store/store.js';
 export interface GlobalOptions {
   db?: string;
   config?: string;
+  queue?: string;
 }
 
 /**
@@ -24,7 +25,7 @@ export class CliContext {
   get config(): Config {
     if (!this.configValue) {
       const g = this.globals();
-      this.configValue = loadConfig({ configFile: g.config, overrides: { db: g.db } });
+      this.configValue = loadConfig({ configFile: g.config, overrides: { db: g.db, redisUrl: g.queue } });
     }
     return this.configValue;
   }
@@ -52,7 +53,7 @@ export class CliContext {
     if (!this.storePromise) {
       const db = this.config.db;
       this.storePromise =
-        db !== ':memory:' && !existsSync(db)
+        db !== ':memory:' && !isDatabaseUrl(db) && !existsSync(db)
           ? Promise.reject(new Error(`no database at ${resolve(db)}; run \`marketdeck up\` or pass --db`))
           : openStore(this.config, { readOnly: true });
     }

@@ -9,7 +9,8 @@ import { packageVersion } from './package-version.js';
 export function buildProgram(ctx: CliContext, commands: readonly RegisterCommand[]): Command {
   const program = new Command('marketdeck')
     .description('Whole-market stock dashboard: fetch, analyze, precompute, serve.')
-    .option('--db <path>', 'SQLite database file (MARKETDECK_DB)')
+    .option('--db <path>', 'SQLite database file, or postgres://... (MARKETDECK_DB, DATABASE_URL)')
+    .option('--queue <url>', 'redis://... of a shared job queue run by `marketdeck worker` processes (REDIS_URL)')
     .option('--config <file>', 'JSON config file')
     .version(packageVersion(), '-V, --version', 'print the version')
     .showHelpAfterError()

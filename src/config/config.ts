@@ -6,6 +6,11 @@ import { SETTINGS, type SettingSpec } from './settings.js';
 /** The effective, validated settings (see settings.ts for each one's meaning); parsed once and frozen. */
 export interface Config {
   readonly db: string;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly queuePrefix: string;
+  readonly queueChunkSize: number;
+  readonly workerLockMs: number;
   readonly dataDir: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   readonly fetchMaxConcurrent: number;
@@ -103,9 +108,34 @@ export function loadConfig(opts: LoadConfigOptions = {}): Config {
   }
   // Empty means the per-user default, so that every command, from any folder, finds the same database; the
   // files marketdeck writes go beside it.
+  if (out.db === '' && out.databaseUrl !== '') out.db = out.databaseUrl;
   if (out.db === '') out.db = defaultDatabasePath(env);
-  if (out.dataDir === '') out.dataDir = out.db === ':memory:' ? '.' : dirname(resolve(out.db as string));
+  if (out.dataDir === '') out.dataDir = dataDirBeside(out.db as string, env);
   return Object.freeze(out) as unknown as Config;
+}
+
+/** Where run files go by default: beside the SQLite file, or in the per-user data folder for a database server. */
+function dataDirBeside(db: string, env: NodeJS.ProcessEnv): string {
+  if (db === ':memory:') return '.';
+  if (isDatabaseUrl(db)) return dirname(defaultDatabasePath(env));
+  return dirname(resolve(db));
+}
+
+/** True when `db` names a PostgreSQL server rather than a SQLite file. */
+export function isDatabaseUrl(db: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(db);
+}
+
+/** The database URL with its password masked, for display; a file path as it is. */
+export function maskDatabase(db: string): string {
+  if (!isDatabaseUrl(db)) return db;
+  try {
+    const u = new URL(db);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
@@ -138,7 +168,7 @@ export function describeConfig(config: Config): { env: string; key: string; valu
     return {
       env: s.env,
       key: s.key,
-      value: s.secret ? (value ? '********' : '') : value,
+      value: s.secret ? (value ? '********' : '') : s.key === 'db' ? maskDatabase(String(value)) : value,
       description: s.description,
     };
   });

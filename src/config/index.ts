@@ -1,4 +1,12 @@
-export { type Config, ConfigError, describeConfig, type LoadConfigOptions, loadConfig } from './config.js';
+export {
+  type Config,
+  ConfigError,
+  describeConfig,
+  isDatabaseUrl,
+  type LoadConfigOptions,
+  loadConfig,
+  maskDatabase,
+} from './config.js';
 export { parseBindHost } from './parse-bind-host.js';
 export { secretRedactor } from './secret-redactor.js';
 export { parseDuration, SETTINGS, type SettingSpec } from './settings.js';

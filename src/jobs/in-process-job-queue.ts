@@ -1,6 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store/store.js';
+import { emitJobEvent } from './emit-job-event.js';
 import { type JobContext, type JobHandlers, partialOf } from './job-handler.js';
+import { newJobId, normalizeParams } from './job-ids.js';
 import { JOB_KINDS, type JobKind } from './job-kinds.js';
 import { currentJobOwner, isJobOwnerAlive } from './job-owner.js';
 import type { JobEvent, JobHandle, JobListener, JobQueue } from './job-queue.js';
@@ -310,41 +311,8 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private emit(event: JobEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.log(`a job listener threw: ${error}`);
-      }
-    }
+    emitJobEvent(this.listeners, event, this.log);
   }
-}
-
-/** A sortable, readable id: kind, UTC start time to the second, and a random suffix. */
-function newJobId(kind: string, at: Date): string {
-  const stamp = at
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  return `${kind}-${stamp}-${randomBytes(3).toString('hex')}`;
-}
-
-/** JSON round trip with keys sorted, so params equal in meaning compare equal and store as they will read back. */
-function normalizeParams(params: Record<string, unknown>): Record<string, unknown> {
-  return sortKeys(JSON.parse(JSON.stringify(params ?? {}))) as Record<string, unknown>;
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, sortKeys(obj[k])]),
-    );
-  }
-  return value;
 }
 
 function snapshot(run: JobRun): JobRun {

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import type { JobRun, JobStatus } from '../store/store.js';
 
+/** The owner of runs queued on a shared queue (BullMQ): queue:<key prefix>. */
+export const QUEUE_OWNER_PREFIX = 'queue:';
+
 /** This process as a job owner: host:pid. */
 export function currentJobOwner(): string {
   return `${hostname()}:${process.pid}`;
@@ -11,6 +14,8 @@ export function currentJobOwner(): string {
  * sending anything); a job owned by another host is assumed alive, since only that host can tell.
  */
 export function isJobOwnerAlive(owner: string): boolean {
+  // A run on a shared queue lives as long as the queue: its workers, not this process, finish or fail it.
+  if (owner.startsWith(QUEUE_OWNER_PREFIX)) return true;
   const colon = owner.lastIndexOf(':');
   const host = owner.slice(0, colon);
   const pid = Number(owner.slice(colon + 1));

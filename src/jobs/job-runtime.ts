@@ -4,10 +4,13 @@ import type { Store } from '../store/store.js';
 import { createJobHandlers, type StepRunner } from './handlers/index.js';
 import { lazyStep } from './handlers/step-runner.js';
 import { InProcessJobQueue } from './in-process-job-queue.js';
+import type { JobHandlers } from './job-handler.js';
+import type { JobQueue } from './job-queue.js';
+import { BullJobQueue } from './queue/bull-job-queue.js';
 
 /** What a process that runs jobs holds: the queue and the dashboard cache its precompute jobs write through. */
 export interface JobRuntime {
-  queue: InProcessJobQueue;
+  queue: JobQueue;
   cache: DashboardCache;
 }
 
@@ -25,8 +28,28 @@ export interface JobRuntimeOptions {
   exclusiveStore?: boolean;
 }
 
-/** The default set-up of `serve`, `scheduler` and the one-shot job commands: an in-process queue. */
+/**
+ * The default set-up of `serve`, `scheduler` and the one-shot job commands: an in-process queue, or with
+ * REDIS_URL the shared BullMQ queue whose `marketdeck worker` processes run the jobs.
+ */
 export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
+  const log = opts.log ?? (() => {});
+  const { handlers, cache } = createRuntimeHandlers(opts);
+  const queue: JobQueue =
+    opts.config.redisUrl !== ''
+      ? new BullJobQueue({ store: opts.store, config: opts.config, log, redact: secretRedactor(opts.config) })
+      : new InProcessJobQueue({
+          jobRuns: opts.store.jobRuns,
+          handlers,
+          retentionDays: opts.config.jobRetentionDays,
+          log,
+          redact: secretRedactor(opts.config),
+        });
+  return { queue, cache };
+}
+
+/** The handler of every job kind with the dashboard cache precompute writes through: what any runner of jobs needs. */
+export function createRuntimeHandlers(opts: JobRuntimeOptions): { handlers: JobHandlers; cache: DashboardCache } {
   const log = opts.log ?? (() => {});
   const cache = new DashboardCache(opts.store.cache, {
     ttlMinutes: opts.config.cacheExpirationMinutes,
@@ -51,12 +74,5 @@ export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
       opts.runReport ??
       lazyStep(async () => (await import('./handlers/report-handler.js')).createReportHandler(opts.store, opts.config)),
   });
-  const queue = new InProcessJobQueue({
-    jobRuns: opts.store.jobRuns,
-    handlers,
-    retentionDays: opts.config.jobRetentionDays,
-    log,
-    redact: secretRedactor(opts.config),
-  });
-  return { queue, cache };
+  return { handlers, cache };
 }

@@ -22,6 +22,18 @@ export interface Store {
   readonly kind: string;
   /** Where the data lives (a file path or a connection string with the password masked). */
   readonly location: string;
+  /**
+   * What another thread or process passes as `db` to openStore to read the same data (analysis worker
+   * threads do); null when nothing else can reach it (an in-memory database). Unlike `location` it may hold
+   * a password: hand it only to code that opens the store, never to logs or answers.
+   */
+  readerLocation(): string | null;
+  /**
+   * Runs `fn`'s reads from one snapshot where that is cheaper than reading alone (the SQLite file takes its
+   * shared lock once for a batch of tickers instead of once per ticker); other adapters just run `fn`.
+   * `fn` must not write.
+   */
+  readSnapshot<T>(fn: () => Promise<T>): Promise<T>;
   readonly tickers: TickerRepo;
   readonly bars: BarRepo;
   readonly fetchState: FetchStateRepo;

@@ -83,6 +83,23 @@ describe('layering', () => {
     assert.deepEqual(violations, []);
   });
 
+  it('lets only the store factory import a store adapter', () => {
+    // Everything else sees the Store port, so a new adapter slots in without touching analysis or the CLI.
+    const adapters = ['store/sqlite', 'store/postgres'];
+    const allowed = new Set([join('src', 'store', 'open-store.ts'), join('src', 'store', 'index.ts')]);
+    const violations: string[] = [];
+    for (const file of sourceFiles('src')) {
+      if (allowed.has(file)) continue;
+      const own = adapters.find((a) => relative('src', file).startsWith(`${a}/`));
+      for (const specifier of relativeImports(readFileSync(file, 'utf8'))) {
+        const target = relative('src', normalize(join(dirname(file), specifier)));
+        const adapter = adapters.find((a) => target.startsWith(`${a}/`));
+        if (adapter && adapter !== own) violations.push(`${file} imports ${specifier}`);
+      }
+    }
+    assert.deepEqual(violations, []);
+  });
+
   it('knows every folder under src', () => {
     const folders = readdirSync('src').filter((n) => statSync(join('src', n)).isDirectory());
     assert.deepEqual(

@@ -187,6 +187,8 @@ export interface MarketTestServer {
   setKnobs(partial: Partial<MarketTestServerKnobs>): void;
   knobs(): MarketTestServerKnobs;
   stats(): MarketTestServerStats;
+  /** Arrival times (performance.now() of this process, ms) of the chart and quote requests since start or reset(). */
+  arrivals(): number[];
   /** Requests seen for a symbol on an endpoint (default chart) since start or reset(). */
   requestsFor(symbol: string, endpoint?: EndpointName): number;
   /** The [period1, period2) windows (epoch seconds) of the chart requests for a symbol since start or reset(). */
@@ -351,6 +353,8 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
     latencyHeldMs: 0,
   });
   let stats = newStats();
+  /** Arrival times (performance.now()) of chart and quote requests, for rate checks counted at the server. */
+  let arrivals: number[] = [];
   let perSymbol = new Map<string, number>();
   let chartWindows = new Map<string, { period1: number; period2: number }[]>();
   let attempts = new Map<string, number>();
@@ -723,6 +727,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
     });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const { endpoint, key, answer } = route(req, url);
+    if (endpoint === 'chart' || endpoint === 'quote') arrivals.push(arrived);
     if (key !== null && (endpoint === 'chart' || endpoint === 'alphavantage')) {
       const id = `${endpoint}\u0000${key}`;
       const seen = perSymbol.get(id) ?? 0;
@@ -794,6 +799,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
     },
     knobs: () => ({ ...knobs }),
     stats: () => ({ ...stats, byPath: structuredClone(stats.byPath), faults: { ...stats.faults } }),
+    arrivals: () => [...arrivals],
     requestsFor(symbol, endpoint = 'chart') {
       const key = MarketModel.key(symbol);
       return key === null ? 0 : (perSymbol.get(`${endpoint}\u0000${key}`) ?? 0);
@@ -803,6 +809,7 @@ export async function startMarketTestServer(options: MarketTestServerOptions = {
       return key === null ? [] : [...(chartWindows.get(key) ?? [])];
     },
     reset() {
+      arrivals = [];
       const inFlight = stats.inFlight;
       stats = newStats();
       stats.inFlight = inFlight;

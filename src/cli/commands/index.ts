@@ -30,12 +30,14 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterComm
   export: async () => (await import('./export-command.js')).registerExportCommand,
   rejects: async () => (await import('./rejects-command.js')).registerRejectsCommand,
   config: async () => (await import('./config-command.js')).registerConfigCommand,
+  migrate: async () => (await import('./migrate-command.js')).registerMigrateCommand,
+  worker: async () => (await import('./worker-command.js')).registerWorkerCommand,
   portfolio: async () => (await import('./portfolio-command.js')).registerPortfolioCommand,
   report: async () => (await import('./report-command.js')).registerReportCommand,
 };
 
 /** Global options that take a value, so the value is not mistaken for the command name. */
-const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--config']);
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--db', '--config', '--queue']);
 
 /** The command named on the command line (argv without node and the script), or null when there is none. */
 export function commandNameOf(args: readonly string[]): string | null {

@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { acquireCrossProcessLock } from '../../jobs/cross-process-lock.js';
 import { partialOf } from '../../jobs/job-handler.js';
 import type { JobKind } from '../../jobs/job-kinds.js';
@@ -29,7 +31,8 @@ export async function runJobInCli(
     // One job runs here and the process exits after it: the analysis may store while it computes.
     exclusiveStore: true,
   });
-  const unlock = await lockPipeline(ctx, kind);
+  // A shared queue joins equal runs and lines up the rest itself, across machines; this file lock is one machine's.
+  const unlock = ctx.config.redisUrl !== '' ? () => {} : await lockPipeline(ctx, kind);
   const showProgress = !opts.quiet && process.stderr.isTTY === true;
   if (showProgress) {
     queue.subscribe((e) => {
@@ -57,7 +60,7 @@ export async function runJobInCli(
  * another process's job to finish first: two updates at once would fetch and analyze the same tickers twice.
  */
 export function lockPipeline(ctx: CliContext, kind: string): Promise<() => void> {
-  return acquireCrossProcessLock(join(ctx.config.dataDir, 'locks', 'pipeline.lock'), {
+  return acquireCrossProcessLock(pipelineLockPath(ctx.config.db), {
     onWait: (holder) =>
       process.stderr.write(
         `marketdeck: another job on this database runs in process ${holder}; ${kind} waits for it\n`,
@@ -85,4 +88,16 @@ function reportPartial(run: JobRun): void {
     }
   }
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/**
+ * One lock per database, named by a hash of its path (or URL) in this user's temporary folder: nothing is
+ * written beside the database, which may sit in a folder this user only reads.
+ */
+function pipelineLockPath(db: string): string {
+  const id = createHash('sha256')
+    .update(db.includes('://') ? db : resolve(db))
+    .digest('hex')
+    .slice(0, 24);
+  return join(tmpdir(), `marketdeck-${process.getuid?.() ?? 'user'}`, 'locks', `${id}.lock`);
 }

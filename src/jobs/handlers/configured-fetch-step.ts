@@ -5,13 +5,11 @@ import { createQuoteSource } from '../../fetch/create-quote-source.js';
 import { runFetch } from '../../fetch/fetch-engine.js';
 import { runQuoteFetch } from '../../fetch/fetch-quotes.js';
 import { fetchErrorText, fetchFailures, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
-import { selectSymbols } from '../../fetch/select-symbols.js';
+import type { RateLimiter } from '../../fetch/rate-limiter.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
-import { recordUniverseInfo } from '../../universe/record-universe-info.js';
-import { rememberUniverse } from '../../universe/remember-universe.js';
-import { resolveUniverse } from '../../universe/resolve-universe.js';
 import type { JobMetrics, JobPartial } from '../job-handler.js';
+import { fetchSymbolsOf } from './fetch-symbols.js';
 import type { StepRunner } from './step-runner.js';
 
 type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
@@ -28,34 +26,24 @@ type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
 export function createConfiguredFetchStep(
   store: Store,
   config: FetchStepConfig,
-  options: { httpGet?: HttpGet } = {},
+  options: {
+    httpGet?: HttpGet;
+    /** The limiter of the source shared with other processes (a queue's workers); default: this process's own. */
+    rateLimiter?: RateLimiter;
+  } = {},
 ): StepRunner {
   return async (ctx) => {
     const p = ctx.params;
     const configured = createHistorySource(typeof p.source === 'string' ? p.source : 'yahoo', config, options);
-    const tickers =
-      typeof p.tickers === 'string' || Array.isArray(p.tickers) ? (p.tickers as string | string[]) : undefined;
-    const universe = await resolveUniverse(typeof p.universe === 'string' ? p.universe : undefined, { store, tickers });
-    // As `marketdeck fetch --max-stocks N --expand`: "add N more stocks" takes the next N not stored yet.
-    const expand = p.expand === true;
-    const { symbols, alreadyStored } = selectSymbols(universe.symbols, {
-      maxStocks: typeof p.maxStocks === 'number' ? p.maxStocks : undefined,
-      expand,
-      stored: expand ? new Set(await store.tickers.symbolsWithBars()) : undefined,
-    });
-    if (symbols.length === 0) {
-      const why =
-        expand && alreadyStored > 0
-          ? `every ticker of ${universe.name} (${alreadyStored}) is stored already`
-          : `universe ${universe.name} is empty`;
-      ctx.progress({ done: 0, total: 0, stage: 'fetch', message: `nothing to fetch: ${why}` });
-      return { requested: 0, message: `nothing to fetch: ${why}` };
+    const rateLimiter = options.rateLimiter ?? configured.rateLimiter;
+    const planned = await fetchSymbolsOf(store, p);
+    if (!('universe' in planned)) {
+      ctx.progress({ done: 0, total: 0, stage: 'fetch', message: planned.nothing });
+      return { requested: 0, message: planned.nothing };
     }
-    await recordUniverseInfo(store, universe, symbols);
-    // Like `marketdeck fetch`: a named list's members are what precompute publishes that list's breadth for.
-    await rememberUniverse(store, universe);
+    const { symbols } = planned;
     const now = new Date();
-    if (!configured.rateLimiter.unlimited) {
+    if (!options.rateLimiter && !configured.rateLimiter.unlimited) {
       configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, now));
     }
     const maxAgeMs = parseDuration(config.fetchMaxAge) ?? 86_400_000;
@@ -81,7 +69,7 @@ export function createConfiguredFetchStep(
         forceRefresh: p.forceRefresh === true,
         retries: config.fetchRetries,
         noProgressLimitMs: parseDuration(config.fetchGiveUpAfter ?? ''),
-        rateLimiter: configured.rateLimiter,
+        rateLimiter,
       },
     });
     const quoteSource =
@@ -94,7 +82,7 @@ export function createConfiguredFetchStep(
         source: quoteSource.source,
         symbols,
         httpStats: quoteSource.httpStats,
-        rateLimiter: configured.rateLimiter,
+        rateLimiter,
         retries: config.fetchRetries,
         maxAgeMs,
         forceRefresh: p.forceRefresh === true,

@@ -1,9 +1,8 @@
 import { lowerBound } from '../../domain/bar-series.js';
-import { BREADTH_FIELDS, type BreadthSeries } from '../../domain/breadth-series.js';
-import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
+import type { BreadthSeries } from '../../domain/breadth-series.js';
+import { firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
-import { SIGNAL_CODE, SIGNAL_KINDS } from '../../domain/signal-kinds.js';
 import { typedArrayToBuffer } from '../bar-codec.js';
 import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
 import {

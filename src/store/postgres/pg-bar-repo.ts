@@ -72,7 +72,7 @@ export class PgBarRepo implements BarRepo {
     if (writes.length === 0) return [];
     return this.db.tx(async (sql) => {
       // Tickers are locked in symbol order, so two batches sharing tickers never deadlock.
-      const order = writes.map((w, i) => i).sort((a, b) => cmp(writes[a].symbol, writes[b].symbol) || a - b);
+      const order = writes.map((_w, i) => i).sort((a, b) => cmp(writes[a].symbol, writes[b].symbol) || a - b);
       await this.ensureTickers(
         sql,
         writes.map((w) => w.symbol),

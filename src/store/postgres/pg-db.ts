@@ -1,5 +1,7 @@
 import pg from 'pg';
 
+export { isDatabaseUrl as isPostgresUrl, maskDatabase as maskConnectionString } from '../../config/index.js';
+
 /** Something that runs one parameterised statement: the pool, or the client of an open transaction. */
 export interface Sql {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
@@ -57,23 +59,4 @@ export class PgDb implements Sql {
   close(): Promise<void> {
     return this.pool.end();
   }
-}
-
-/** The connection string with its password masked, for status output and messages. */
-export function maskConnectionString(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    for (const key of [...u.searchParams.keys()]) {
-      if (/pass|secret|token|key/i.test(key)) u.searchParams.set(key, '***');
-    }
-    return u.toString();
-  } catch {
-    return 'postgres://(unparseable connection string)';
-  }
-}
-
-/** True for a `--db` value or DATABASE_URL that names a PostgreSQL server rather than a SQLite file. */
-export function isPostgresUrl(db: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(db);
 }

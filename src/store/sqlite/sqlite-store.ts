@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { checkReadableVersion } from '../schema-version.js';
 import type { AnalysisRepo, Store, StoreInfo } from '../store.js';
 import { BackgroundWalCheckpointer, type BackgroundWalCheckpointerOptions } from './background-wal-checkpointer.js';
 import { describeOpenFailure, prepareDatabaseFolder, requireDatabaseFile } from './database-file.js';
@@ -137,6 +138,22 @@ export class SqliteStore implements Store {
     }
   }
 
+  /** The file's path; an in-memory database is this connection's alone. */
+  readerLocation(): string | null {
+    return this.location === ':memory:' ? null : this.location;
+  }
+
+  /** One read transaction around `fn`: a batch of tickers takes the file's shared lock once. */
+  async readSnapshot<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return fn();
+    this.db.exec('BEGIN');
+    try {
+      return await fn();
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
   async info(): Promise<StoreInfo> {
     return {
       kind: this.kind,
@@ -195,18 +212,7 @@ export class SqliteStore implements Store {
   }
 }
 
-/** The schema version of a file opened read-only, which cannot be migrated: an older one is refused with what to do. */
+/** The schema version of a file opened read-only, which cannot be migrated. */
 function readableVersion(db: Database.Database, latest: number, location: string): number {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > latest) {
-    throw new Error(
-      `database ${location} is at schema version ${version}, newer than this marketdeck knows (${latest}); upgrade marketdeck`,
-    );
-  }
-  if (version < latest) {
-    throw new Error(
-      `database ${location} is at schema version ${version} and this marketdeck reads ${latest}; run a command that writes (marketdeck analyze) once to upgrade it`,
-    );
-  }
-  return version;
+  return checkReadableVersion(db.pragma('user_version', { simple: true }) as number, latest, location);
 }

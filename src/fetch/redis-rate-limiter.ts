@@ -1,0 +1,177 @@
+import type { Redis } from 'ioredis';
+import type { RateLimiter, RateLimits } from './rate-limiter.js';
+import { sleep } from './sleep.js';
+
+const WINDOWS = [
+  ['perSecond', 1_000],
+  ['perMinute', 60_000],
+  ['perDay', 86_400_000],
+] as const;
+
+/**
+ * Admission in Redis, atomic for every worker, on the server's clock (so workers whose clocks differ agree).
+ * The per-second limit is a schedule: each request reserves the next free slot, one emission interval after
+ * the previous one, and its caller sleeps until then. Evenly spaced requests, unlike a burst of the whole
+ * second's allowance at once, keep the source's count under the limit in every second even when some
+ * requests leave their worker a few milliseconds late. The per-minute and per-day limits are exact rolling
+ * windows (a sorted set of admitted times each): a request is reserved only when each holds fewer than its
+ * limit, else the script answers how long until the oldest leaves the fullest.
+ *
+ * KEYS[1]: the schedule's next free time; KEYS[2]: the log of the last seconds' slots (for status); KEYS[3..]:
+ * one sorted set per rolling window.
+ * ARGV: emission interval ms (0: no per-second limit), then per window its length and limit, then a unique member.
+ * Returns {1, ms to wait before sending} for a reserved slot, {0, ms to wait before asking again} otherwise.
+ */
+const ACQUIRE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval = tonumber(ARGV[1])
+local n = #KEYS - 2
+local at = now
+if interval > 0 then
+  local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+  if nextFree > at then at = nextFree end
+end
+local wait = 0
+for i = 1, n do
+  local window = tonumber(ARGV[2 * i])
+  local limit = tonumber(ARGV[2 * i + 1])
+  redis.call('ZREMRANGEBYSCORE', KEYS[i + 2], '-inf', at - window)
+  if redis.call('ZCARD', KEYS[i + 2]) >= limit then
+    local oldest = redis.call('ZRANGE', KEYS[i + 2], 0, 0, 'WITHSCORES')
+    local w = tonumber(oldest[2]) + window - now + 1
+    if w > wait then wait = w end
+  end
+end
+if wait > 0 then return {0, math.ceil(wait)} end
+if interval > 0 then
+  redis.call('SET', KEYS[1], tostring(at + interval), 'PX', math.ceil(at + interval - now) + 60000)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - 5000)
+  redis.call('ZADD', KEYS[2], at, ARGV[2 * n + 2])
+  redis.call('PEXPIRE', KEYS[2], 10000)
+end
+for i = 1, n do
+  redis.call('ZADD', KEYS[i + 2], at, ARGV[2 * n + 2])
+  redis.call('PEXPIRE', KEYS[i + 2], tonumber(ARGV[2 * i]) + 60000)
+end
+return {1, math.floor(at - now)}
+`;
+
+export interface SharedRateUsage {
+  source: string;
+  windows: { window: 'perSecond' | 'perMinute' | 'perDay'; limit: number; used: number }[];
+}
+
+/**
+ * A source's rate limit shared by every worker and process that reaches the same Redis: the global limit
+ * of the issue's "one limit per source", not one per machine. Each acquire is one round trip to Redis;
+ * a refused one sleeps until the window frees a slot (as Redis computed it), with a little jitter so the
+ * workers that were refused together do not all ask again in the same millisecond.
+ *
+ * `marginMs` lengthens each window a little: requests admitted exactly one window apart may reach the source
+ * in a shorter span than that when the first one travelled slower, and the source counts arrivals.
+ */
+export class RedisRateLimiter implements RateLimiter {
+  /** ms between two requests' slots (0: no per-second limit). */
+  private readonly interval: number;
+  private readonly windows: { key: string; ms: number; limit: number }[];
+  private readonly scheduleKey: string;
+  private inQueue = 0;
+  private sequence = 0;
+  /** How late after its slot a request may still go, ms. */
+  private readonly lateMs: number;
+  /** Slots given up because the request would have left too late (for diagnostics). */
+  lateSlots = 0;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    readonly source: string,
+    limits: RateLimits,
+    options: { marginMs?: number } = {},
+  ) {
+    const margin = options.marginMs ?? 25;
+    this.lateMs = margin / 3;
+    for (const [name] of WINDOWS) {
+      const limit = limits[name];
+      if (limit !== undefined && limit !== 0 && (!(limit > 0) || !Number.isFinite(limit))) {
+        throw new RangeError(`rate limit ${name}=${limit} is not allowed; expected a number > 0, or 0 for no limit`);
+      }
+    }
+    // The second's allowance spread over the second and a margin: requests reach the source a little later
+    // than Redis admitted them, and not all equally late.
+    this.interval = limits.perSecond ? (1000 + margin) / limits.perSecond : 0;
+    this.scheduleKey = windowKey(keyPrefix, source, 'schedule');
+    this.windows = WINDOWS.flatMap(([name, ms]) => {
+      const limit = limits[name];
+      if (name === 'perSecond' || !limit) return [];
+      const whole = Math.max(1, Math.floor(limit));
+      return [{ key: windowKey(keyPrefix, source, name), ms: Math.ceil((ms * whole) / limit) + margin, limit: whole }];
+    });
+  }
+
+  get unlimited(): boolean {
+    return this.interval === 0 && this.windows.length === 0;
+  }
+
+  get waiting(): number {
+    return this.inQueue;
+  }
+
+  async acquire(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    if (this.unlimited) return;
+    this.inQueue++;
+    try {
+      const member = `${process.pid}.${++this.sequence}.${Math.random().toString(36).slice(2, 8)}`;
+      for (;;) {
+        const askedAt = performance.now();
+        const [reserved, wait] = (await this.redis.eval(
+          ACQUIRE,
+          2 + this.windows.length,
+          this.scheduleKey,
+          windowKey(this.keyPrefix, this.source, 'perSecond'),
+          ...this.windows.map((w) => w.key),
+          this.interval,
+          ...this.windows.flatMap((w) => [w.ms, w.limit]),
+          member,
+        )) as [number, number];
+        // A reserved slot is kept even if the caller is cancelled meanwhile: the source then sees one fewer.
+        await sleep(Math.max(0, askedAt + wait - performance.now()), signal);
+        if (reserved !== 1) continue;
+        // A request leaving well after its slot (this process was busy meanwhile) could reach the source in the
+        // same second as the next second's requests: it gives the slot up and reserves another.
+        if (performance.now() - (askedAt + wait) <= this.lateMs) return;
+        this.lateSlots++;
+      }
+    } finally {
+      this.inQueue--;
+    }
+  }
+}
+
+function windowKey(prefix: string, source: string, window: string): string {
+  return `${prefix}:rate:${source}:${window}`;
+}
+
+/** Every source's shared limits and how much of each window is in use right now, for `status`. */
+export async function readSharedRateUsage(
+  redis: Redis,
+  keyPrefix: string,
+  limitsBySource: Readonly<Record<string, RateLimits>>,
+): Promise<SharedRateUsage[]> {
+  const out: SharedRateUsage[] = [];
+  for (const [source, limits] of Object.entries(limitsBySource)) {
+    const windows: SharedRateUsage['windows'] = [];
+    for (const [name, ms] of WINDOWS) {
+      const limit = limits[name];
+      if (!limit) continue;
+      const [seconds, micros] = await redis.time();
+      const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      const used = await redis.zcount(windowKey(keyPrefix, source, name), nowMs - ms, '+inf');
+      windows.push({ window: name, limit, used });
+    }
+    out.push({ source, windows });
+  }
+  return out;
+}

@@ -1,0 +1,305 @@
+import type { Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Config } from '../../config/index.js';
+import { createConfiguredHttpGet } from '../../fetch/create-configured-http-get.js';
+import type { FetchRunMetrics } from '../../fetch/fetch-metrics.js';
+import { fetchErrorText, fetchFailures, fetchOutcome } from '../../fetch/fetch-run-record.js';
+import type { RateLimits } from '../../fetch/rate-limiter.js';
+import { RedisRateLimiter } from '../../fetch/redis-rate-limiter.js';
+import type { HttpGet } from '../../sources/http-get.js';
+import type { JobProgress, JobStatus, Store } from '../../store/store.js';
+import { createConfiguredFetchStep } from '../handlers/configured-fetch-step.js';
+import { type JobContext, type JobHandlers, type JobMetrics, type JobPartial, partialOf } from '../job-handler.js';
+import { createRuntimeHandlers } from '../job-runtime.js';
+import { connectRedis } from './connect-redis.js';
+import { mergeFetchMetrics } from './merge-fetch-metrics.js';
+import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
+
+export interface QueueWorkerOptions {
+  store: Store;
+  config: Config;
+  /** Queued parts this worker runs at once; each chunk sends one request at a time. */
+  concurrency: number;
+  log?: (message: string) => void;
+  /** Replaces the network transport of the sources (tests, benches). */
+  httpGet?: HttpGet;
+}
+
+export interface QueueWorker {
+  /** Stops taking parts and waits for the running ones. */
+  close(): Promise<void>;
+}
+
+/** At most one progress write per run per this many ms from one worker. */
+const PROGRESS_EVERY_MS = 250;
+
+/** The shared limits of each source, from config (the same for every worker reading the same settings). */
+export function sharedRateLimits(config: Config): Record<string, RateLimits> {
+  return {
+    yahoo: {
+      perSecond: config.yahooRatePerSecond,
+      perMinute: config.yahooRatePerMinute,
+      perDay: config.yahooRatePerDay,
+    },
+    alphavantage: { perMinute: config.alphaVantageRatePerMinute, perDay: config.alphaVantageRatePerDay },
+  };
+}
+
+/**
+ * `marketdeck worker`: takes parts of queued runs (ticker chunks of fetches and updates, and whole analyze,
+ * precompute and report steps) from the BullMQ queue and runs them against the shared store. A part whose
+ * worker dies is taken over once its lock (WORKER_LOCK_MS) lapses; a part that throws is retried with
+ * backoff; a chunk re-run after either skips the tickers already fetched (they are fresh), so nothing is
+ * stored twice. Requests to each source pass one rate limit shared in Redis by every worker.
+ */
+export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorker> {
+  const { Worker, UnrecoverableError } = await import('bullmq');
+  const { store, config } = opts;
+  const log = opts.log ?? (() => {});
+  const prefix = config.queuePrefix;
+  const redis = connectRedis(config.redisUrl);
+  const limits = sharedRateLimits(config);
+  const limiters = new Map<string, RedisRateLimiter>();
+  const limiterOf = (source: string) => {
+    let l = limiters.get(source);
+    if (!l) limiters.set(source, (l = new RedisRateLimiter(redis, prefix, source, limits[source] ?? {})));
+    return l;
+  };
+  const { handlers } = createRuntimeHandlers({ store, config, log });
+  // One transport for every chunk: its kept-alive connections serve the next chunk's requests at once, where a
+  // transport per chunk would open new connections (and send late) at each chunk's start.
+  const httpGet = opts.httpGet ?? createConfiguredHttpGet(config);
+  const reporter = new RunProgressReporter(redis, store, prefix);
+
+  const runPart = async (job: Job<QueuedWork>): Promise<JobMetrics> => {
+    const work = job.data;
+    const keys = runKeys(prefix, work.runId);
+    const cancelled = (await redis.exists(keys.cancel)) === 1;
+    if (work.type === 'chunk') {
+      if (cancelled) return { cancelledBeforeStart: work.symbols.length };
+      await reporter.started(work.runId);
+      const step = createConfiguredFetchStep(store, config, {
+        httpGet,
+        rateLimiter: limiterOf(typeof work.params.source === 'string' ? work.params.source : 'yahoo'),
+      });
+      const params: Record<string, unknown> = { ...work.params, tickers: work.symbols, maxConcurrent: 1 };
+      for (const k of ['universe', 'maxStocks', 'expand']) delete params[k];
+      return step(
+        contextOf(job, work.runId, work.kind, params, (p) => {
+          if (p.stage === 'fetch' && typeof p.done === 'number') {
+            void reporter.chunkDone(job, work.runId, work.kind, work.index, p.done);
+          }
+        }),
+      );
+    }
+    const children = Object.values(await job.getChildrenValues()) as JobMetrics[];
+    if (work.type === 'collect') {
+      const metrics = collectFetch(work.runId, children, job);
+      if (work.final) await finishRun(work.runId, work.join, cancelled ? 'cancelled' : statusOf(metrics), metrics);
+      else if (fetchFailedWhole(metrics)) {
+        throw new UnrecoverableError(`fetch failed: ${partialOf(metrics)?.message ?? 'every ticker failed'}`);
+      }
+      return metrics;
+    }
+    // A step of an update (analyze, precompute) or a whole job of its own kind.
+    const handler = (handlers as JobHandlers)[work.step];
+    if (!handler) throw new UnrecoverableError(`no handler for ${work.step} jobs in this worker`);
+    if (cancelled) {
+      if (work.final) await finishRun(work.runId, work.join, 'cancelled', {});
+      return {};
+    }
+    await reporter.started(work.runId);
+    const stage = work.kind === 'update' ? work.step : undefined;
+    const own = await handler(
+      contextOf(job, work.runId, work.kind, work.params, (p) => {
+        void reporter.step(job, work.runId, work.kind, {
+          ...p,
+          stage: stage ? `${stage}${p.stage ? `/${p.stage}` : ''}` : p.stage,
+        });
+      }),
+    );
+    // An update's steps pass their metrics up the flow: the last one holds fetch, analyze and precompute.
+    const metrics: JobMetrics =
+      work.kind === 'update'
+        ? { ...(children[0] && work.step !== 'analyze' ? children[0] : { fetch: children[0] }), [work.step]: own }
+        : own;
+    if (work.final) await finishRun(work.runId, work.join, statusOfSteps(metrics), withPartial(metrics));
+    return metrics;
+  };
+
+  /** Records the run's end in the store and lets a new equal request queue a new run. */
+  const finishRun = async (runId: string, join: string | undefined, status: JobStatus, metrics: JobMetrics) => {
+    const partial = partialOf(metrics);
+    await store.jobRuns.update(runId, {
+      status,
+      finishedAt: new Date(),
+      metrics,
+      error: status === 'succeeded' ? null : (partial?.message ?? null),
+    });
+    await releaseRun(runId, join);
+  };
+  const releaseRun = async (runId: string, join: string | undefined) => {
+    // Only this run's key: a new run of the same request may have taken it already.
+    if (join && (await redis.get(join)) === runId) await redis.del(join);
+    await redis.del(runKeys(prefix, runId).counters);
+  };
+
+  const workerConnection = connectRedis(config.redisUrl, { forBullMQ: true });
+  const worker: Worker<QueuedWork> = new Worker<QueuedWork>(QUEUE_NAME, runPart, {
+    connection: workerConnection,
+    prefix,
+    concurrency: opts.concurrency,
+    lockDuration: config.workerLockMs,
+    stalledInterval: Math.max(1000, Math.min(config.workerLockMs, 30_000)),
+    // A part taken over from dead workers this often is failing workers, not meeting bad luck.
+    maxStalledCount: 3,
+  });
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    const last = job.attemptsMade >= (job.opts.attempts ?? 1) || error.name === 'UnrecoverableError';
+    log(`${job.name} ${job.id} failed (attempt ${job.attemptsMade}${last ? ', last' : ''}): ${error.message}`);
+    if (!last) return;
+    // A part given up fails its run: the parts after it in the flow will never run.
+    void (async () => {
+      const run = await store.jobRuns.get(job.data.runId);
+      if (run && (run.status === 'queued' || run.status === 'running')) {
+        await store.jobRuns.update(run.id, {
+          status: 'failed',
+          finishedAt: new Date(),
+          error: `${job.name}: ${error.message}`,
+        });
+      }
+      const join = 'join' in job.data ? job.data.join : undefined;
+      await releaseRun(job.data.runId, join);
+    })().catch((e) => log(`recording the failure of ${job.id} failed: ${e}`));
+  });
+  worker.on('error', (error) => log(`queue worker: ${error.message}`));
+  await worker.waitUntilReady();
+  return {
+    close: async () => {
+      await worker.close();
+      // BullMQ leaves a connection it was given open.
+      workerConnection.disconnect();
+      redis.disconnect();
+    },
+  };
+}
+
+/** What a handler sees of a queued part: the run's id and params, progress going to the run, no cancel here. */
+function contextOf(
+  job: Job<QueuedWork>,
+  runId: string,
+  kind: JobContext['kind'],
+  params: Record<string, unknown>,
+  onProgress: (p: Partial<JobProgress>) => void,
+): JobContext {
+  return {
+    id: runId,
+    kind,
+    params,
+    signal: new AbortController().signal,
+    progress: onProgress,
+    log: (message) => void job.log(message),
+  };
+}
+
+/** The fetch's metrics from its chunks' (chunks skipped by a cancel count as not run). */
+function collectFetch(runId: string, children: readonly JobMetrics[], job: Job): JobMetrics {
+  const parts = children.filter((c) => c && typeof c === 'object' && 'tickers' in c) as unknown as FetchRunMetrics[];
+  if (parts.length === 0) return { requested: 0, message: 'nothing to fetch' };
+  const seconds = (Date.now() - job.timestamp) / 1000;
+  const m = mergeFetchMetrics(runId, parts, seconds);
+  const outcome = fetchOutcome(m);
+  if (outcome === 'ok') return m as unknown as JobMetrics;
+  const partial: JobPartial = {
+    message: fetchErrorText(m) ?? 'cancelled before every ticker was fetched',
+    failed: fetchFailures(m),
+  };
+  return { ...(m as unknown as JobMetrics), partial, outcome };
+}
+
+function fetchFailedWhole(metrics: JobMetrics): boolean {
+  return metrics.outcome === 'failed';
+}
+
+function statusOf(metrics: JobMetrics): JobStatus {
+  if (metrics.outcome === 'failed') return 'failed';
+  return partialOf(metrics) ? 'partial' : 'succeeded';
+}
+
+/** An update with a step's failed items is partial, as the in-process update is. */
+function statusOfSteps(metrics: JobMetrics): JobStatus {
+  return partialOf(withPartial(metrics)) ? 'partial' : 'succeeded';
+}
+
+function withPartial(metrics: JobMetrics): JobMetrics {
+  if (partialOf(metrics)) return metrics;
+  const parts = Object.entries(metrics).flatMap(([name, m]) => {
+    const p = m && typeof m === 'object' ? partialOf(m as JobMetrics) : null;
+    return p ? [{ name, p }] : [];
+  });
+  if (parts.length === 0) return metrics;
+  return {
+    ...metrics,
+    partial: {
+      message: parts.map(({ name, p }) => `${name}: ${p.message}`).join('; '),
+      failed: parts.flatMap(({ p }) => p.failed),
+    } satisfies JobPartial,
+  };
+}
+
+/**
+ * A run's progress from every worker: each chunk records how many of its tickers are done in the run's
+ * Redis hash, and a worker publishes the sum (as its BullMQ job's progress, which every process's queue
+ * hears, and into job_runs) at most every PROGRESS_EVERY_MS.
+ */
+class RunProgressReporter {
+  private readonly lastAt = new Map<string, number>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly store: Store,
+    private readonly prefix: string,
+  ) {}
+
+  /** Marks the run running once, whichever worker starts first. */
+  async started(runId: string): Promise<void> {
+    if ((await this.redis.hsetnx(runKeys(this.prefix, runId).counters, 'started', '1')) === 1) {
+      await this.store.jobRuns.update(runId, { status: 'running', startedAt: new Date() });
+    }
+  }
+
+  async chunkDone(job: Job, runId: string, kind: RunProgressEvent['kind'], index: number, done: number): Promise<void> {
+    const key = runKeys(this.prefix, runId).counters;
+    // Per chunk, not added: a chunk run again after its worker died counts its tickers once.
+    await this.redis.hset(key, `c${index}`, done);
+    if (!this.due(runId)) return;
+    const fields = await this.redis.hgetall(key);
+    let sum = 0;
+    for (const [k, v] of Object.entries(fields)) if (k.startsWith('c')) sum += Number(v);
+    const total = Number(fields.total ?? 0);
+    await this.publish(job, runId, kind, { done: sum, total, stage: 'fetch', message: `${sum} of ${total} tickers` });
+  }
+
+  async step(job: Job, runId: string, kind: RunProgressEvent['kind'], p: Partial<JobProgress>): Promise<void> {
+    if (!this.due(runId)) return;
+    await this.publish(job, runId, kind, {
+      done: p.done ?? 0,
+      total: p.total ?? 0,
+      stage: p.stage ?? '',
+      message: p.message ?? '',
+    });
+  }
+
+  private due(runId: string): boolean {
+    const now = Date.now();
+    if (now - (this.lastAt.get(runId) ?? 0) < PROGRESS_EVERY_MS) return false;
+    this.lastAt.set(runId, now);
+    return true;
+  }
+
+  private async publish(job: Job, runId: string, kind: RunProgressEvent['kind'], progress: JobProgress) {
+    const event: RunProgressEvent = { runId, kind, progress };
+    await Promise.allSettled([job.updateProgress(event as never), this.store.jobRuns.update(runId, { progress })]);
+  }
+}
