@@ -18,7 +18,7 @@ export interface CrossProcessLockOptions {
 /**
  * A lock across the processes of one machine, so that two `update` (or fetch, analyze, precompute) commands on
  * one database never do the same work at once: the second waits for the first, then finds the tickers fresh
- * and the analysis current. It is an exclusive transaction on a small SQLite file beside the run metrics: the
+ * and the analysis current. It is an exclusive transaction on a small SQLite file of its own (`path`): the
  * operating system's file lock behind it is dropped when its process ends however it ends (even SIGKILL), so a
  * crash never leaves a stale lock behind. The holder writes its host:pid beside it for a waiting one to name.
  */

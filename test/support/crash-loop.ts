@@ -62,10 +62,10 @@ export async function runCrashLoop(iterations: number, random: () => number = Ma
       server.setKnobs({ latencyMs: 0 });
       result.integrityFailures += integrityFailures(db);
       if (i === 0) await cli(fetchArgs);
-      const delay = 200 + random() * 1000;
-      if (await killAt(['analyze', '--full'], env, db, elapsed(delay))) result.kills.analyze++;
+      const delay = random() * 100;
+      if (await killAt(['analyze', '--full'], env, db, runningFor(db, 'analyze', delay))) result.kills.analyze++;
       result.integrityFailures += integrityFailures(db);
-      if (await killAt(['precompute'], env, db, elapsed(200 + random() * 1000))) result.kills.precompute++;
+      if (await killAt(['precompute'], env, db, runningFor(db, 'precompute', random() * 20))) result.kills.precompute++;
       result.integrityFailures += integrityFailures(db);
       if (await killAt(['serve', '--port', '0'], env, db, elapsed(800 + random() * 2000))) result.kills.serve++;
       result.integrityFailures += integrityFailures(db);
@@ -118,6 +118,31 @@ export async function runCrashLoop(iterations: number, random: () => number = Ma
   }
 }
 
+/**
+ * True `ms` after a job of `kind` was recorded (queued or running) since now: the kill then lands in the
+ * job's work, not in the process's start-up.
+ */
+function runningFor(db: string, kind: string, ms: number): () => boolean {
+  const since = Date.now();
+  let seenAt: number | null = null;
+  return () => {
+    if (seenAt === null) {
+      const conn = new Database(db, { readonly: true });
+      try {
+        const row = conn
+          .prepare(
+            "SELECT count(*) AS n FROM job_runs WHERE kind = ? AND status IN ('queued', 'running') AND created_at >= ?",
+          )
+          .get(kind, since) as { n: number };
+        if (row.n > 0) seenAt = performance.now();
+      } finally {
+        conn.close();
+      }
+    }
+    return seenAt !== null && performance.now() - seenAt >= ms;
+  };
+}
+
 function elapsed(ms: number): () => boolean {
   const until = performance.now() + ms;
   return () => performance.now() >= until;
@@ -137,7 +162,7 @@ async function killAt(args: string[], env: Record<string, string>, db: string, w
       resolve();
     }),
   );
-  while (!exited && !when()) await new Promise((r) => setTimeout(r, 5));
+  while (!exited && !when()) await new Promise((r) => setTimeout(r, 2));
   const killed = !exited;
   if (killed) child.kill('SIGKILL');
   await done;
