@@ -118,7 +118,7 @@ async function coverageFigures(
  * runs between samples, measured over an idle window beside one without it.
  */
 async function healthFigures(
-  ctx: Parameters<BenchSection['run']>[0],
+  _ctx: Parameters<BenchSection['run']>[0],
   raw: SqliteStore,
   figures: BenchFigure[],
   details: Record<string, unknown>,
