@@ -8,6 +8,7 @@ import { operationsSection } from './operations.js';
 import { precomputeSection } from './precompute.js';
 import { reliabilitySection } from './reliability.js';
 import { reportsSection } from './reports.js';
+import { scaleSection } from './scale.js';
 import { storeImportBench } from './store-import.js';
 import { storeSyntheticBench } from './store-synthetic.js';
 import { webSection } from './web.js';
@@ -34,6 +35,7 @@ export const SECTIONS: BenchSection[] = [store, fetchSection, analysis, precompu
 
 /** Parts that can also be run alone by name (`npm run bench -- analysis-kernels`). */
 export const PART_SECTIONS: BenchSection[] = [
+  scaleSection,
   reliabilitySection,
   operationsSection,
   web,

@@ -10,8 +10,13 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (opts: { json?: boolean }) => {
       const status = await buildStatus(await ctx.readStore(), ctx.config);
+      // With a shared queue: its parts, its workers and the rate limit every worker shares.
+      const queue =
+        ctx.config.redisUrl === ''
+          ? null
+          : await (await import('../../jobs/queue/queue-status.js')).readQueueStatus(ctx.config);
       if (opts.json) {
-        printJson(status);
+        printJson(queue ? { ...status, queue } : status);
         return;
       }
       const { database: db, cache } = status;
@@ -35,6 +40,14 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
       printLine(
         `\ncache      ${cache.fresh} fresh, ${cache.expired} expired of ${cache.total} (TTL ${cache.ttlMinutes} min), last precompute ${cache.lastPrecompute ?? 'never'}`,
       );
+      if (queue) {
+        const p = queue.parts;
+        printLine(
+          `\nqueue      ${queue.redis} prefix ${queue.prefix}: ${queue.workers} workers; parts ${p.waiting ?? 0} waiting, ${p.active ?? 0} active, ${p.delayed ?? 0} retrying, ${p.failed ?? 0} failed`,
+        );
+        const limits = queue.rateLimits.flatMap((r) => r.windows.map((w) => [r.source, w.window, w.limit, w.used]));
+        if (limits.length > 0) printLine(formatTable(['source', 'shared limit', 'limit', 'used now'], limits));
+      }
       if (status.recentJobs.length > 0) {
         printLine('\nrecent jobs');
         printLine(

@@ -1,0 +1,197 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { runAnalysis } from '../../src/analysis/run-analysis.js';
+import { loadConfig } from '../../src/config/index.js';
+import { BullJobQueue } from '../../src/jobs/queue/bull-job-queue.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store, TickerWrite } from '../../src/store/store.js';
+import { generateUniverse } from '../../src/synthetic/generate-universe.js';
+import { SeededRandom } from '../../src/synthetic/seeded-random.js';
+import { startMarketTestServer } from '../../test/support/market-test-server.js';
+import { atLeast, atMost, type BenchFigure, type BenchSection, info, percentile } from '../bench-section.js';
+import { SYNTHETIC_END } from '../support/synthetic-market.js';
+
+const FETCH_TICKERS = Number(process.env.BENCH_SCALE_FETCH_TICKERS ?? 600);
+const STORE_TICKERS = Number(process.env.BENCH_SCALE_TICKERS ?? 2_000);
+const STORE_DAYS = Number(process.env.BENCH_SCALE_DAYS ?? 2_520);
+const LIMIT = Number(process.env.BENCH_SCALE_LIMIT ?? 50);
+const PG_SERVER = process.env.MARKETDECK_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
+const REDIS = process.env.MARKETDECK_TEST_REDIS ?? 'redis://127.0.0.1:6379';
+const cli = fileURLToPath(new URL('../../src/cli/run.js', import.meta.url));
+
+/**
+ * Scaling out, measured: fetch throughput of 1, 2 and 4 queue workers (each at concurrency 2, so it waits on
+ * the test server's 20 ms rather than on CPU) and then 4 workers under a global limit; PostgreSQL beside
+ * SQLite on a 5M-bar market (bulk write, full load, one-ticker reads) and a full analysis on each.
+ */
+export const scaleSection: BenchSection = {
+  name: 'scale',
+  description: `queue workers against the test server; PostgreSQL beside SQLite (${STORE_TICKERS} x ${STORE_DAYS})`,
+  async run(ctx) {
+    const figures: BenchFigure[] = [];
+    const admin = new pg.Client({ connectionString: `${PG_SERVER}/postgres` });
+    await admin.connect();
+    const dbName = `marketdeck_bench_scale_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${dbName}`);
+    let schema = 0;
+    const freshDb = async () => {
+      const name = `s${++schema}`;
+      const c = new pg.Client({ connectionString: `${PG_SERVER}/${dbName}` });
+      await c.connect();
+      await c.query(`CREATE SCHEMA ${name}`);
+      await c.end();
+      return `${PG_SERVER}/${dbName}?options=${encodeURIComponent(`-c search_path=${name}`)}`;
+    };
+    const details: Record<string, unknown> = {};
+    try {
+      // --- fetch throughput of the queue workers
+      const server = await startMarketTestServer({
+        firstDay: '2024-01-02',
+        lastDay: '2024-12-31',
+        knobs: { latencyMs: 20 },
+      });
+      const symbols = Array.from({ length: FETCH_TICKERS }, (_, i) => `W${String(i).padStart(5, '0')}`);
+      const universe = join(ctx.tmpDir, 'scale-tickers.txt');
+      writeFileSync(universe, `${symbols.join('\n')}\n`);
+      const fetchRun = async (workers: number, limit: number) => {
+        const db = await freshDb();
+        const prefix = `mdbench-${process.pid}-${workers}-${limit}`;
+        const env: Record<string, string> = {
+          MARKETDECK_DB: db,
+          REDIS_URL: REDIS,
+          QUEUE_PREFIX: prefix,
+          QUEUE_CHUNK_SIZE: '25',
+          YAHOO_BASE_URL: server.url,
+          YAHOO_RATE_PER_SECOND: String(limit),
+          MARKETDECK_DATA_DIR: join(ctx.tmpDir, 'data'),
+          ENABLE_ALPHA_VANTAGE: 'false',
+        };
+        const children: ChildProcess[] = [];
+        await Promise.all(
+          Array.from({ length: workers }, () => {
+            const child = spawn(process.execPath, [cli, 'worker', '--concurrency', '2'], {
+              env: { ...process.env, ...env },
+              stdio: ['ignore', 'pipe', 'inherit'],
+            });
+            children.push(child);
+            return new Promise<void>((resolve) =>
+              child.stdout?.on('data', (d) => String(d).includes('taking') && resolve()),
+            );
+          }),
+        );
+        const config = loadConfig({ env: { ...process.env, ...env } });
+        const store = await openStore(config);
+        const queue = new BullJobQueue({ store, config });
+        server.reset();
+        const t0 = performance.now();
+        const handle = await queue.enqueue('fetch', { universe: `file:${universe}`, quotes: false });
+        const run = await handle.done;
+        const seconds = (performance.now() - t0) / 1000;
+        await queue.close();
+        await store.close();
+        for (const c of children) c.kill('SIGTERM');
+        const arrivals = server.arrivals().sort((a, b) => a - b);
+        let peak = 0;
+        for (let i = 0, j = 0; j < arrivals.length; j++) {
+          while (arrivals[j] - arrivals[i] >= 1000) i++;
+          peak = Math.max(peak, j - i + 1);
+        }
+        // The rate over the run's steady part: first to last request.
+        const span = (arrivals[arrivals.length - 1] - arrivals[0]) / 1000;
+        return {
+          status: run.status,
+          seconds,
+          perSecond: FETCH_TICKERS / seconds,
+          serverRate: arrivals.length / span,
+          peak,
+        };
+      };
+      const rates: Record<number, number> = {};
+      for (const n of [1, 2, 4]) {
+        ctx.log(`fetch of ${FETCH_TICKERS} tickers with ${n} worker(s)`);
+        const r = await fetchRun(n, 0);
+        details[`workers${n}`] = r;
+        rates[n] = r.perSecond;
+        figures.push(info(`fetch, ${n} worker(s) at concurrency 2, 20 ms latency`, r.perSecond, 'tickers/s'));
+      }
+      figures.push(atLeast('2 workers / 1 worker', rates[2] / rates[1], 'x', 1.8));
+      figures.push(atLeast('4 workers / 1 worker', rates[4] / rates[1], 'x', 3.2));
+      ctx.log(`fetch with 4 workers under a global limit of ${LIMIT}/s`);
+      const limited = await fetchRun(4, LIMIT);
+      details.limited = limited;
+      figures.push(
+        atLeast(`4 workers under ${LIMIT}/s: server-seen rate / limit`, (100 * limited.serverRate) / LIMIT, '%', 98),
+      );
+      figures.push(atMost(`4 workers under ${LIMIT}/s: most requests in any 1 s`, limited.peak, 'requests', LIMIT));
+      await server.close();
+
+      // --- PostgreSQL beside SQLite
+      ctx.log(`generating ${STORE_TICKERS} x ${STORE_DAYS} into SQLite`);
+      const source = await openStore({ db: join(ctx.tmpDir, 'scale-source.db') });
+      await generateUniverse(source, { tickers: STORE_TICKERS, days: STORE_DAYS, seed: 42, endDate: SYNTHETIC_END });
+      const copyInto = async (target: Store) => {
+        const t0 = performance.now();
+        let batch: TickerWrite[] = [];
+        for await (const s of source.bars.readAll()) {
+          batch.push({ symbol: s.symbol, bars: s });
+          if (batch.length === 100) {
+            await target.bars.writeTickers(batch);
+            batch = [];
+          }
+        }
+        if (batch.length > 0) await target.bars.writeTickers(batch);
+        return (performance.now() - t0) / 1000;
+      };
+      const measure = async (store: Store) => {
+        const write = await copyInto(store);
+        let t0 = performance.now();
+        let bars = 0;
+        for await (const s of store.bars.readAll()) bars += s.dates.length;
+        const load = (performance.now() - t0) / 1000;
+        const names = await store.tickers.symbolsWithBars();
+        const rng = new SeededRandom(7);
+        const samples: number[] = [];
+        for (let i = 0; i < 300; i++) {
+          const t = performance.now();
+          await store.bars.read(rng.pick(names));
+          samples.push(performance.now() - t);
+        }
+        t0 = performance.now();
+        await runAnalysis(store, {
+          universe: { name: 'cached', symbols: names },
+          full: true,
+        } as Parameters<typeof runAnalysis>[1]);
+        const analyze = (performance.now() - t0) / 1000;
+        return { write, load, bars, readP50: percentile(samples, 50), analyze };
+      };
+      ctx.log('SQLite');
+      const sqlite = await openStore({ db: join(ctx.tmpDir, 'scale-copy.db') });
+      const a = await measure(sqlite);
+      await sqlite.close();
+      ctx.log('PostgreSQL');
+      const postgres = await openStore({ db: await freshDb() });
+      const b = await measure(postgres);
+      await postgres.close();
+      await source.close();
+      details.sqlite = a;
+      details.postgres = b;
+      const mb = `${(a.bars / 1e6).toFixed(2)}M bars`;
+      figures.push(info(`bulk write of ${mb}, SQLite`, a.write, 's'));
+      figures.push(info(`bulk write of ${mb}, PostgreSQL`, b.write, 's'));
+      figures.push(info(`full load into typed arrays, SQLite`, a.load, 's'));
+      figures.push(atMost('full load, PostgreSQL / SQLite', b.load / a.load, 'x', 3));
+      figures.push(info('one-ticker read p50, SQLite', a.readP50, 'ms'));
+      figures.push(atMost('one-ticker read p50, PostgreSQL', b.readP50, 'ms', 2));
+      figures.push(info(`analyze --full ${STORE_TICKERS} x ${STORE_DAYS}, SQLite`, a.analyze, 's'));
+      figures.push(atMost('analyze --full, PostgreSQL / SQLite', b.analyze / a.analyze, 'x', 2));
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {});
+      await admin.end();
+    }
+    return { figures, details };
+  },
+};

@@ -1,0 +1,47 @@
+import type { Config } from '../../config/index.js';
+import { readSharedRateUsage, type SharedRateUsage } from '../../fetch/redis-rate-limiter.js';
+import { connectRedis } from './connect-redis.js';
+import { sharedRateLimits } from './queue-worker.js';
+import { QUEUE_NAME } from './queued-work.js';
+
+export interface QueueStatus {
+  /** The Redis URL with its password masked. */
+  redis: string;
+  prefix: string;
+  /** Queued parts by state (waiting, active, delayed, failed, completed, waiting-children). */
+  parts: Record<string, number>;
+  /** Worker processes connected to the queue right now. */
+  workers: number;
+  /** Each source's limit shared by every worker, and how much of each window is used right now. */
+  rateLimits: SharedRateUsage[];
+}
+
+/** What `marketdeck status` shows of a shared queue: its parts, its workers and the shared rate limits. */
+export async function readQueueStatus(config: Config): Promise<QueueStatus> {
+  const { Queue } = await import('bullmq');
+  const connection = connectRedis(config.redisUrl, { forBullMQ: true });
+  const redis = connectRedis(config.redisUrl);
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: config.queuePrefix });
+  try {
+    const [parts, workers, rateLimits] = await Promise.all([
+      queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'waiting-children'),
+      queue.getWorkersCount(),
+      readSharedRateUsage(redis, config.queuePrefix, sharedRateLimits(config)),
+    ]);
+    return { redis: maskRedisUrl(config.redisUrl), prefix: config.queuePrefix, parts, workers, rateLimits };
+  } finally {
+    await queue.close();
+    connection.disconnect();
+    redis.disconnect();
+  }
+}
+
+function maskRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'redis://(unparseable URL)';
+  }
+}
