@@ -128,13 +128,17 @@ export function isDatabaseUrl(db: string): boolean {
 
 /** The database URL with its password masked, for display; a file path as it is. */
 export function maskDatabase(db: string): string {
-  if (!isDatabaseUrl(db)) return db;
+  return isDatabaseUrl(db) ? maskUrlPassword(db) : db;
+}
+
+/** A server URL (postgres://, redis://) with its password masked, for display. */
+export function maskUrlPassword(url: string): string {
   try {
-    const u = new URL(db);
+    const u = new URL(url);
     if (u.password) u.password = '***';
     return u.toString();
   } catch {
-    return 'postgres://(unparseable URL)';
+    return `${url.split(':')[0]}://(unparseable URL)`;
   }
 }
 

@@ -6,6 +6,7 @@ export {
   type LoadConfigOptions,
   loadConfig,
   maskDatabase,
+  maskUrlPassword,
 } from './config.js';
 export { parseBindHost } from './parse-bind-host.js';
 export { secretRedactor } from './secret-redactor.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../../config/index.js';
+import { type Config, maskUrlPassword } from '../../config/index.js';
 import { readSharedRateUsage, type SharedRateUsage } from '../../fetch/redis-rate-limiter.js';
 import { connectRedis } from './connect-redis.js';
 import { sharedRateLimits } from './queue-worker.js';
@@ -28,20 +28,10 @@ export async function readQueueStatus(config: Config): Promise<QueueStatus> {
       queue.getWorkersCount(),
       readSharedRateUsage(redis, config.queuePrefix, sharedRateLimits(config)),
     ]);
-    return { redis: maskRedisUrl(config.redisUrl), prefix: config.queuePrefix, parts, workers, rateLimits };
+    return { redis: maskUrlPassword(config.redisUrl), prefix: config.queuePrefix, parts, workers, rateLimits };
   } finally {
     await queue.close();
     connection.disconnect();
     redis.disconnect();
-  }
-}
-
-function maskRedisUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'redis://(unparseable URL)';
   }
 }
