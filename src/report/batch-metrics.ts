@@ -23,7 +23,16 @@ export interface BatchMetrics {
   fallback_reason: string | null;
   /** Tickers by where their data came from: fetched per source, or already fresh in the store. */
   data_sources: Record<string, number>;
+  /** Why some tickers were analysed from stored data (the prefetch failed for them); null when none was. */
+  prefetch_notice: string | null;
   mode: 'batch' | 'sequential';
   analyst: string;
   token_usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+}
+
+/** The time saved against one ticker at a time, in words: a negative saving is no saving. */
+export function describeTimeSaving(percentage: number): string {
+  if (percentage > 0) return `${percentage} % faster than one at a time`;
+  if (percentage < 0) return `${-percentage} % slower than one at a time`;
+  return 'no faster than one at a time';
 }

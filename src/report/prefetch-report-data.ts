@@ -1,4 +1,5 @@
 import { type Config, parseDuration } from '../config/index.js';
+import { isoFromDay } from '../domain/epoch-day.js';
 import { createHistorySource } from '../fetch/create-history-source.js';
 import { createQuoteSource } from '../fetch/create-quote-source.js';
 import { runFetch } from '../fetch/fetch-engine.js';
@@ -90,8 +91,25 @@ export function createReportPrefetch(
           return { ...f, reason: `${f.reason}; Alpha Vantage: ${av2.reason}` };
         });
     }
+    // A ticker whose fetch failed but whose bars are stored is analysed from them, as `up --fetch` carries
+    // on offline: only tickers with nothing stored fail.
+    const notices: string[] = [];
+    const stale = await storedLastDates(
+      store,
+      failed.map((f) => f.symbol),
+    );
+    if (stale.size > 0) {
+      const asOf = isoFromDay(Math.max(...stale.values()));
+      const why = fetched.unreachable
+        ? fetched.unreachable.split(';')[0]
+        : `${stale.size} ticker(s): ${[...stale.keys()].join(', ')}`;
+      notices.push(`prefetch failed (${why}); analysing stored data as of ${asOf}`);
+      failed = failed.filter((f) => !stale.has(f.symbol));
+      count('store', stale.size);
+    }
     const quotes = createQuoteSource('yahoo', config, { httpGet: opts.httpGet });
-    if (quotes && !signal.aborted) {
+    // An unreachable Yahoo would only fail every quote request again.
+    if (quotes && !signal.aborted && !fetched.unreachable) {
       const bad = new Set(failed.map((f) => f.symbol));
       await runQuoteFetch({
         store,
@@ -104,6 +122,20 @@ export function createReportPrefetch(
         signal,
       });
     }
-    return { failed: failed.map((f) => ({ symbol: f.symbol, kind: f.kind, reason: f.reason })), sources };
+    return {
+      failed: failed.map((f) => ({ symbol: f.symbol, kind: f.kind, reason: f.reason })),
+      sources,
+      ...(notices.length > 0 ? { notice: notices.join('; ') } : {}),
+    };
   };
+}
+
+/** The last stored bar date of each of these symbols that has bars. */
+async function storedLastDates(store: Store, symbols: readonly string[]): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  for (const symbol of symbols) {
+    const bars = await store.bars.read(symbol);
+    if (bars && bars.dates.length > 0) last.set(symbol, bars.dates[bars.dates.length - 1]);
+  }
+  return last;
 }

@@ -10,6 +10,8 @@ export interface PrefetchOutcome {
   failed: { symbol: string; kind: string; reason: string }[];
   /** Tickers per data source: a source's name for fetched ones, 'store' for those already fresh. */
   sources: Record<string, number>;
+  /** Said plainly when the prefetch fell back to stored data (the source unreachable, a ticker failing). */
+  notice?: string;
 }
 
 export interface DeepAnalysisOptions {
@@ -68,6 +70,7 @@ export async function runDeepAnalysis(opts: DeepAnalysisOptions): Promise<DeepAn
   const prefetchSeconds = (clock() - t0) / 1000;
   const failures: Failure[] = pre.failed.map((f) => ({ ...f, phase: 'prefetch' as const }));
   const skipped = new Set(pre.failed.map((f) => f.symbol));
+  if (pre.notice) log(pre.notice);
   if (skipped.size > 0) log(`prefetch failed for ${skipped.size} ticker(s), skipped: ${[...skipped].join(', ')}`);
   log(`prefetch of ${total} tickers in ${prefetchSeconds.toFixed(2)} s`);
   peak = Math.max(peak, memory());
@@ -197,6 +200,7 @@ export async function runDeepAnalysis(opts: DeepAnalysisOptions): Promise<DeepAn
       error_summary: errorSummary,
       fallback_reason: fallbackReason,
       data_sources: pre.sources,
+      prefetch_notice: pre.notice ?? null,
       mode: opts.plan.mode,
       analyst: opts.analyst.name,
       token_usage: {

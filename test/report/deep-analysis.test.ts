@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { createAnalyst } from '../../src/analyst/create-analyst.js';
+import { describeTimeSaving } from '../../src/report/batch-metrics.js';
 import { autoBatchSize, planBatches } from '../../src/report/batch-plan.js';
 import { type RunReportOptions, runReport } from '../../src/report/run-report.js';
 import { type ChatTestServer, startChatTestServer } from '../support/chat-completions-test-server.js';
@@ -229,5 +230,13 @@ describe('report runs with the llm analyst against a chat test server', () => {
       r.report.tickers.map((t) => t.symbol),
       ['T00', 'T02'],
     );
+  });
+});
+
+describe('the time a report saved, in words', () => {
+  it('words a negative saving as slower, never as a negative faster', () => {
+    assert.equal(describeTimeSaving(37.5), '37.5 % faster than one at a time');
+    assert.equal(describeTimeSaving(-43.8), '43.8 % slower than one at a time');
+    assert.equal(describeTimeSaving(0), 'no faster than one at a time');
   });
 });

@@ -74,4 +74,35 @@ describe('report prefetch through the fetch engine', () => {
     assert.deepEqual(outcome.sources, { yahoo: 3, alphavantage: 1 });
     assert.ok(stored.includes('S0001'));
   });
+
+  it('analyses stored bars when Yahoo is unreachable, failing only tickers with nothing stored', async () => {
+    const config = loadConfig({
+      env: { MARKETDECK_DB: join(dir, 'offline.db'), YAHOO_BASE_URL: server.url, FETCH_RETRIES: '0' },
+    });
+    const store = await SqliteStore.open(config.db);
+    try {
+      const stored = ['S0000', 'S0002'];
+      await createReportPrefetch({ store, config, runId: 'online' })(stored, new AbortController().signal);
+      const symbols = [...stored, 'ZZZZ'];
+      // Nothing listens on a port just closed: every connection is refused, as offline.
+      const closed = await startMarketTestServer({ firstDay: '2024-06-03', lastDay: '2024-06-10' });
+      await closed.close();
+      const offline = { ...config, yahooBaseUrl: closed.url, fetchMaxAge: '0s' };
+      const outcome = await createReportPrefetch({ store, config: offline, runId: 'offline' })(
+        symbols,
+        new AbortController().signal,
+      );
+      assert.deepEqual(
+        outcome.failed.map((f) => f.symbol),
+        ['ZZZZ'],
+      );
+      assert.equal(outcome.sources.store, 2);
+      assert.match(
+        outcome.notice ?? '',
+        /^prefetch failed \(Yahoo is unreachable .*\); analysing stored data as of 2024-12-31$/,
+      );
+    } finally {
+      await store.close();
+    }
+  });
 });

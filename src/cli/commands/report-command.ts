@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidSymbolError, parseSymbolList } from '../../domain/symbol.js';
 import { requirePortfolio } from '../../portfolio/load-portfolio-analytics.js';
+import { describeTimeSaving } from '../../report/batch-metrics.js';
 import type { ReportRunResult } from '../../report/run-report.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, UsageError } from '../exit-codes.js';
@@ -87,8 +88,9 @@ function printResult(r: ReportRunResult): void {
   printLine(
     `${r.report.title}: ${m.successful_tickers} of ${m.total_tickers} tickers by ${m.analyst} in ${m.total_duration_seconds} s ` +
       `(prefetch ${m.prefetch_duration_seconds} s, analysis ${m.analysis_duration_seconds} s, ${m.total_batches} batch(es) of ${m.batch_size}, ` +
-      `${m.time_savings_percentage} % faster than one at a time)`,
+      `${describeTimeSaving(m.time_savings_percentage)})`,
   );
+  if (m.prefetch_notice) printLine(m.prefetch_notice);
   for (const v of ['buy', 'hold', 'sell'] as const) {
     const names = r.report.tickers.filter((t) => t.verdict === v).map((t) => t.symbol);
     printLine(`  ${v}: ${names.length > 0 ? names.join(', ') : '-'}`);
