@@ -1,3 +1,4 @@
+import { marketDate } from '../domain/market-date.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import { isoDay } from './iso-day.js';
 import { roundForDisplay } from './round-for-display.js';
@@ -43,9 +44,7 @@ const PERIODS = [
 /** Sector -> industry -> ticker, biggest first, with the change of every level over 1d/1w/1m/YTD. */
 export function buildHeatmap(rows: readonly ScreenerRow[]): HeatmapPayload {
   const sectors = new Map<string, Map<string, ScreenerRow[]>>();
-  let latest: number | null = null;
   for (const r of rows) {
-    if (latest === null || r.date > latest) latest = r.date;
     const sector = r.sector || UNKNOWN;
     const industry = r.industry || UNKNOWN;
     let industries = sectors.get(sector);
@@ -67,6 +66,7 @@ export function buildHeatmap(rows: readonly ScreenerRow[]): HeatmapPayload {
     out.push({ ...group(sectorName, sectorRows), industries: industryGroups });
   }
   out.sort(bySize);
+  const latest = marketDate(rows.map((r) => r.date));
   return { asOf: latest === null ? null : isoDay(latest), sectors: out };
 }
 

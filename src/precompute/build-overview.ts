@@ -1,4 +1,5 @@
 import { BREADTH_FIELDS, type BreadthSeries } from '../domain/breadth-series.js';
+import { marketDate } from '../domain/market-date.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal } from '../domain/signal.js';
 import type { FetchState } from '../store/store.js';
@@ -20,7 +21,10 @@ export interface OverviewPayload {
   generatedAt: string;
   /** What the data is: tickers, date range, and whether it is the bundled sample. */
   dataSet: DataSetDescription | null;
-  /** Date of the newest bar in the store; movers are taken among tickers that traded that day. */
+  /**
+   * The market's date (marketDate: the latest date at least half the recently traded tickers reached);
+   * movers are taken among tickers that traded that day, and a stray ticker ahead of it is left out.
+   */
   asOf: string | null;
   breadth: { scope: string; date: string; values: Record<string, number | null> } | null;
   topGainers: OverviewMover[];
@@ -61,7 +65,7 @@ const WEEK_DAYS = 7;
 /** The landing page: the market today in one payload, small enough to read from the cache in well under 1 ms. */
 export function buildOverview(inputs: OverviewInputs): OverviewPayload {
   const topN = inputs.topN ?? 10;
-  const latest = latestDate(inputs.rows);
+  const latest = marketDate(inputs.rows.map((r) => r.date));
   const today = latest === null ? [] : inputs.rows.filter((r) => r.date === latest);
   const byReturn = today.filter((r) => r.ret1d !== null && Number.isFinite(r.ret1d));
   byReturn.sort((a, b) => (b.ret1d as number) - (a.ret1d as number));
@@ -72,14 +76,16 @@ export function buildOverview(inputs: OverviewInputs): OverviewPayload {
     .filter((r) => (r.ret1d as number) < 0);
   const active = today.filter((r) => Number.isFinite(r.volume)).sort((a, b) => b.volume - a.volume);
 
+  // Signals of a stray ticker dated after the market's day are not the market's latest.
   const signalsLatestDate = inputs.signals.reduce<number | null>(
-    (m, s) => (m === null || s.date > m ? s.date : m),
+    (m, s) => ((m === null || s.date > m) && (latest === null || s.date <= latest) ? s.date : m),
     null,
   );
   const latestCounts: Record<string, number> = {};
   const weekCounts: Record<string, number> = {};
   if (signalsLatestDate !== null) {
     for (const s of inputs.signals) {
+      if (s.date > signalsLatestDate) continue;
       if (s.date === signalsLatestDate) latestCounts[s.kind] = (latestCounts[s.kind] ?? 0) + 1;
       if (s.date > signalsLatestDate - WEEK_DAYS) weekCounts[s.kind] = (weekCounts[s.kind] ?? 0) + 1;
     }
@@ -96,7 +102,7 @@ export function buildOverview(inputs: OverviewInputs): OverviewPayload {
     generatedAt: inputs.now.toISOString(),
     dataSet: inputs.dataSet ?? null,
     asOf: latest === null ? null : isoDay(latest),
-    breadth: latestBreadth(inputs.breadth),
+    breadth: latestBreadth(inputs.breadth, latest),
     topGainers: gainers.map(mover),
     topLosers: losers.map(mover),
     mostActive: active.slice(0, topN).map(mover),
@@ -108,22 +114,18 @@ export function buildOverview(inputs: OverviewInputs): OverviewPayload {
     freshness: {
       latestBarDate: latest === null ? null : isoDay(latest),
       tickers: inputs.rows.length,
-      behindLatest: inputs.rows.length - today.length,
+      behindLatest: inputs.rows.filter((r) => latest !== null && r.date < latest).length,
       lastFetchAt: Number.isFinite(lastFetch) ? new Date(lastFetch).toISOString() : null,
       fetchErrors: failedSymbols.size,
     },
   };
 }
 
-function latestDate(rows: readonly ScreenerRow[]): number | null {
-  let latest: number | null = null;
-  for (const r of rows) if (latest === null || r.date > latest) latest = r.date;
-  return latest;
-}
-
-function latestBreadth(series: BreadthSeries | null): OverviewPayload['breadth'] {
+/** The breadth of the market's day (the series may hold a stray ticker's later day, counted alone). */
+function latestBreadth(series: BreadthSeries | null, asOf: number | null): OverviewPayload['breadth'] {
   if (!series || series.dates.length === 0) return null;
-  const i = series.dates.length - 1;
+  let i = series.dates.length - 1;
+  while (i > 0 && asOf !== null && series.dates[i] > asOf) i--;
   const values: Record<string, number | null> = {};
   for (const field of BREADTH_FIELDS) values[field] = roundForDisplay(series[field][i]);
   return { scope: series.scope, date: isoDay(series.dates[i]), values };

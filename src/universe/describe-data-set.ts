@@ -13,8 +13,17 @@ export interface DataSetDescription {
   bars: number;
   from: string | null;
   to: string | null;
-  /** Set when the bundled sample was imported; `allSample` when nothing else is stored. */
-  sample: { tickers: number; description: string | null; allSample: boolean } | null;
+  /**
+   * Set when the bundled sample was imported; `allSample` when nothing else is stored. `from`/`to` are the
+   * sample tickers' own dates, never stretched by other tickers stored beside them.
+   */
+  sample: {
+    tickers: number;
+    description: string | null;
+    allSample: boolean;
+    from: string | null;
+    to: string | null;
+  } | null;
   /** One line for a page footer or a terminal. */
   notice: string;
 }
@@ -24,16 +33,35 @@ export async function describeDataSet(store: Pick<Store, 'bars' | 'universes'>):
   const from = stats.firstDate === null ? null : isoFromDay(stats.firstDate);
   const to = stats.lastDate === null ? null : isoFromDay(stats.lastDate);
   const sampleUniverse = universes.find((u) => u.name === SAMPLE_UNIVERSE_NAME);
+  const allSample = sampleUniverse !== undefined && stats.tickers <= sampleUniverse.members;
+  const sampleRange = allSample ? { from, to } : sampleUniverse ? await sampleDates(store) : null;
   const sample = sampleUniverse
     ? {
         tickers: sampleUniverse.members,
         description: sampleUniverse.description,
-        allSample: stats.tickers <= sampleUniverse.members,
+        allSample,
+        from: sampleRange?.from ?? null,
+        to: sampleRange?.to ?? null,
       }
     : null;
   const range = from === null ? 'no bars stored' : `${stats.tickers} tickers, ${from} .. ${to}`;
   let notice = range;
   if (sample?.allSample) notice = `sample data (bundled real S&P 500 prices): ${range}`;
-  else if (sample) notice = `${range}; ${sample.tickers} of the tickers are bundled sample data`;
+  else if (sample) {
+    notice = `${range}; ${sample.tickers} of the tickers are bundled sample data (${sample.from} .. ${sample.to})`;
+  }
   return { tickers: stats.tickers, bars: stats.bars, from, to, sample, notice };
+}
+
+/** The first and last bar dates of the sample's own tickers. */
+async function sampleDates(store: Pick<Store, 'bars' | 'universes'>): Promise<{ from: string; to: string } | null> {
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const { symbol } of (await store.universes.get(SAMPLE_UNIVERSE_NAME)) ?? []) {
+    const bars = await store.bars.read(symbol);
+    if (!bars || bars.dates.length === 0) continue;
+    first = Math.min(first, bars.dates[0]);
+    last = Math.max(last, bars.dates[bars.dates.length - 1]);
+  }
+  return Number.isFinite(first) ? { from: isoFromDay(first), to: isoFromDay(last) } : null;
 }

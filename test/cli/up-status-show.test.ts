@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runCli } from '../support/run-cli.js';
 
 const BIN = resolve('bin', 'marketdeck');
 
@@ -11,11 +12,7 @@ describe('up, status and show on the bundled sample', () => {
   let dir: string;
   let db: string;
   const run = (args: string[]) => {
-    const r = spawnSync(process.execPath, [BIN, '--db', db, ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, MARKETDECK_DATA_DIR: dir },
-    });
-    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    return runCli(db, dir, args);
   };
 
   before(() => {

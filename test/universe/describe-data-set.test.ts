@@ -27,7 +27,12 @@ describe('describeDataSet', () => {
       const mixed = await describeDataSet(store);
       assert.equal(mixed.sample?.allSample, false);
       assert.equal(mixed.to, '2024-05-01');
-      assert.match(mixed.notice, /1 of the tickers are bundled sample data/);
+      assert.match(mixed.notice, /1 of the tickers are bundled sample data \(2013-02-08 \.\. 2013-02-08\)/);
+      assert.deepEqual(
+        [mixed.sample?.from, mixed.sample?.to],
+        ['2013-02-08', '2013-02-08'],
+        "the sample's range is its own tickers' dates, not stretched by MSFT",
+      );
     } finally {
       await dispose();
     }

@@ -6,7 +6,8 @@ export function SampleBadge() {
   const status = useStore(statusStore);
   const sample = status?.sampleData;
   if (!sample || sample.tickers === 0) return null;
-  const range = status?.dateRange ? `${status.dateRange.from} .. ${status.dateRange.to}` : '';
+  // The sample's own dates: other tickers stored beside it never stretch the range it shows.
+  const range = sample.from ? `${sample.from} .. ${sample.to}` : '';
   return (
     <span class="badge sample" title={sample.description}>
       {sample.allSample ? 'sample data' : `${sample.tickers} sample tickers`} {range}

@@ -79,7 +79,13 @@ export interface StatusAnswer {
   tickers: number;
   bars: number;
   dateRange: { from: string | null; to: string | null } | null;
-  sampleData: { tickers: number; description: string; allSample: boolean } | null;
+  sampleData: {
+    tickers: number;
+    description: string;
+    allSample: boolean;
+    from: string | null;
+    to: string | null;
+  } | null;
   dataNotice: string | null;
   freshness: {
     maxAge: string;
