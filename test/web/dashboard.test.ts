@@ -117,6 +117,21 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     assert.notEqual(count.split(' ')[0], count.split(' ')[2], 'the filter narrowed the table');
   });
 
+  it('keeps the ticker chart's range, overlays and signals toggle in the URL across a reload', async () => {
+    await page.goto(`${server.url}/ticker/AAPL`);
+    await waitForScript(page, canvasDrawnScript('[data-testid=ticker-chart] canvas'));
+    await page.getByRole('button', { name: '3M', exact: true }).click();
+    await page.getByRole('button', { name: 'Bollinger' }).click();
+    await page.getByTestId('signals-toggle').click();
+    await page.waitForURL(/range=3M.*overlays=sma50%2Csma200%2Cbb.*signals=0/);
+    await page.reload();
+    await waitForScript(page, canvasDrawnScript('[data-testid=ticker-chart] canvas'));
+    assert.equal(await page.getByTestId('signals-toggle').getAttribute('aria-pressed'), 'false');
+    assert.match((await page.getByRole('button', { name: '3M', exact: true }).getAttribute('class')) ?? '', /active/);
+    assert.match((await page.getByRole('button', { name: 'Bollinger' }).getAttribute('class')) ?? '', /active/);
+    assert.doesNotMatch((await page.getByRole('button', { name: '1Y' }).getAttribute('class')) ?? '', /active/);
+  });
+
   it('exports a CSV equal to the table shown', async () => {
     await page.goto(`${server.url}/screener?sector=Energy&min.rsi14=0`);
     await page.getByTestId('screener-row').first().waitFor();

@@ -13,16 +13,26 @@ import {
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { themeStore } from '../app-state.js';
 import type { TickerBars } from '../state/api-types.js';
+import type { Overlay } from '../state/ticker-view.js';
 import { useStore } from '../store.js';
 import { themeColors } from './theme-colors.js';
 
-export type Overlay = 'ema20' | 'sma50' | 'sma200' | 'bb';
+export type { Overlay };
+
+export interface ChartMarker {
+  date: string;
+  /** What the crosshair legend says for that day (a signal's kind, a dividend's amount, a split's ratio). */
+  text: string;
+  tone: 'up' | 'down' | 'info';
+  /** Splits are squares, the rest circles or arrows. */
+  split?: boolean;
+}
 
 export interface TickerChartProps {
   bars: TickerBars;
   overlays: ReadonlySet<Overlay>;
   /** Signals, dividends and splits drawn as markers on the candles. */
-  markers: { date: string; text: string; tone: 'up' | 'down' | 'info' }[];
+  markers: ChartMarker[];
   /** First visible day; the whole history when absent. */
   from?: string;
 }
@@ -128,20 +138,22 @@ export function TickerChart(props: TickerChartProps) {
     const sorted = [...markers].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
     const first = dates[0];
     const last = dates[dates.length - 1];
+    const shown = sorted.filter((m) => m.date >= first && m.date <= last);
+    // Small shapes without text, so a year of signals does not cover the candles; the legend names them.
     createSeriesMarkers(
       price,
-      sorted
-        .filter((m) => m.date >= first && m.date <= last)
-        .map(
-          (m): SeriesMarker<Time> => ({
-            time: m.date as Time,
-            position: m.tone === 'down' ? 'aboveBar' : 'belowBar',
-            shape: m.tone === 'up' ? 'arrowUp' : m.tone === 'down' ? 'arrowDown' : 'circle',
-            color: m.tone === 'up' ? c.up : m.tone === 'down' ? c.down : c.accent,
-            text: m.text,
-          }),
-        ),
+      shown.map(
+        (m): SeriesMarker<Time> => ({
+          time: m.date as Time,
+          position: m.tone === 'down' ? 'aboveBar' : 'belowBar',
+          shape: m.split ? 'square' : m.tone === 'up' ? 'arrowUp' : m.tone === 'down' ? 'arrowDown' : 'circle',
+          color: m.tone === 'up' ? c.up : m.tone === 'down' ? c.down : c.accent,
+          size: 0.5,
+        }),
+      ),
     );
+    const notes = new Map<string, string[]>();
+    for (const m of shown) notes.set(m.date, [...(notes.get(m.date) ?? []), m.text]);
 
     const rsi = chart.addSeries(LineSeries, { color: '#4c9aff', lineWidth: 1, priceLineVisible: false }, 1);
     rsi.setData(line(dates, bars.rsi14 as Num | undefined));
@@ -171,9 +183,9 @@ export function TickerChart(props: TickerChartProps) {
     const index = new Map(dates.map((d, i) => [d, i]));
     chart.subscribeCrosshairMove((p) => {
       const i = p.time === undefined ? dates.length - 1 : index.get(String(p.time));
-      setLegend(i === undefined ? '' : legendText(bars, i));
+      setLegend(i === undefined ? '' : legendText(bars, i, notes));
     });
-    setLegend(legendText(bars, dates.length - 1));
+    setLegend(legendText(bars, dates.length - 1, notes));
     return () => {
       chartRef.current = null;
       chart.remove();
@@ -204,10 +216,12 @@ export function TickerChart(props: TickerChartProps) {
   );
 }
 
-function legendText(b: TickerBars, i: number): string {
+function legendText(b: TickerBars, i: number, notes: Map<string, string[]>): string {
   const f = (v: number | null | undefined, d = 2) => (typeof v === 'number' ? v.toFixed(d) : '—');
   const n = (k: string) => (b[k] as Num | undefined)?.[i];
   return `${b.dates[i]}  O ${f(b.open[i])}  H ${f(b.high[i])}  L ${f(b.low[i])}  C ${f(b.close[i])}  V ${
     typeof b.volume[i] === 'number' ? (b.volume[i] as number).toLocaleString('en-US') : '—'
-  }  RSI ${f(n('rsi14'), 1)}  MACD ${f(n('macd'))} / ${f(n('macdSignal'))}`;
+  }  RSI ${f(n('rsi14'), 1)}  MACD ${f(n('macd'))} / ${f(n('macdSignal'))}${
+    notes.has(b.dates[i]) ? `  · ${notes.get(b.dates[i])?.join(', ')}` : ''
+  }`;
 }

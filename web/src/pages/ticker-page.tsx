@@ -1,21 +1,24 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import { tickerPaths } from '../api-paths.js';
-import { type Overlay, TickerChart } from '../charts/ticker-chart.js';
+import { type ChartMarker, TickerChart } from '../charts/ticker-chart.js';
 import { ErrorNote, LoadState } from '../components/load-state.js';
 import { Panel } from '../components/panel.js';
 import { Stat } from '../components/stat.js';
+import { navigate, useLocation } from '../router.js';
 import type { Payload, TickerBarsAnswer, TickerSummary } from '../state/api-types.js';
 import { fmtCompact, fmtNumber, fmtPercent, signClass } from '../state/format.js';
 import { shiftMonths } from '../state/shift-months.js';
+import { signalValueText } from '../state/signal-value.js';
+import {
+  OVERLAYS,
+  type Overlay,
+  parseTickerView,
+  RANGES,
+  type TickerView,
+  tickerViewQuery,
+} from '../state/ticker-view.js';
 import { useApi } from '../use-api.js';
 
-const RANGES: { label: string; years: number | null }[] = [
-  { label: '3M', years: 0.25 },
-  { label: '6M', years: 0.5 },
-  { label: '1Y', years: 1 },
-  { label: '3Y', years: 3 },
-  { label: 'All', years: null },
-];
 const BULLISH = /golden|above|bullish|high|breakout-up|below-30/;
 
 /** One ticker: candles with overlays, RSI and MACD, key statistics, signals, splits and dividends. */
@@ -25,25 +28,31 @@ export default function TickerPage({ params }: { params: string[] }) {
   const summary = useApi<Payload<TickerSummary>>(paths.summary);
   const bars = useApi<TickerBarsAnswer>(paths.bars);
   const history = useApi<{ data: { date: string; kind: string; value: number }[] }>(paths.signals);
-  const [overlays, setOverlays] = useState<ReadonlySet<Overlay>>(new Set<Overlay>(['sma50', 'sma200']));
-  const [range, setRange] = useState<number | null>(1);
+  const { search } = useLocation();
+  const view = useMemo(() => parseTickerView(new URLSearchParams(search)), [search]);
+  const { overlays, signals } = view;
+  const setView = (next: Partial<TickerView>) =>
+    navigate(`/ticker/${encodeURIComponent(symbol)}${tickerViewQuery({ ...view, ...next })}`, { replace: true });
   const s = summary.data?.data ?? null;
   const markers = useMemo(() => {
-    const out: { date: string; text: string; tone: 'up' | 'down' | 'info' }[] = [];
-    for (const sig of history.data?.data ?? s?.recentSignals ?? [])
-      out.push({ date: sig.date, text: sig.kind, tone: BULLISH.test(sig.kind) ? 'up' : 'down' });
-    for (const d of bars.data?.data.dividends ?? []) out.push({ date: d.date, text: `D ${d.amount}`, tone: 'info' });
+    const out: ChartMarker[] = [];
+    if (signals)
+      for (const sig of history.data?.data ?? s?.recentSignals ?? [])
+        out.push({ date: sig.date, text: sig.kind, tone: BULLISH.test(sig.kind) ? 'up' : 'down' });
+    for (const d of bars.data?.data.dividends ?? [])
+      out.push({ date: d.date, text: `dividend ${d.amount}`, tone: 'info' });
     for (const sp of bars.data?.data.splits ?? [])
-      out.push({ date: sp.date, text: `split ${sp.numerator}:${sp.denominator}`, tone: 'info' });
+      out.push({ date: sp.date, text: `split ${sp.numerator}:${sp.denominator}`, tone: 'info', split: true });
     return out;
-  }, [s, bars.data, history.data]);
+  }, [s, bars.data, history.data, signals]);
   const lastDate = bars.data?.meta.lastDate ?? s?.date ?? null;
-  const from = range === null || !lastDate ? undefined : shiftMonths(lastDate, -Math.round(range * 12));
+  const months = RANGES.find((r) => r.label === view.range)?.months ?? null;
+  const from = months === null || !lastDate ? undefined : shiftMonths(lastDate, -months);
   const toggle = (o: Overlay) => {
     const next = new Set(overlays);
     if (next.has(o)) next.delete(o);
     else next.add(o);
-    setOverlays(next);
+    setView({ overlays: next });
   };
   if (summary.error && !summary.data && bars.error) return <ErrorNote error={summary.error} />;
 
@@ -78,18 +87,27 @@ export default function TickerPage({ params }: { params: string[] }) {
                 <button
                   type="button"
                   key={r.label}
-                  class={range === r.years ? 'active' : ''}
-                  onClick={() => setRange(r.years)}
+                  class={view.range === r.label ? 'active' : ''}
+                  onClick={() => setView({ range: r.label })}
                 >
                   {r.label}
                 </button>
               ))}
               <span class="dim"> | </span>
-              {(['ema20', 'sma50', 'sma200', 'bb'] as Overlay[]).map((o) => (
+              {OVERLAYS.map((o) => (
                 <button type="button" key={o} class={overlays.has(o) ? 'active' : ''} onClick={() => toggle(o)}>
                   {o === 'bb' ? 'Bollinger' : o.toUpperCase().replace(/(\D+)(\d+)/, '$1 $2')}
                 </button>
               ))}
+              <button
+                type="button"
+                class={signals ? 'active' : ''}
+                aria-pressed={signals}
+                data-testid="signals-toggle"
+                onClick={() => setView({ signals: !signals })}
+              >
+                Signals
+              </button>
             </>
           }
         >
@@ -113,7 +131,8 @@ export default function TickerPage({ params }: { params: string[] }) {
                 <Stat label="Bars">{data.dates.length.toLocaleString('en-US')}</Stat>
                 <Stat label="First / last bar">
                   <span class="small">
-                    {data.dates[0] ?? '—'} .. {meta.lastDate ?? '—'}
+                    <span class="nowrap">{data.dates[0] ?? '—'}</span> ..{' '}
+                    <span class="nowrap">{meta.lastDate ?? '—'}</span>
                   </span>
                 </Stat>
                 <Stat label="Flags">{s?.flags.length ? s.flags.join(', ') : 'none'}</Stat>
@@ -130,7 +149,7 @@ export default function TickerPage({ params }: { params: string[] }) {
                   <tr key={`${x.date}-${x.kind}`}>
                     <td>{x.date}</td>
                     <td class={BULLISH.test(x.kind) ? 'up' : 'down'}>{x.kind}</td>
-                    <td class="num">{fmtNumber(x.value)}</td>
+                    <td class="num nowrap">{signalValueText(x.kind, x.value)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -212,8 +231,8 @@ function KeyStats({ s }: { s: TickerSummary }) {
         {fmtPercent(s.range52w.distHigh)}
       </Stat>
       <Stat label="Volume ratio">{fmtNumber(s.volumeRatio)}</Stat>
-      <Stat label="Rel. strength (3M)" tone={signClass(s.relStrength)}>
-        {fmtNumber(s.relStrength)}
+      <Stat label="3M return vs benchmark" tone={signClass(s.relStrength)}>
+        {s.relStrength === null ? '—' : `${s.relStrength > 0 ? '+' : ''}${fmtNumber(s.relStrength)} pts`}
       </Stat>
     </div>
   );
