@@ -11,6 +11,7 @@ import type { Store, TickerWrite } from '../../src/store/store.js';
 import { generateUniverse } from '../../src/synthetic/generate-universe.js';
 import { SeededRandom } from '../../src/synthetic/seeded-random.js';
 import { startMarketTestServer } from '../../test/support/market-test-server.js';
+import { deleteRedisKeys } from '../../test/support/redis-test-prefix.js';
 import { atLeast, atMost, type BenchFigure, type BenchSection, info, percentile } from '../bench-section.js';
 import { SYNTHETIC_END } from '../support/synthetic-market.js';
 
@@ -94,6 +95,7 @@ export const scaleSection: BenchSection = {
         await queue.close();
         await store.close();
         for (const c of children) c.kill('SIGTERM');
+        await deleteRedisKeys(REDIS, prefix);
         const arrivals = server.arrivals().sort((a, b) => a - b);
         let peak = 0;
         for (let i = 0, j = 0; j < arrivals.length; j++) {

@@ -28,18 +28,21 @@ export function testRedisPrefix(label: string): { prefix: string; cleanup(): Pro
   const prefix = `mdtest-${label}-${process.pid}-${Date.now().toString(36)}`;
   return {
     prefix,
-    async cleanup() {
-      const redis = new Redis(TEST_REDIS_URL);
-      try {
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== '0');
-      } finally {
-        redis.disconnect();
-      }
-    },
+    cleanup: () => deleteRedisKeys(TEST_REDIS_URL, prefix),
   };
+}
+
+/** Deletes every key under `prefix:` (a test's or a bench run's queue and rate limits). */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
