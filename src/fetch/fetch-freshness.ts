@@ -8,21 +8,23 @@ export interface SourceFreshness {
   stale: number;
   /** Not fresh, and the last attempt failed (the reason is in fetch_state.lastError). */
   failed: number;
-  /** Known tickers this source has never been asked about. */
+  /** Tickers this source holds a record of but never served nor failed (an attempt still open). */
   never: number;
 }
 
 /**
- * Per source, how many tickers are fresh, stale, failing or never fetched: the data-age part of
- * `marketdeck status`. A ticker whose data is fresh counts as fresh even when a later retry failed,
- * matching what the fetch planner would skip.
+ * Per source, how many of the tickers it has data or attempts for are fresh, stale, failing or never
+ * fetched: the data-age part of `marketdeck status`. A ticker of another source (a CSV import beside the
+ * sample, an S&P 500 ticker whose fetch failed) is no ticker of this one, so it is never counted here. A
+ * ticker whose data is fresh counts as fresh even when a later retry failed, matching what the fetch
+ * planner would skip.
  */
 export async function fetchFreshness(
   store: Store,
   maxAgeMs: number,
   now: Date = new Date(),
 ): Promise<Record<string, SourceFreshness>> {
-  const [states, tickers] = await Promise.all([store.fetchState.list(), store.tickers.list()]);
+  const states = await store.fetchState.list();
   const bySource = new Map<string, FetchState[]>();
   for (const s of states) {
     const list = bySource.get(s.source);
@@ -32,12 +34,7 @@ export async function fetchFreshness(
   const out: Record<string, SourceFreshness> = {};
   for (const [source, list] of [...bySource].sort((a, b) => a[0].localeCompare(b[0]))) {
     const counts: SourceFreshness = { fresh: 0, stale: 0, failed: 0, never: 0 };
-    const seen = new Set<string>();
-    for (const s of list) {
-      seen.add(s.symbol);
-      counts[classifyFreshness(s, maxAgeMs, now)]++;
-    }
-    for (const t of tickers) if (!seen.has(t.symbol)) counts.never++;
+    for (const s of list) counts[classifyFreshness(s, maxAgeMs, now)]++;
     out[source] = counts;
   }
   return out;
