@@ -147,4 +147,14 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
     const peak = maxInAnySecond(server.arrivals());
     assert.ok(peak <= LIMIT, `the server saw ${peak} requests within one second; the global limit is ${LIMIT}`);
   });
+
+  it('runs marketdeck fetch as a queued job: the workers fetch what is new and skip what is fresh', async () => {
+    server.reset();
+    const r = await runNodeChild([script, 'fetch', '--tickers', 'Q0001,NEW01,NEW02', '--no-quotes', '--json'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const m = JSON.parse(r.stdout) as { tickers: { requested: number; fetched: number; skippedFresh: number } };
+    assert.deepEqual([m.tickers.requested, m.tickers.fetched, m.tickers.skippedFresh], [3, 2, 1]);
+    assert.equal(server.requestsFor('Q0001'), 0);
+    assert.equal(server.requestsFor('NEW01'), 1);
+  });
 });

@@ -25,7 +25,7 @@ import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, EXIT_PARTIAL, UsageError } from '../exit-codes.js';
 import { formatBytes, formatTable, printJson, printLine } from '../output.js';
 import { parseDayOption, parseIntOption } from './parse-options.js';
-import { lockPipeline } from './run-job-in-cli.js';
+import { lockPipeline, runJobInCli } from './run-job-in-cli.js';
 
 interface FetchFlags {
   universe?: string;
@@ -96,6 +96,26 @@ async function fetchAction(flags: FetchFlags, ctx: CliContext): Promise<void> {
   }
   if (flags.universe !== undefined && flags.tickers !== undefined) {
     throw new UsageError('--universe and --tickers name the tickers twice; give one of them');
+  }
+  if (config.redisUrl !== '') {
+    // With a shared queue the fetch is a queued job: workers fetch its chunks under the shared rate limits.
+    if (flags.maxAge !== undefined) {
+      throw new UsageError(
+        '--max-age is a setting of the workers with a shared queue; set FETCH_MAX_AGE where they run',
+      );
+    }
+    const params: Record<string, unknown> = { source: flags.source, quotes: wantsQuotes };
+    if (flags.universe !== undefined) params.universe = flags.universe;
+    if (flags.tickers !== undefined) params.tickers = flags.tickers;
+    if (maxStocks !== undefined) params.maxStocks = maxStocks;
+    if (flags.expand) params.expand = true;
+    if (flags.from !== undefined) params.from = flags.from;
+    if (flags.refetchGaps) params.refetchGaps = true;
+    if (flags.forceRefresh) params.forceRefresh = true;
+    const run = await runJobInCli(ctx, 'fetch', params, { quiet: flags.json });
+    if (flags.json) printJson(run.metrics);
+    else printLine(`fetch ${run.id} ${run.status}`);
+    return;
   }
   let configured: ReturnType<typeof createHistorySource>;
   try {
