@@ -19,6 +19,18 @@ const ALIASES = {
 
 type Field = keyof typeof ALIASES;
 
+/** A field's name in messages when the file has no column of it: the README's words for each. */
+const SPOKEN: Record<Field, string> = {
+  date: 'date',
+  symbol: 'symbol',
+  type: 'type',
+  quantity: 'shares (or quantity)',
+  price: 'price',
+  costBasis: 'cost_basis',
+  fees: 'fees',
+  currency: 'currency',
+};
+
 /** Ghostfolio activity types that carry no holding (cash fees, interest, manual items, liabilities). */
 const NOT_HOLDINGS = new Set(['fee', 'interest', 'item', 'liability']);
 
@@ -37,26 +49,28 @@ export interface ParsedPortfolioFile {
  * any bad row throws PortfolioImportError listing every one, so a portfolio is never stored half-read.
  */
 export function parsePortfolioFile(text: string, file: string, opts: { currency?: string } = {}): ParsedPortfolioFile {
-  const { layout, records, fieldNames } = readPortfolioRecords(text, file);
+  const { layout, records, fieldNames, writtenNames } = readPortfolioRecords(text, file);
   const has = (f: Field) => ALIASES[f].some((a) => fieldNames.includes(a));
   const format = layout === 'ghostfolio' ? 'ghostfolio' : has('type') ? 'transactions' : 'holdings';
   const problems: PortfolioRowProblem[] = [];
   const skipped: ParsedPortfolioFile['skipped'] = [];
   const rows: { t: PortfolioTransaction; location: string; i: number }[] = [];
-  const missing = (['date', 'symbol', 'quantity'] as const).filter((f) => !has(f));
-  if (format === 'holdings' && !has('price') && !has('costBasis')) missing.push('costBasis' as never);
+  const missing: string[] = (['date', 'symbol', 'quantity'] as const).filter((f) => !has(f)).map((f) => SPOKEN[f]);
+  if (format === 'holdings' && !has('price') && !has('costBasis')) missing.push('cost_basis or price');
   if (missing.length > 0) {
     problems.push({
       location: `${file}:1`,
       field: 'header',
-      value: fieldNames.join(','),
-      expected: `the field(s) ${missing.join(', ')} (holdings: symbol, shares, cost_basis or price, date; transactions add type)`,
+      value: fieldNames.map((f) => writtenNames[f] ?? f).join(','),
+      expected:
+        `the column(s) ${missing.join(', ')} (holdings need symbol, shares, cost_basis (total paid) or price, ` +
+        'and date, the day bought; transactions add type)',
     });
     throw new PortfolioImportError(file, problems);
   }
   for (const record of records) {
     const location = `${file}:${record.line}`;
-    const row = new RowReader(record, location, problems);
+    const row = new RowReader(record, location, problems, writtenNames);
     const typeText = format === 'holdings' ? 'buy' : row.text('type').toLowerCase();
     if (NOT_HOLDINGS.has(typeText)) {
       skipped.push({ location, reason: `${typeText.toUpperCase()} activities hold no shares` });
@@ -124,10 +138,18 @@ class RowReader {
     private readonly record: PortfolioRecord,
     private readonly location: string,
     private readonly problems: PortfolioRowProblem[],
+    private readonly writtenNames: Record<string, string>,
   ) {}
 
+  /** A field as the file names it (`cost_basis`, `Shares`), so a message quotes the user's own header. */
+  private nameOf(field: string): string {
+    const aliases: readonly string[] = ALIASES[field as Field] ?? [];
+    const found = aliases.find((a) => this.writtenNames[a] !== undefined);
+    return found ? this.writtenNames[found] : (SPOKEN[field as Field] ?? field);
+  }
+
   problem(field: string, value: unknown, expected: string): void {
-    this.problems.push({ location: this.location, field, value: String(value ?? ''), expected });
+    this.problems.push({ location: this.location, field: this.nameOf(field), value: String(value ?? ''), expected });
   }
 
   raw(field: Field): unknown {

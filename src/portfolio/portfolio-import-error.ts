@@ -20,7 +20,9 @@ export class PortfolioImportError extends Error {
   ) {
     const shown = problems.slice(0, 20).map(describeProblem);
     const more = problems.length > shown.length ? `\n... and ${problems.length - shown.length} more` : '';
-    super(`${file}: ${problems.length} bad row(s), nothing imported:\n${shown.join('\n')}${more}`);
+    // Rows, not problems: one row with a bad date and a bad price is one bad row.
+    const rows = new Set(problems.map((p) => p.location)).size;
+    super(`${file}: ${rows} bad row(s), nothing imported:\n${shown.join('\n')}${more}`);
     this.name = 'PortfolioImportError';
   }
 }

@@ -12,11 +12,19 @@ export interface PortfolioRecords {
   records: PortfolioRecord[];
   /** The field names the file uses (as fieldKey gives them). */
   fieldNames: string[];
+  /** Each field name as the file itself writes it (`cost_basis`), by its fieldKey, for messages. */
+  writtenNames: Record<string, string>;
 }
 
 /** Field names compared without case, spaces, underscores or dashes: `Unit Price`, `unit_price`, `unitPrice`. */
 export function fieldKey(name: string): string {
   return name.toLowerCase().replace(/[\s_-]/g, '');
+}
+
+function namesAsWritten(names: Iterable<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of names) out[fieldKey(name)] ??= name;
+  return out;
 }
 
 function keyed(values: Record<string, unknown>): Record<string, unknown> {
@@ -31,7 +39,8 @@ export function readPortfolioRecords(text: string, file: string): PortfolioRecor
   const first = body.trimStart()[0];
   if (first === '{' || first === '[') return readJsonRecords(body, file);
   const lines = body.split(/\r?\n/);
-  const header = parseCsvLine(lines[0] ?? '').map((h) => fieldKey(h.trim()));
+  const written = parseCsvLine(lines[0] ?? '').map((h) => h.trim());
+  const header = written.map(fieldKey);
   const records: PortfolioRecord[] = [];
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
@@ -42,7 +51,7 @@ export function readPortfolioRecords(text: string, file: string): PortfolioRecor
     });
     records.push({ line: i + 1, values });
   }
-  return { layout: 'csv', records, fieldNames: header };
+  return { layout: 'csv', records, fieldNames: header, writtenNames: namesAsWritten(written) };
 }
 
 function readJsonRecords(text: string, file: string): PortfolioRecords {
@@ -74,7 +83,12 @@ function readJsonRecords(text: string, file: string): PortfolioRecords {
       item !== null && typeof item === 'object' && !Array.isArray(item) ? keyed(item as Record<string, unknown>) : {},
   }));
   const fieldNames = [...new Set(records.flatMap((r) => Object.keys(r.values)))];
-  return { layout, records, fieldNames };
+  const writtenNames = namesAsWritten(
+    items.flatMap((item) =>
+      item !== null && typeof item === 'object' && !Array.isArray(item) ? Object.keys(item) : [],
+    ),
+  );
+  return { layout, records, fieldNames, writtenNames };
 }
 
 /**

@@ -118,7 +118,43 @@ describe('portfolio import', () => {
   });
 
   it('names the missing header fields', () => {
-    assert.throws(() => parsePortfolioFile('ticker,amount\nAAPL,3\n', 'x.csv'), /x\.csv:1: header .*date, quantity/);
+    assert.throws(
+      () => parsePortfolioFile('ticker,amount\nAAPL,3\n', 'x.csv'),
+      /x\.csv:1: header .*date, shares \(or quantity\)/,
+    );
+  });
+
+  it("refuses holdings without a date, quoting the file's own header and saying date is required", () => {
+    assert.throws(
+      () => parsePortfolioFile('Symbol,Shares,Cost_Basis\nAAPL,3,450\n', 'h.csv'),
+      (e: unknown) => {
+        assert.ok(e instanceof PortfolioImportError);
+        assert.match(e.message, /h\.csv:1: header "Symbol,Shares,Cost_Basis": expected the column\(s\) date \(/);
+        assert.match(e.message, /and date, the day bought/);
+        return true;
+      },
+    );
+  });
+
+  it('counts bad rows, not problems, and names fields as the file writes them', () => {
+    const text = 'symbol,shares,cost_basis,date\nAAPL,x,abc,2024-01-02\nMSFT,-1,450,2024-01-02\n';
+    assert.throws(
+      () => parsePortfolioFile(text, 'h.csv'),
+      (e: unknown) => {
+        assert.ok(e instanceof PortfolioImportError);
+        assert.match(e.message, /^h\.csv: 2 bad row\(s\), nothing imported/);
+        assert.equal(e.problems.length, 3);
+        assert.ok(
+          e.problems.some((p) => p.field === 'cost_basis'),
+          JSON.stringify(e.problems),
+        );
+        assert.ok(
+          e.problems.some((p) => p.field === 'shares'),
+          JSON.stringify(e.problems),
+        );
+        return true;
+      },
+    );
   });
 
   describe('into the store', () => {

@@ -72,9 +72,10 @@ export function registerPortfolioCommand(program: Command, ctx: CliContext): voi
     .option('--json', 'print the import summary as JSON')
     .addHelpText(
       'after',
-      '\nHoldings: symbol, shares, cost_basis (total paid) or price, date. Transactions add type (buy, sell,\n' +
-        'dividend, split), quantity, price, fees, currency. Every row is checked; a bad row stops the import\n' +
-        'with file:line, the value and what was expected. Importing under a name replaces what it held.',
+      '\nHoldings: symbol, shares, cost_basis (total paid) or price, and date (the day bought), all required.\n' +
+        'Transactions: date, symbol, type (buy, sell, dividend, split), quantity, price, fees, currency.\n' +
+        'Every row is checked; a bad row stops the import with file:line, the value and what was expected.\n' +
+        'Importing under a name replaces what it held.',
     )
     .exitOverride()
     .action(async (file: string, opts: { name: string; currency: string; json?: boolean }, sub: Command) => {
