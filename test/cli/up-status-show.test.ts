@@ -97,6 +97,18 @@ describe('up, status and show on the bundled sample', () => {
     assert.equal(JSON.parse(run(['show', 'AAPL', '--json']).stdout).sample, true);
   });
 
+  it('show of a range after the stored bars says which dates they span', () => {
+    const r = run(['show', 'AAPL', '--from', '2019-01-01']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^AAPL: 0 bars from 2019-01-01: its stored bars span 2013-02-08 \.\. 2018-02-07\n/);
+  });
+
+  it('up and serve --help say they serve the dashboard, not only the JSON API', () => {
+    for (const command of ['up', 'serve']) {
+      assert.match(run([command, '--help']).stdout, /serve the dashboard and its JSON API at http:\/\/HOST:PORT\//);
+    }
+  });
+
   it('breadth labels sample data and says how many dates it prints', () => {
     const text = run(['breadth']);
     assert.equal(text.code, 0, text.stderr);

@@ -19,7 +19,9 @@ export interface ServeOptions {
 export function registerServeCommand(program: Command, ctx: CliContext): void {
   program
     .command('serve')
-    .description('serve the JSON API (and SSE job events) with the job queue and the schedules, until stopped')
+    .description(
+      'serve the dashboard and its JSON API at http://HOST:PORT/ (and SSE job events), with the job queue and the schedules, until stopped',
+    )
     .option('--host <host>', 'address to bind (HOST, default 127.0.0.1)')
     .option('--port <port>', 'port to listen on (PORT, default 8080; 0 picks a free one)')
     .addHelpText(

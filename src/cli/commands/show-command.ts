@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { isoFromDay } from '../../domain/epoch-day.js';
 import { normalizeSymbol } from '../../domain/symbol.js';
 import { buildTickerBars, type TickerBarsPayload } from '../../precompute/build-ticker-bars.js';
 import { SAMPLE_UNIVERSE_NAME } from '../../universe/describe-data-set.js';
@@ -69,7 +70,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       const tail = Math.max(0, n - shown);
       const range = n > 0 ? ` ${payload.dates[0]} .. ${payload.dates[n - 1]}` : '';
       const part = tail > 0 ? ` (the last ${n - tail} shown; --rows N, --from/--to or --json for the others)` : '';
-      printLine(`${symbol}: ${n} bars${range}${part}`);
+      printLine(`${symbol}: ${n} bars${range}${part}${n === 0 ? await storedRangeHint(store, symbol, opts) : ''}`);
       if (sample)
         printLine("sample data: bundled real S&P 500 prices of 2013-2018, not today's (see sample/README.md)");
       const names = indicatorColumns(payload);
@@ -116,4 +117,16 @@ function indicatorColumns(payload: TickerBarsPayload): string[] {
 
 function formatIndicator(v: number | null | undefined): string {
   return typeof v === 'number' ? String(Math.round(v * 1e4) / 1e4) : '';
+}
+
+/** Why an asked range holds no bars: the dates the ticker's stored bars do span, to ask within. */
+async function storedRangeHint(
+  store: Awaited<ReturnType<CliContext['readStore']>>,
+  symbol: string,
+  opts: { from?: string; to?: string },
+): Promise<string> {
+  const all = await store.bars.read(symbol);
+  if (!all || all.dates.length === 0) return '';
+  const asked = [opts.from && `from ${opts.from}`, opts.to && `to ${opts.to}`].filter(Boolean).join(' ');
+  return ` ${asked}: its stored bars span ${isoFromDay(all.dates[0])} .. ${isoFromDay(all.dates[all.dates.length - 1])}`;
 }

@@ -18,17 +18,17 @@ interface UpOptions {
  * The one command a new user runs (`npm start`): a working dashboard from an empty folder. An empty
  * database gets the bundled sample (no network needed), then analysis and precompute run; with --fetch
  * an update from Yahoo runs first, and a network that is away leaves the stored data as it is. Then it serves
- * the JSON API like `marketdeck serve` until stopped, unless --no-serve.
+ * the dashboard and its JSON API like `marketdeck serve` until stopped, unless --no-serve.
  */
 export function registerUpCommand(program: Command, ctx: CliContext): void {
   program
     .command('up')
     .description(
-      'import the bundled sample into an empty database, analyze, precompute, then serve the JSON API (what npm start runs)',
+      'import the bundled sample into an empty database, analyze, precompute, then serve the dashboard and its JSON API at http://HOST:PORT/ (what npm start runs)',
     )
     .option('--fetch', 'fetch fresh data for the stored tickers first (needs the network)')
     .option('--json', 'print a JSON summary of each step')
-    .option('--no-serve', 'stop after precompute instead of serving the JSON API')
+    .option('--no-serve', 'stop after precompute instead of serving the dashboard and its JSON API')
     .action(async (opts: UpOptions) => {
       const store = await ctx.store();
       const say = (line: string) => {
