@@ -102,15 +102,12 @@ export const scaleSection: BenchSection = {
           while (arrivals[j] - arrivals[i] >= 1000) i++;
           peak = Math.max(peak, j - i + 1);
         }
-        // The rate over the run's steady part: first to last request.
-        const span = (arrivals[arrivals.length - 1] - arrivals[0]) / 1000;
-        return {
-          status: run.status,
-          seconds,
-          perSecond: FETCH_TICKERS / seconds,
-          serverRate: arrivals.length / span,
-          peak,
-        };
+        // The rate the server saw once every worker was busy: between the 10th and 90th percentile arrivals
+        // (the first chunks start and the last ones finish one worker at a time).
+        const lo = Math.floor(arrivals.length * 0.1);
+        const hi = Math.floor(arrivals.length * 0.9);
+        const serverRate = (hi - lo) / ((arrivals[hi] - arrivals[lo]) / 1000);
+        return { status: run.status, seconds, perSecond: FETCH_TICKERS / seconds, serverRate, peak };
       };
       const rates: Record<number, number> = {};
       for (const n of [1, 2, 4]) {
@@ -126,11 +123,17 @@ export const scaleSection: BenchSection = {
       const limited = await fetchRun(4, LIMIT);
       details.limited = limited;
       figures.push(
-        atLeast(`4 workers under ${LIMIT}/s: server-seen rate / limit`, (100 * limited.serverRate) / LIMIT, '%', 98),
+        atLeast(
+          `4 workers under ${LIMIT}/s: server-seen rate (steady part) / limit`,
+          (100 * limited.serverRate) / LIMIT,
+          '%',
+          98,
+        ),
       );
       figures.push(atMost(`4 workers under ${LIMIT}/s: most requests in any 1 s`, limited.peak, 'requests', LIMIT));
       await server.close();
 
+      if (STORE_TICKERS === 0) return { figures, details };
       // --- PostgreSQL beside SQLite
       ctx.log(`generating ${STORE_TICKERS} x ${STORE_DAYS} into SQLite`);
       const source = await openStore({ db: join(ctx.tmpDir, 'scale-source.db') });
