@@ -45,6 +45,11 @@ export class PgFetchStateRepo implements FetchStateRepo {
     return this.db.tx((sql) => this.recordIn(sql, update));
   }
 
+  /** Forgets every source's fetch state of a deleted ticker. */
+  async forget(symbol: string): Promise<void> {
+    await this.db.query('DELETE FROM fetch_state WHERE symbol = $1', [symbol]);
+  }
+
   async get(symbol: string, source: string): Promise<FetchState | null> {
     const { rows } = await this.db.query<FetchStateRow>('SELECT * FROM fetch_state WHERE symbol = $1 AND source = $2', [
       symbol,
