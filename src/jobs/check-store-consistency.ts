@@ -30,7 +30,9 @@ export async function checkStoreConsistency(store: Store): Promise<ConsistencyFi
     }
   }
 
-  const versions = await store.bars.versions();
+  // A deleted ticker keeps its row and bar version with no bars: nothing of it is left to analyse.
+  const withBars = new Set(await store.tickers.symbolsWithBars());
+  const versions = new Map([...(await store.bars.versions())].filter(([symbol]) => withBars.has(symbol)));
   for await (const series of store.bars.readAll()) {
     for (let i = 1; i < series.dates.length; i++) {
       if (series.dates[i] <= series.dates[i - 1]) {

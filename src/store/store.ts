@@ -220,6 +220,8 @@ export interface FetchState {
 
 export interface FetchStateRepo {
   get(symbol: string, source: string): Promise<FetchState | null>;
+  /** Forgets every source's fetch state of a deleted ticker. Optional: a store without it keeps them. */
+  forget?(symbol: string): Promise<void>;
   list(source?: string): Promise<FetchState[]>;
   /** Records an attempt; `error` null means success (lastSuccessAt = at). */
   record(update: {

@@ -14,6 +14,7 @@ export const COMMAND_LOADERS: Readonly<Record<string, () => Promise<RegisterComm
   fetch: async () => (await import('./fetch-command.js')).registerFetchCommand,
   import: async () => (await import('./import-command.js')).registerImportCommand,
   analyze: async () => (await import('./analyze-command.js')).registerAnalyzeCommand,
+  delete: async () => (await import('./delete-command.js')).registerDeleteCommand,
   breadth: async () => (await import('./breadth-command.js')).registerBreadthCommand,
   show: async () => (await import('./show-command.js')).registerShowCommand,
   update: async () => (await import('./update-command.js')).registerUpdateCommand,

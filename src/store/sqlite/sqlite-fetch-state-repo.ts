@@ -11,6 +11,7 @@ export class SqliteFetchStateRepo implements FetchStateRepo {
   private readonly listAllStmt: Database.Statement<[], FetchStateRow>;
   private readonly listSourceStmt: Database.Statement<[string], FetchStateRow>;
   private readonly putStmt: Database.Statement;
+  private readonly forgetStmt: Database.Statement<[string]>;
   private readonly recordTx: (u: FetchStateUpdate) => void;
 
   constructor(db: Database.Database) {
@@ -27,7 +28,12 @@ export class SqliteFetchStateRepo implements FetchStateRepo {
         bars = excluded.bars,
         flags = excluded.flags,
         meta = excluded.meta`);
+    this.forgetStmt = db.prepare('DELETE FROM fetch_state WHERE symbol = ?');
     this.recordTx = immediateTransaction(db, (u: FetchStateUpdate) => this.recordOne(u));
+  }
+
+  async forget(symbol: string): Promise<void> {
+    this.forgetStmt.run(symbol);
   }
 
   /**
