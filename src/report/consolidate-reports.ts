@@ -60,5 +60,7 @@ export function consolidateReports(
     );
   }
   if (metrics.fallback_reason) lines.push(`Fallback: ${metrics.fallback_reason}`, '');
+  // Figures from stored data, not today's: said in the document itself, not only on the terminal.
+  if (metrics.prefetch_notice) lines.push(`Data: ${metrics.prefetch_notice}`, '');
   return { json, markdown: lines.join('\n') };
 }

@@ -93,19 +93,26 @@ export function createReportPrefetch(
     }
     // A ticker whose fetch failed but whose bars are stored is analysed from them, as `up --fetch` carries
     // on offline: only tickers with nothing stored fail.
-    const notices: string[] = [];
+    let notice: string | undefined;
+    // "Yahoo is unreachable (cause)", without the engine's "nothing fetched" that a report goes on past.
+    const unreachable = fetched.unreachable?.split(';')[0] ?? null;
     const stale = await storedLastDates(
       store,
       failed.map((f) => f.symbol),
     );
     if (stale.size > 0) {
       const asOf = isoFromDay(Math.max(...stale.values()));
-      const why = fetched.unreachable
-        ? fetched.unreachable.split(';')[0]
-        : `${stale.size} ticker(s): ${[...stale.keys()].join(', ')}`;
-      notices.push(`prefetch failed (${why}); analysing stored data as of ${asOf}`);
+      const why = unreachable ?? `${stale.size} ticker(s): ${[...stale.keys()].join(', ')}`;
+      notice = `prefetch failed (${why}); analysing stored data as of ${asOf}`;
       failed = failed.filter((f) => !stale.has(f.symbol));
       count('store', stale.size);
+    }
+    if (unreachable) {
+      const stopped = fetched.unreachable as string;
+      failed = failed.map((f) => ({
+        ...f,
+        reason: f.reason.replace(stopped, `${unreachable}; no bars stored to analyse`),
+      }));
     }
     const quotes = createQuoteSource('yahoo', config, { httpGet: opts.httpGet });
     // An unreachable Yahoo would only fail every quote request again.
@@ -125,7 +132,7 @@ export function createReportPrefetch(
     return {
       failed: failed.map((f) => ({ symbol: f.symbol, kind: f.kind, reason: f.reason })),
       sources,
-      ...(notices.length > 0 ? { notice: notices.join('; ') } : {}),
+      ...(notice ? { notice } : {}),
     };
   };
 }

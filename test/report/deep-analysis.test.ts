@@ -208,18 +208,23 @@ describe('report runs with the llm analyst against a chat test server', () => {
     assert.equal(r.batch_metrics.failed_ticker_list[0].kind, 'http-401');
   });
 
-  it('skips the tickers whose prefetch failed and lists them', async () => {
-    kit = await openReportKit(reportSymbols(3));
-    const r = await runReport({
+  /** A report by the rules analyst over n stored tickers, with the given phase 1. */
+  async function rulesReport(runId: string, n: number, prefetch: RunReportOptions['prefetch']) {
+    kit = await openReportKit(reportSymbols(n));
+    return runReport({
       store: kit.store,
       config: kit.config,
-      runId: 'run-2',
-      request: { tickers: reportSymbols(3), analyst: 'rules' },
+      runId,
+      request: { tickers: reportSymbols(n), analyst: 'rules' },
       signal: new AbortController().signal,
       progress: () => {},
       log: () => {},
-      prefetch: storePrefetch(['T01']),
+      prefetch,
     });
+  }
+
+  it('skips the tickers whose prefetch failed and lists them', async () => {
+    const r = await rulesReport('run-2', 3, storePrefetch(['T01']));
     assert.equal(chat.requests(), 0, 'the rules analyst asks no endpoint');
     assert.deepEqual(
       r.batch_metrics.failed_ticker_list.map((f) => [f.symbol, f.phase]),
@@ -230,6 +235,13 @@ describe('report runs with the llm analyst against a chat test server', () => {
       r.report.tickers.map((t) => t.symbol),
       ['T00', 'T02'],
     );
+  });
+
+  it('says in the metrics and the report document when it analysed stored data after a failed prefetch', async () => {
+    const notice = 'prefetch failed (Yahoo is unreachable (ECONNREFUSED)); analysing stored data as of 2024-02-23';
+    const r = await rulesReport('run-3', 2, async (symbols) => ({ ...(await storePrefetch()(symbols)), notice }));
+    assert.equal(r.batch_metrics.prefetch_notice, notice);
+    assert.ok(readFileSync(r.files.markdown, 'utf8').includes(`Data: ${notice}`));
   });
 });
 

@@ -96,6 +96,7 @@ describe('report prefetch through the fetch engine', () => {
         outcome.failed.map((f) => f.symbol),
         ['ZZZZ'],
       );
+      assert.match(outcome.failed[0].reason, /^Yahoo is unreachable .*; no bars stored to analyse$/);
       assert.equal(outcome.sources.store, 2);
       assert.match(
         outcome.notice ?? '',
