@@ -13,7 +13,9 @@ export const MARKET_RECENT_DAYS = 28;
 export function marketDate(lastDates: Iterable<number>): number | null {
   const dates = [...lastDates];
   if (dates.length === 0) return null;
-  const newest = Math.max(...dates);
+  // A loop, not Math.max(...dates): a market of 100,000 tickers is more arguments than a call takes.
+  let newest = dates[0];
+  for (const d of dates) if (d > newest) newest = d;
   const recent = dates.filter((d) => d >= newest - MARKET_RECENT_DAYS).sort((a, b) => b - a);
   return recent[Math.ceil(recent.length / 2) - 1];
 }
