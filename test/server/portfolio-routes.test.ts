@@ -70,7 +70,8 @@ describe('HTTP API portfolios and reports', () => {
     });
     assert.equal(r.status, 400);
     assert.equal(r.body.error.code, 'MD_ERR_BAD_PORTFOLIO');
-    assert.match(r.body.error.message, /x\.csv:2: quantity "ten": expected a number above 0/);
+    // The column as the upload names it (shares), not the field it fills.
+    assert.match(r.body.error.message, /x\.csv:2: shares "ten": expected a number above 0/);
     assert.equal((await getJson(t.base, '/api/portfolios/bad')).body.error.code, 'MD_ERR_UNKNOWN_PORTFOLIO');
     assert.equal((await postJson(t.base, '/api/portfolios', { name: 'x' })).body.error.code, 'MD_ERR_BAD_BODY');
   });
