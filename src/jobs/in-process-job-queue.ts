@@ -3,6 +3,7 @@ import { emitJobEvent } from './emit-job-event.js';
 import { type JobContext, type JobHandlers, partialOf } from './job-handler.js';
 import { newJobId, normalizeParams } from './job-ids.js';
 import { JOB_KINDS, type JobKind } from './job-kinds.js';
+import type { JobLogger } from './job-logger.js';
 import { currentJobOwner, isJobOwnerAlive } from './job-owner.js';
 import type { JobEvent, JobHandle, JobListener, JobQueue } from './job-queue.js';
 import { pruneJobRuns } from './prune-job-runs.js';
@@ -16,6 +17,8 @@ export interface InProcessJobQueueOptions {
   progressIntervalMs?: number;
   now?: () => Date;
   log?: (message: string) => void;
+  /** Structured logging: a child logger per job (its id and kind on each line) for its start, messages and end. */
+  logger?: JobLogger;
   /** Masks secrets in what a job records (its error may quote a URL or a file); default: unchanged. */
   redact?: (text: string) => string;
 }
@@ -34,6 +37,8 @@ interface ActiveJob {
   writes: Promise<void>;
   progressTimer: NodeJS.Timeout | null;
   lastProgressAt: number;
+  /** The job's child logger while it runs (absent without a structured logger). */
+  logger?: JobLogger;
 }
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -58,6 +63,7 @@ export class InProcessJobQueue implements JobQueue {
   private readonly now: () => Date;
   private readonly log: (message: string) => void;
   private readonly redact: (text: string) => string;
+  private readonly logger: JobLogger | undefined;
   private readonly retentionDays: number | undefined;
   private started: Promise<{ interrupted: number; pruned: number }> | null = null;
   private lastPruneAt = 0;
@@ -71,6 +77,7 @@ export class InProcessJobQueue implements JobQueue {
     this.now = opts.now ?? (() => new Date());
     this.log = opts.log ?? (() => {});
     this.redact = opts.redact ?? ((text) => text);
+    this.logger = opts.logger;
   }
 
   /** Marks crashed runs interrupted and prunes old ones; idempotent, and enqueue calls it first. */
@@ -214,6 +221,8 @@ export class InProcessJobQueue implements JobQueue {
 
   private async execute(job: ActiveJob): Promise<void> {
     const { run } = job;
+    job.logger = this.logger?.child({ job: run.id, kind: run.kind });
+    job.logger?.info({ params: JSON.parse(this.redact(JSON.stringify(run.params))) }, 'job started');
     run.status = 'running';
     run.startedAt = this.now();
     this.write(job, { status: 'running', startedAt: run.startedAt });
@@ -224,7 +233,7 @@ export class InProcessJobQueue implements JobQueue {
       params: run.params,
       signal: job.controller.signal,
       progress: (update) => this.progress(job, update),
-      log: (message) => this.log(`[${run.id}] ${message}`),
+      log: (message) => (job.logger ? job.logger.info({}, this.redact(message)) : this.log(`[${run.id}] ${message}`)),
     };
     const handler = this.handlers[run.kind as JobKind]!;
     try {
@@ -273,6 +282,10 @@ export class InProcessJobQueue implements JobQueue {
     run.status = patch.status;
     run.finishedAt = this.now();
     run.error = patch.error === null ? null : this.redact(patch.error);
+    const ms = run.startedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null;
+    const ended = { status: run.status, ms, ...(run.error ? { error: run.error } : {}) };
+    if (run.status === 'failed') job.logger?.warn(ended, 'job failed');
+    else job.logger?.info(ended, 'job finished');
     // Per-ticker failures in the metrics quote source errors too.
     const metrics =
       patch.metrics && (JSON.parse(this.redact(JSON.stringify(patch.metrics))) as Record<string, unknown>);

@@ -5,6 +5,7 @@ import { createJobHandlers, type StepRunner } from './handlers/index.js';
 import { lazyStep } from './handlers/step-runner.js';
 import { InProcessJobQueue } from './in-process-job-queue.js';
 import type { JobHandlers } from './job-handler.js';
+import type { JobLogger } from './job-logger.js';
 import type { JobQueue } from './job-queue.js';
 import { BullJobQueue } from './queue/bull-job-queue.js';
 
@@ -24,6 +25,8 @@ export interface JobRuntimeOptions {
   /** Default: the report batch set up from config (createReportHandler). */
   runReport?: StepRunner;
   log?: (message: string) => void;
+  /** Structured logging of the in-process queue: a child logger per job. */
+  logger?: JobLogger;
   /** This process runs one job at a time and nothing else writes the store (a one-shot CLI command). */
   exclusiveStore?: boolean;
 }
@@ -43,6 +46,7 @@ export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
           handlers,
           retentionDays: opts.config.jobRetentionDays,
           log,
+          logger: opts.logger,
           redact: secretRedactor(opts.config),
         });
   return { queue, cache };

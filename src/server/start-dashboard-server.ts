@@ -12,6 +12,8 @@ export interface DashboardServerOptions {
   /** HOST, PORT and API_TOKEN as the server should use them (flags already applied). */
   config: Config;
   log?: (message: string) => void;
+  /** The jobs' structured logger: a child per job. */
+  logger?: JobRuntimeOptions['logger'];
   /** Sees every request as it arrives (the access log). */
   onRequest?: BuildAppOptions['onRequest'];
   /** Test seams for the job steps; the configured fetch and analysis by default. */
@@ -36,7 +38,14 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   const redact = secretRedactor(config);
   const rawLog = opts.log;
   const log = rawLog ? (message: string) => rawLog(redact(message)) : () => {};
-  const runtime = createJobRuntime({ store, config, log, runFetch: opts.runFetch, runAnalyze: opts.runAnalyze });
+  const runtime = createJobRuntime({
+    store,
+    config,
+    log,
+    logger: opts.logger,
+    runFetch: opts.runFetch,
+    runAnalyze: opts.runAnalyze,
+  });
   const { queue } = runtime;
   // Built first: a non-loopback HOST without API_TOKEN is refused before any job starts.
   const app = buildApp({ store, config, runtime, log, onRequest: opts.onRequest });

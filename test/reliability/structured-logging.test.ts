@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { describe, it } from 'node:test';
 import { createLogger } from '../../src/config/create-logger.js';
-import { loadConfig } from '../../src/config/index.js';
+import { loadConfig, secretRedactor } from '../../src/config/index.js';
+import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue.js';
 import { accessLog } from '../../src/server/access-log.js';
+import { openTempStore } from '../precompute/precompute-fixtures.js';
 import { getJson, startTestServer } from '../server/server-test-kit.js';
 
 /** A pino destination that keeps each JSON line. */
@@ -88,6 +90,48 @@ describe('the access log of serve', () => {
       );
     } finally {
       await t.close();
+    }
+  });
+});
+
+describe('the job queue with the structured logger', () => {
+  it('logs each job through a child logger of its own: start, messages and end carry its id and kind', async () => {
+    const out = capture();
+    const config = loadConfig({ env: { LOG_LEVEL: 'info', API_TOKEN: SECRET } });
+    const { store, dispose } = await openTempStore();
+    const queue = new InProcessJobQueue({
+      jobRuns: store.jobRuns,
+      logger: createLogger(config, { destination: out }),
+      redact: secretRedactor(config),
+      handlers: {
+        precompute: async (ctx) => {
+          ctx.log('building 3 payloads');
+          return { entries: 3 };
+        },
+        analyze: async () => {
+          throw new Error(`no bars (token ${SECRET})`);
+        },
+      },
+    });
+    try {
+      const ok = await queue.enqueue('precompute');
+      await ok.done;
+      const bad = await queue.enqueue('analyze');
+      await bad.done;
+      assert.deepEqual(
+        out.lines.map((l) => [l.job, l.kind, l.msg, l.status ?? null]),
+        [
+          [ok.id, 'precompute', 'job started', null],
+          [ok.id, 'precompute', 'building 3 payloads', null],
+          [ok.id, 'precompute', 'job finished', 'succeeded'],
+          [bad.id, 'analyze', 'job started', null],
+          [bad.id, 'analyze', 'job failed', 'failed'],
+        ],
+      );
+      assert.equal(out.raw.join('').includes(SECRET), false);
+    } finally {
+      await queue.close();
+      await dispose();
     }
   });
 });

@@ -43,7 +43,13 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
   const log = (m: string) => logger.info(m);
   let server: Awaited<ReturnType<typeof startDashboardServer>>;
   try {
-    server = await startDashboardServer({ store, config, log, onRequest: accessLog(logger.child({ log: 'access' })) });
+    server = await startDashboardServer({
+      store,
+      config,
+      log,
+      logger,
+      onRequest: accessLog(logger.child({ log: 'access' })),
+    });
   } catch (error) {
     if (error instanceof UnsafeBindingError) throw new UsageError(error.message);
     const code = (error as NodeJS.ErrnoException).code;
