@@ -12,11 +12,20 @@ describe('CSV export', () => {
     assert.deepEqual(parseCsv(toCsv(header, rows)), [header, ...rows]);
   });
 
-  it('defuses a cell a spreadsheet would run as a formula, and keeps signed figures as shown', () => {
+  it('writes numbers raw at full precision, not as the table shows them', () => {
+    const csv = toCsv(
+      ['Price', 'Volume', '1D %', 'Signals', 'Mkt cap'],
+      [[1416.7812345, 8_612_345, -1.8612, ['a', 'b'], null]],
+    );
+    assert.equal(csv, 'Price,Volume,1D %,Signals,Mkt cap\r\n1416.7812345,8612345,-1.8612,a b,\r\n');
+    assert.equal(csvCell(Number.NaN), '');
+  });
+
+  it('defuses a text cell a spreadsheet would run as a formula, never a number', () => {
     assert.equal(csvCell('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
     assert.equal(csvCell('@SUM(A1)'), "'@SUM(A1)");
     assert.equal(csvCell('-2+3'), "'-2+3");
-    assert.equal(csvCell('+1.35%'), '+1.35%');
-    assert.equal(csvCell('-1,234.50'), '"-1,234.50"');
+    assert.equal(csvCell('+1.35%'), "'+1.35%");
+    assert.equal(csvCell(-2.5), '-2.5');
   });
 });

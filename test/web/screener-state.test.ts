@@ -5,6 +5,7 @@ import {
   applyScreenerState,
   defaultScreenerState,
   parseScreenerState,
+  payloadDefaultState,
   serializeScreenerState,
 } from '../../web/src/state/screener-state.js';
 
@@ -82,5 +83,21 @@ describe('screener state', () => {
       'DDD',
       'CCC',
     ]);
+  });
+
+  it('defaults to symbol order when no row has a market cap, keeping an empty query for the default', () => {
+    const offline = { ...payload, rows: payload.rows.map((r) => r.map((c, i) => (i === 7 ? null : c))) };
+    const base = payloadDefaultState(offline);
+    assert.deepEqual([base.sort, base.dir], ['symbol', 'asc']);
+    assert.equal(serializeScreenerState(parseScreenerState(new URLSearchParams(''), base), base), '');
+    assert.deepEqual(symbols(applyScreenerState(offline, base)), ['AAA', 'BBB', 'CCC', 'DDD']);
+    const byCap = parseScreenerState(new URLSearchParams('sort=marketCap&dir=desc'), base);
+    assert.deepEqual([byCap.sort, byCap.dir], ['marketCap', 'desc']);
+    assert.equal(serializeScreenerState(byCap, base), 'sort=marketCap&dir=desc');
+    assert.deepEqual(
+      [payloadDefaultState(payload).sort, payloadDefaultState(payload).dir],
+      ['marketCap', 'desc'],
+      'with market caps the default stays the largest first',
+    );
   });
 });

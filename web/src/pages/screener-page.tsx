@@ -1,10 +1,11 @@
 import { Component } from 'preact';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SCREENER_PATH } from '../api-paths.js';
+import { LiveInput } from '../components/live-input.js';
 import { LoadState } from '../components/load-state.js';
 import { Sparkline } from '../components/sparkline.js';
 import { downloadText } from '../download-text.js';
-import { navigate, useLocation } from '../router.js';
+import { locationStore, navigate, useLocation } from '../router.js';
 import type { Payload, ScreenerAnswer, ScreenerCell } from '../state/api-types.js';
 import { toCsv } from '../state/csv.js';
 import { fmtInt, signClass } from '../state/format.js';
@@ -12,6 +13,7 @@ import { cellText, SCREENER_COLUMNS, type ScreenerColumn, screenerColumn } from 
 import {
   applyScreenerState,
   parseScreenerState,
+  payloadDefaultState,
   type ScreenerState,
   type Side,
   serializeScreenerState,
@@ -22,6 +24,11 @@ import { useSparklines } from '../use-sparklines.js';
 const ROW = 24;
 /** Rows drawn beyond each edge of the view, so a fast scroll never shows a blank band. */
 const OVERSCAN = 6;
+/** Width of the sparkline column: the default columns and it fit a 1440 px screen. */
+const SPARK_CELL = 84;
+
+/** Changes the URL's state: a patch, or a function of the state the URL holds when it is applied. */
+type SetState = (patch: Partial<ScreenerState> | ((current: ScreenerState) => Partial<ScreenerState>)) => void;
 
 /** The whole-market table: filters, sort, column choice, all in the URL; virtualised for 10,000 rows. */
 export default function ScreenerPage() {
@@ -35,9 +42,12 @@ export default function ScreenerPage() {
 
 function Screener({ payload }: { payload: ScreenerAnswer }) {
   const { search } = useLocation();
-  const state = useMemo(() => parseScreenerState(new URLSearchParams(search)), [search]);
-  const set = (patch: Partial<ScreenerState>) => {
-    const qs = serializeScreenerState({ ...state, ...patch });
+  const base = useMemo(() => payloadDefaultState(payload), [payload]);
+  const state = useMemo(() => parseScreenerState(new URLSearchParams(search), base), [search, base]);
+  const set: SetState = (patch) => {
+    // The URL as it is now, not as it was at this render: a box applies its text a moment after the typing.
+    const current = parseScreenerState(new URLSearchParams(locationStore.get().search), base);
+    const qs = serializeScreenerState({ ...current, ...(typeof patch === 'function' ? patch(current) : patch) }, base);
     navigate(`/screener${qs ? `?${qs}` : ''}`, { replace: true });
   };
   const rows = useMemo(() => applyScreenerState(payload, state), [payload, state]);
@@ -55,7 +65,7 @@ function Screener({ payload }: { payload: ScreenerAnswer }) {
 
   const exportCsv = () => {
     const header = columns.map((c) => c.label);
-    const body = rows.map((r) => columns.map((c) => cellText(c.kind, payload.rows[r][colIndex.get(c.key)!])));
+    const body = rows.map((r) => columns.map((c) => payload.rows[r][colIndex.get(c.key)!]));
     downloadText(`marketdeck-screener-${payload.asOf ?? 'latest'}.csv`, toCsv(header, body));
   };
 
@@ -69,12 +79,13 @@ function Screener({ payload }: { payload: ScreenerAnswer }) {
         </span>
       </div>
       <div class="toolbar" data-testid="screener-filters">
-        <input
+        <LiveInput
           type="search"
           placeholder="Symbol or name"
           value={state.q}
-          onChange={(e) => set({ q: e.currentTarget.value })}
+          onCommit={(q) => set({ q })}
           aria-label="Symbol or name"
+          data-testid="screener-search"
         />
         <label>
           Sector
@@ -128,33 +139,34 @@ function Screener({ payload }: { payload: ScreenerAnswer }) {
   );
 }
 
-function Range(props: { label: string; col: string; state: ScreenerState; set: (p: Partial<ScreenerState>) => void }) {
+function Range(props: { label: string; col: string; state: ScreenerState; set: SetState }) {
   const { col, state, set } = props;
-  const bound = (which: 'min' | 'max', raw: string) => {
-    const next = { ...state[which] };
-    const n = Number(raw);
-    if (raw.trim() === '' || !Number.isFinite(n)) delete next[col];
-    else next[col] = n;
-    set({ [which]: next });
-  };
+  const bound = (which: 'min' | 'max', raw: string) =>
+    set((current) => {
+      const next = { ...current[which] };
+      const n = Number(raw);
+      if (raw.trim() === '' || !Number.isFinite(n)) delete next[col];
+      else next[col] = n;
+      return { [which]: next };
+    });
   return (
     <label>
       {props.label}
-      <input
+      <LiveInput
         class="narrow"
         inputMode="decimal"
         placeholder="min"
-        value={state.min[col] ?? ''}
-        onChange={(e) => bound('min', e.currentTarget.value)}
+        value={String(state.min[col] ?? '')}
+        onCommit={(raw) => bound('min', raw)}
         aria-label={`${props.label} min`}
         data-testid={`min-${col}`}
       />
-      <input
+      <LiveInput
         class="narrow"
         inputMode="decimal"
         placeholder="max"
-        value={state.max[col] ?? ''}
-        onChange={(e) => bound('max', e.currentTarget.value)}
+        value={String(state.max[col] ?? '')}
+        onCommit={(raw) => bound('max', raw)}
         aria-label={`${props.label} max`}
         data-testid={`max-${col}`}
       />
@@ -175,11 +187,7 @@ function SideSelect(props: { label: string; value: Side; onChange: (v: Side) => 
   );
 }
 
-function ColumnChooser(props: {
-  state: ScreenerState;
-  set: (p: Partial<ScreenerState>) => void;
-  available: Map<string, number>;
-}) {
+function ColumnChooser(props: { state: ScreenerState; set: SetState; available: Map<string, number> }) {
   const { state, set } = props;
   return (
     <div class="col-chooser" data-testid="column-chooser">
@@ -209,7 +217,7 @@ function VirtualTable(props: {
   columns: ScreenerColumn[];
   colIndex: Map<string, number>;
   state: ScreenerState;
-  set: (p: Partial<ScreenerState>) => void;
+  set: SetState;
 }) {
   const { payload, rows, columns, colIndex, state, set } = props;
   const box = useRef<HTMLDivElement>(null);
@@ -262,7 +270,7 @@ function VirtualTable(props: {
   const iSymbol = colIndex.get('symbol')!;
   const onScreen = rows.slice(first, last).map((r) => String(payload.rows[r][iSymbol]));
   const spark = useSparklines(onScreen);
-  const width = columns.reduce((w, c) => w + c.width, 0) + (spark.available ? 96 : 0);
+  const width = columns.reduce((w, c) => w + c.width, 0) + (spark.available ? SPARK_CELL : 0);
 
   actions.current.select = setSelected;
   actions.current.open = open;
@@ -313,7 +321,7 @@ function VirtualTable(props: {
           );
         })}
         {spark.available ? (
-          <div class="cell" style={{ width: '96px' }}>
+          <div class="cell" style={{ width: `${SPARK_CELL}px` }}>
             60 closes
           </div>
         ) : null}
@@ -397,8 +405,8 @@ class ScreenerRowView extends Component<RowProps> {
           );
         })}
         {spark ? (
-          <div class="cell" style={{ width: '96px' }}>
-            <Sparkline values={spark} width={84} height={18} />
+          <div class="cell" style={{ width: `${SPARK_CELL}px` }}>
+            <Sparkline values={spark} width={SPARK_CELL - 12} height={18} />
           </div>
         ) : null}
       </div>

@@ -1,18 +1,24 @@
+import type { ScreenerCell } from './api-types.js';
+
 /**
- * CSV text of a table as shown: one header line, then one line per row, RFC 4180 quoting. A cell that a
- * spreadsheet would run as a formula (a sector from a user's file can start with "=") is prefixed with "'";
- * signed figures such as "+1.35%" are values, not formulas, and stay as the table shows them.
+ * CSV text of a table's rows and columns with their raw values, as /api/screener?format=csv writes them: one
+ * header line, one line per row, RFC 4180 quoting, CRLF, numbers at full precision (not the table's rounded,
+ * shortened text), lists joined by spaces. A text cell that a spreadsheet would run as a formula (=, +, -, @,
+ * tab, CR first: a sector from a user's file can start with "=") is written with a leading apostrophe.
  */
-export function toCsv(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const lines = [header, ...rows].map((cells) => cells.map(csvCell).join(','));
+export function toCsv(header: readonly string[], rows: readonly (readonly (ScreenerCell | undefined)[])[]): string {
+  const lines = [header.map(csvText).join(','), ...rows.map((cells) => cells.map(csvCell).join(','))];
   return `${lines.join('\r\n')}\r\n`;
 }
 
-const SIGNED_FIGURE = /^[+-][\d,]*\.?\d+%?$/;
+export function csvCell(cell: ScreenerCell | undefined): string {
+  if (cell === null || cell === undefined) return '';
+  if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
+  return csvText(Array.isArray(cell) ? cell.join(' ') : cell);
+}
 
-export function csvCell(value: string): string {
-  const formula = /^[=@\t\r]/.test(value) || (/^[+-]/.test(value) && !SIGNED_FIGURE.test(value));
-  const safe = formula ? `'${value}` : value;
+function csvText(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -37,11 +37,28 @@ export function defaultScreenerState(): ScreenerState {
   };
 }
 
+/**
+ * The view with nothing in the URL for a payload: largest market cap first, or by symbol when no row has a
+ * market cap (offline sample data has no quotes, so every cap would be blank).
+ */
+export function payloadDefaultState(payload: ScreenerPayload): ScreenerState {
+  const s = defaultScreenerState();
+  const i = payload.columns.indexOf(DEFAULT_SORT);
+  if (i < 0 || !payload.rows.some((r) => typeof r[i] === 'number')) {
+    s.sort = 'symbol';
+    s.dir = 'asc';
+  }
+  return s;
+}
+
 const side = (v: string | null): Side => (v === 'above' || v === 'below' ? v : '');
 
-/** Reads the state from a query string; unknown columns and non-numeric bounds are dropped, not guessed. */
-export function parseScreenerState(params: URLSearchParams): ScreenerState {
-  const s = defaultScreenerState();
+/**
+ * Reads the state from a query string; unknown columns and non-numeric bounds are dropped, not guessed.
+ * What the query leaves out comes from `base` (the default view, or payloadDefaultState's).
+ */
+export function parseScreenerState(params: URLSearchParams, base = defaultScreenerState()): ScreenerState {
+  const s: ScreenerState = { ...base, min: {}, max: {}, cols: [...base.cols] };
   s.q = params.get('q') ?? '';
   s.sector = params.get('sector') ?? '';
   s.sma50 = side(params.get('sma50'));
@@ -49,7 +66,8 @@ export function parseScreenerState(params: URLSearchParams): ScreenerState {
   s.signal = params.get('signal') ?? '';
   const sort = params.get('sort');
   if (sort && screenerColumn(sort)) s.sort = sort;
-  if (params.get('dir') === 'asc') s.dir = 'asc';
+  const dir = params.get('dir');
+  if (dir === 'asc' || dir === 'desc') s.dir = dir;
   const cols = params.get('cols');
   if (cols) {
     const known = cols.split(',').filter((c) => screenerColumn(c));
@@ -64,8 +82,8 @@ export function parseScreenerState(params: URLSearchParams): ScreenerState {
   return s;
 }
 
-/** The query string of a state: only what differs from the default, in a stable order. */
-export function serializeScreenerState(s: ScreenerState): string {
+/** The query string of a state: only what differs from `base` (the default view), in a stable order. */
+export function serializeScreenerState(s: ScreenerState, base = defaultScreenerState()): string {
   const p = new URLSearchParams();
   if (s.q) p.set('q', s.q);
   if (s.sector) p.set('sector', s.sector);
@@ -74,8 +92,8 @@ export function serializeScreenerState(s: ScreenerState): string {
   if (s.sma50) p.set('sma50', s.sma50);
   if (s.sma200) p.set('sma200', s.sma200);
   if (s.signal) p.set('signal', s.signal);
-  if (s.sort !== DEFAULT_SORT) p.set('sort', s.sort);
-  if (s.dir !== 'desc') p.set('dir', s.dir);
+  if (s.sort !== base.sort) p.set('sort', s.sort);
+  if (s.dir !== base.dir) p.set('dir', s.dir);
   if (s.cols.join(',') !== DEFAULT_COLUMNS.join(',')) p.set('cols', s.cols.join(','));
   return p.toString();
 }
