@@ -59,7 +59,7 @@ export function UPlotChart(props: UPlotChartProps) {
       },
       scales: { x: { time: true } },
       axes: [
-        props.timeFormat === 'hour' ? { ...axis, values: '{HH}:{mm}' } : axis,
+        props.timeFormat === 'hour' ? { ...axis, values: (_u, ticks) => timeTicks(ticks) } : axis,
         { ...axis, size: 52, values: (_u, ticks) => ticks.map(compactTick) },
       ],
       series: [
@@ -124,6 +124,21 @@ export function UPlotChart(props: UPlotChartProps) {
       <div ref={box} />
     </div>
   );
+}
+
+/**
+ * Axis labels of a time scale as precise as the tick spacing needs (UTC, as the legend): seconds when ticks are
+ * under a minute apart (minutes of samples), else hours and minutes, else the day; so no two ticks read alike.
+ */
+export function timeTicks(ticks: number[]): string[] {
+  const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : 3600;
+  return ticks.map((t) => {
+    const iso = new Date(t * 1000).toISOString();
+    if (step >= 86_400) return iso.slice(5, 10);
+    if (step >= 60) return iso.slice(11, 16);
+    if (step >= 1) return iso.slice(11, 19);
+    return iso.slice(11, 23);
+  });
 }
 
 function fmtX(x: number, kind: UPlotChartProps['timeFormat']): string {

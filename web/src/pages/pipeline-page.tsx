@@ -122,6 +122,7 @@ function Throughput({ payload }: { payload: FetchThroughputPayload }) {
     [payload],
   );
   const runs = payload.runs.slice(-5).reverse();
+  const written = payload.perHour.reduce((n, h) => n + h.tickers, 0);
   return (
     <>
       <UPlotChart data={data} series={THROUGHPUT_SERIES} height={160} timeFormat="hour" testId="throughput-chart" />
@@ -151,7 +152,11 @@ function Throughput({ payload }: { payload: FetchThroughputPayload }) {
           </tbody>
         </table>
       ) : (
-        <p class="hint">No fetch run in the last 30 days.</p>
+        <p class="hint">
+          {written > 0
+            ? `${fmtInt(written)} tickers got new bars in the last 24 hours (an import or the bundled sample counts), but no fetch or update run is recorded in the last 30 days.`
+            : 'No ticker got new bars in the last 24 hours and no fetch run is recorded in the last 30 days.'}
+        </p>
       )}
     </>
   );
@@ -191,17 +196,26 @@ function ErrorsByKind({ payload }: { payload: ErrorsByKindPayload }) {
   );
 }
 
+/** Rows of the last-bar table; the screener, sorted by date, has every ticker. */
+const SHOWN_TICKERS = 60;
+
 function TickerFreshness({ payload }: { payload: ScreenerAnswer }) {
   const at = (name: string) => payload.columns.indexOf(name);
   const [iSym, iDate, iBars, iFlags] = [at('symbol'), at('date'), at('bars'), at('flags')];
   const latest = payload.asOf;
   const behind = payload.rows.filter((r) => r[iDate] !== latest);
-  const shown = payload.rows.slice(0, 60);
+  const shown = payload.rows.slice(0, SHOWN_TICKERS);
   return (
     <>
       <p data-testid="freshness-summary">
         {fmtInt(payload.rows.length - behind.length)} of {fmtInt(payload.rows.length)} tickers have a bar for the latest
-        day ({latest ?? '—'}); {fmtInt(behind.length)} are behind.
+        day ({latest ?? '—'}); {fmtInt(behind.length)} are behind.{' '}
+        {shown.length < payload.rows.length ? (
+          <>
+            Showing the {fmtInt(shown.length)} oldest of {fmtInt(payload.rows.length)};{' '}
+            <Link href="/screener?sort=date&dir=asc&cols=symbol,date,bars,flags">the screener lists them all</Link>.
+          </>
+        ) : null}
       </p>
       <table class="data">
         <thead>

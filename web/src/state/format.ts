@@ -66,6 +66,7 @@ export function fmtRelative(iso: string | null | undefined, now = Date.now()): s
 
 export function fmtBytes(v: number | null | undefined): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
+  if (v >= 1024 ** 3) return `${(v / 1024 ** 3).toFixed(v >= 100 * 1024 ** 3 ? 0 : 1)} GiB`;
   if (v >= 1024 * 1024) return `${(v / 1024 / 1024).toFixed(1)} MiB`;
   if (v >= 1024) return `${(v / 1024).toFixed(1)} KiB`;
   return `${v} B`;
