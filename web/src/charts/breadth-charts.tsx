@@ -8,7 +8,8 @@ type BreadthField = keyof BreadthSeriesPayload['series'];
 
 export interface BreadthChartSpec {
   title: string;
-  series: { key: BreadthField; label: string; color?: string; kind?: 'line' | 'bars' }[];
+  /** `factor` multiplies the stored values (100 turns a fraction into percent). */
+  series: { key: BreadthField; label: string; color?: string; kind?: 'line' | 'bars'; factor?: number }[];
   rules?: number[];
 }
 
@@ -62,12 +63,12 @@ export const MORE_BREADTH: BreadthChartSpec[] = [
     series: [{ key: 'mcClellanSummation', label: 'McClellan sum', color: '#29b6f6' }],
     rules: [0],
   },
+  // A ratio around 1 and a share between -100 and 100 % do not read on one axis: one chart each.
+  { title: 'AD ratio (advancers / decliners)', series: [{ key: 'adRatio', label: 'AD ratio' }], rules: [1] },
   {
-    title: 'AD ratio / AD %',
-    series: [
-      { key: 'adRatio', label: 'AD ratio' },
-      { key: 'adPercent', label: 'AD %', color: '#f5a623' },
-    ],
+    title: 'AD % (advancers - decliners, % of tickers)',
+    series: [{ key: 'adPercent', label: 'AD %', color: '#f5a623', factor: 100 }],
+    rules: [0],
   },
   { title: 'TRIN (Arms index)', series: [{ key: 'trin', label: 'TRIN', color: '#ab47bc' }], rules: [1] },
   {
@@ -112,7 +113,11 @@ export function BreadthCharts(props: {
           spec,
           data: [
             range.x,
-            ...spec.series.map((s) => (payload.series[s.key] ?? []).slice(range.start, range.end)),
+            ...spec.series.map((s) => {
+              const values = (payload.series[s.key] ?? []).slice(range.start, range.end);
+              const f = s.factor;
+              return f ? values.map((v) => (v === null ? v : v * f)) : values;
+            }),
           ] as uPlot.AlignedData,
           series: spec.series.map((s): SeriesSpec => ({ label: s.label, color: s.color, kind: s.kind })),
         })),

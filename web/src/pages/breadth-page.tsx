@@ -1,5 +1,6 @@
 import { BREADTH_INDEX_PATH } from '../api-paths.js';
 import { BreadthCharts, CORE_BREADTH, MORE_BREADTH } from '../charts/breadth-charts.js';
+import { LiveInput } from '../components/live-input.js';
 import { LoadState } from '../components/load-state.js';
 import { Panel } from '../components/panel.js';
 import { navigate, useLocation } from '../router.js';
@@ -78,20 +79,8 @@ function Breadth({ index }: { index: BreadthIndexPayload }) {
             ))}
           </select>
         </label>
-        <label>
-          From
-          <input
-            type="date"
-            value={from}
-            min={first}
-            max={last}
-            onChange={(e) => set({ from: e.currentTarget.value })}
-          />
-        </label>
-        <label>
-          To
-          <input type="date" value={to} min={first} max={last} onChange={(e) => set({ to: e.currentTarget.value })} />
-        </label>
+        <IsoDate label="From" value={from} first={first} last={last} onCommit={(v) => set({ from: v })} />
+        <IsoDate label="To" value={to} first={first} last={last} onCommit={(v) => set({ to: v })} />
         {PRESETS.map((p) => (
           <button
             type="button"
@@ -118,5 +107,27 @@ function Breadth({ index }: { index: BreadthIndexPayload }) {
         </LoadState>
       </Panel>
     </>
+  );
+}
+
+/** A day typed as YYYY-MM-DD, the way every other date on the dashboard reads; applied once it is whole or empty. */
+function IsoDate(props: { label: string; value: string; first: string; last: string; onCommit: (v: string) => void }) {
+  return (
+    <label>
+      {props.label}
+      <LiveInput
+        class="date"
+        placeholder="YYYY-MM-DD"
+        pattern="\d{4}-\d{2}-\d{2}"
+        title={props.first && props.last ? `${props.first} .. ${props.last}` : 'YYYY-MM-DD'}
+        value={props.value}
+        onCommit={(text) => {
+          const v = text.trim();
+          if (v === '' || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)))) props.onCommit(v);
+        }}
+        aria-label={`${props.label} (YYYY-MM-DD)`}
+        data-testid={`breadth-${props.label.toLowerCase()}`}
+      />
+    </label>
   );
 }
