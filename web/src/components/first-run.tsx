@@ -1,7 +1,16 @@
-import { startUpdate } from '../app-state.js';
+import { startUpdate, statusStore } from '../app-state.js';
+import { useStore } from '../store.js';
+
+/** A word as the shell reads it: quoted when it holds anything but plain path characters. */
+function shellWord(w: string): string {
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
 
 /** An empty database: say what to do next instead of drawing empty charts. */
 export function FirstRun() {
+  const location = useStore(statusStore)?.database?.location;
+  // The commands name the database this server reads, so they fill the page the user is looking at.
+  const db = location ? ` --db ${shellWord(location)}` : '';
   return (
     <div class="first-run">
       <h2>No market data yet</h2>
@@ -11,11 +20,11 @@ export function FirstRun() {
       </p>
       <ul>
         <li>
-          <code>marketdeck up</code> imports the bundled sample, analyses and precomputes it.
+          <code>marketdeck up{db}</code> imports the bundled sample, analyses and precomputes it.
         </li>
         <li>
-          <code>marketdeck fetch --universe sp500</code> then <code>marketdeck analyze</code> and{' '}
-          <code>marketdeck precompute</code> loads the S&amp;P 500 from Yahoo.
+          <code>marketdeck fetch --universe sp500{db}</code> then <code>marketdeck analyze{db}</code> and{' '}
+          <code>marketdeck precompute{db}</code> loads the S&amp;P 500 from Yahoo.
         </li>
         <li>Or fetch now from here, with the run settings of the toolbar:</li>
       </ul>

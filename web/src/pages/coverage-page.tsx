@@ -54,8 +54,14 @@ function CoverageView({ report }: { report: CoverageAnswer }) {
     <div class="grid">
       <Panel title={`${report.universe}: complete tickers`} class="span-4">
         <div class="stats" data-testid="coverage-summary">
-          <Stat label="Complete" tone={s.complete === s.tickers ? 'up' : 'down'}>
-            {fmtInt(s.complete)} of {fmtInt(s.tickers)} ({share(s.completeShare, 1)})
+          <Stat label="Complete" tone={s.tickers === 0 ? '' : s.complete === s.tickers ? 'up' : 'down'}>
+            {s.tickers === 0 ? (
+              'no data yet'
+            ) : (
+              <>
+                {fmtInt(s.complete)} of {fmtInt(s.tickers)} <span class="nowrap">({share(s.completeShare, 1)})</span>
+              </>
+            )}
           </Stat>
           <Stat label="With gaps">{fmtInt(s.withGaps)}</Stat>
           <Stat label="Stale">{fmtInt(s.stale)}</Stat>
@@ -79,7 +85,9 @@ function CoverageView({ report }: { report: CoverageAnswer }) {
         <MonthStrip months={report.months} />
       </Panel>
       <Panel title={`Incomplete tickers (${fmtInt(incomplete.length)})`} class="span-12">
-        {incomplete.length === 0 ? (
+        {s.tickers === 0 ? (
+          <p class="empty">No data yet: no ticker has a stored bar to check.</p>
+        ) : incomplete.length === 0 ? (
           <p class="empty">Every ticker has every trading day from its first bar on.</p>
         ) : (
           <table class="data" data-testid="coverage-table">

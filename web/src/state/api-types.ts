@@ -76,6 +76,8 @@ export type JobEvent =
   | { type: 'progress'; id: string; kind: string; progress: JobProgress };
 
 export interface StatusAnswer {
+  /** Where the server's store is (a file path, or a server URL with its password masked). */
+  database?: { kind: string; location: string };
   tickers: number;
   bars: number;
   dateRange: { from: string | null; to: string | null } | null;
