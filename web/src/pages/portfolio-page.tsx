@@ -6,7 +6,7 @@ import { ErrorNote } from '../components/load-state.js';
 import { Panel } from '../components/panel.js';
 import { Stat } from '../components/stat.js';
 import { Link } from '../router.js';
-import { fmtCompact, fmtNumber, signClass } from '../state/format.js';
+import { fmtNumber, signClass } from '../state/format.js';
 import { useApi } from '../use-api.js';
 
 /** A figure as the API sends it: a number, or null where it cannot be computed. */
@@ -81,8 +81,11 @@ interface PortfolioList {
 }
 
 /** A fraction as a signed percent (0.052 -> +5.20%). */
-const pct = (v: Fig | undefined, digits = 2) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '—' : `${v > 0 ? '+' : ''}${fmtNumber(v * 100, digits)}%`;
+/** A fraction as percent; `signed` for changes (+1.2%), not for sizes such as a volatility. */
+const pct = (v: Fig | undefined, digits = 2, signed = true) =>
+  v === null || v === undefined || !Number.isFinite(v)
+    ? '—'
+    : `${signed && v > 0 ? '+' : ''}${fmtNumber(v * 100, digits)}%`;
 
 /**
  * The portfolio page: a stored portfolio's value, P&L, returns and risk against its benchmark, the equity
@@ -182,7 +185,7 @@ function Summary({ a }: { a: Analytics }) {
       <Stat label="Last day" tone={signClass(a.dailyReturn)}>
         {pct(a.dailyReturn)}
       </Stat>
-      <Stat label="Volatility">{pct(a.volatility, 1)}</Stat>
+      <Stat label="Volatility (annualised)">{pct(a.volatility, 1, false)}</Stat>
       <Stat label="Sharpe">{fmtNumber(a.sharpe)}</Stat>
       <Stat label="Max drawdown">{pct(a.maxDrawdown === null ? null : -a.maxDrawdown, 1)}</Stat>
       <Stat label={`Beta / correlation to ${a.benchmark}`}>
@@ -218,7 +221,7 @@ function Sectors({ a }: { a: Analytics }) {
         {a.sectors.map((s) => (
           <tr key={s.sector}>
             <td class="truncate">{s.sector}</td>
-            <td class="num">{fmtCompact(s.value)}</td>
+            <td class="num">{fmtNumber(s.value)}</td>
             <td class="num">{fmtNumber(s.weight * 100, 1)}%</td>
           </tr>
         ))}
@@ -314,7 +317,7 @@ function HoldingsTable({ holdings }: { holdings: Holding[] }) {
             <td class="num" title={h.priceDate ? `close of ${h.priceDate}` : ''}>
               {fmtNumber(h.price)} {h.currency}
             </td>
-            <td class="num">{fmtCompact(h.value)}</td>
+            <td class="num">{fmtNumber(h.value)}</td>
             <td class="num">{fmtNumber(h.weight * 100, 1)}%</td>
             <td class="num">{fmtNumber(h.costBasis)}</td>
             <td class={`num ${signClass(h.unrealisedPnl)}`}>{fmtNumber(h.unrealisedPnl)}</td>
