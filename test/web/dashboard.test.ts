@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { parseCsv } from '../../web/src/state/csv.js';
+import { cellText, SCREENER_COLUMNS } from '../../web/src/state/screener-columns.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import {
   buildSampleDatabase,
@@ -103,6 +104,32 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     assert.deepEqual(consoleErrors, []);
   });
 
+  it('keeps every page within a 390 px phone screen, wide tables scrolling inside their cards', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const p of [...PAGES, { name: 'coverage', path: '/coverage', numbers: '[data-testid=coverage-table]' }]) {
+        await page.goto(server.url + p.path);
+        await page
+          .locator(p.numbers || 'main h1, main h2')
+          .first()
+          .waitFor();
+        await page.waitForLoadState('networkidle');
+        const width = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+        const past = await page.evaluate(
+          "[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > 390 && !e.closest('.panel-body, .vtable')).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40)).join('; ')",
+        );
+        assert.ok(width <= 390, `${p.name} is ${width} px wide at 390: ${past}`);
+        await page.screenshot({ path: join(SHOTS, `${p.name}-phone.png`), fullPage: true });
+      }
+      const navRight = (await page.evaluate(
+        "Math.max(...[...document.querySelectorAll('.nav a')].map((a) => a.getBoundingClientRect().right))",
+      )) as number;
+      assert.ok(navRight <= 390, 'every navigation link is on screen');
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('keeps a screener filter in the URL across a reload', async () => {
     await page.goto(`${server.url}/screener`);
     await page.getByTestId('screener-row').first().waitFor();
@@ -117,7 +144,7 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     assert.notEqual(count.split(' ')[0], count.split(' ')[2], 'the filter narrowed the table');
   });
 
-  it('keeps the ticker chart's range, overlays and signals toggle in the URL across a reload', async () => {
+  it('keeps the ticker chart range, overlays and signals toggle in the URL across a reload', async () => {
     await page.goto(`${server.url}/ticker/AAPL`);
     await waitForScript(page, canvasDrawnScript('[data-testid=ticker-chart] canvas'));
     await page.getByRole('button', { name: '3M', exact: true }).click();
@@ -132,7 +159,7 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     assert.doesNotMatch((await page.getByRole('button', { name: '1Y' }).getAttribute('class')) ?? '', /active/);
   });
 
-  it('exports a CSV equal to the table shown', async () => {
+  it('exports the raw values of exactly the rows and columns shown', async () => {
     await page.goto(`${server.url}/screener?sector=Energy&min.rsi14=0`);
     await page.getByTestId('screener-row').first().waitFor();
     const header = (await page.locator('.vtable-head .cell').allTextContents()).map((h) => h.replace(/ [▲▼]$/, ''));
@@ -143,11 +170,43 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     const csv = parseCsv(readFileSync((await download.path())!, 'utf8'));
     const width = csv[0].length;
     assert.deepEqual(csv[0], header.slice(0, width));
+    assert.equal(csv.length - 1, table.length);
+    assert.ok(table.length > 1);
+    const columns = csv[0].map((label) => SCREENER_COLUMNS.find((c) => c.label === label)!);
+    let rawer = 0;
+    csv.slice(1).forEach((cells, r) => {
+      cells.forEach((cell, j) => {
+        const { kind, key } = columns[j];
+        const numeric = kind !== 'text' && kind !== 'list';
+        if (numeric && cell !== '') assert.ok(Number.isFinite(Number(cell)), `${key} ${cell} is a plain number`);
+        // The raw value, formatted as the table formats it, is the table's text.
+        const shown = numeric ? cellText(kind, cell === '' ? null : Number(cell)) : cell;
+        assert.equal(shown, table[r][j], `row ${r} ${key}`);
+        if (shown !== cell) rawer++;
+      });
+    });
+    assert.ok(rawer > table.length, 'the file holds the raw numbers, not the shown text');
+  });
+
+  it('filters the screener as the user types, without Enter, and sorts by symbol when no row has a market cap', async () => {
+    await page.goto(`${server.url}/screener`);
+    await page.getByTestId('screener-row').first().waitFor();
+    const symbols = await page.locator('[data-testid=screener-row] .cell:first-child').allTextContents();
     assert.deepEqual(
-      csv.slice(1),
-      table.map((r) => r.slice(0, width)),
+      symbols,
+      [...symbols].sort((a, b) => a.localeCompare(b)),
     );
-    assert.ok(csv.length > 2);
+    assert.match((await page.getByTestId('sort-symbol').textContent()) ?? '', /▲/);
+    await page.getByTestId('screener-search').pressSequentially('AAP');
+    await page.waitForURL(/q=AAP/);
+    await page
+      .getByTestId('screener-count')
+      .filter({ hasText: /^1 of / })
+      .waitFor();
+    await page.getByTestId('min-close').pressSequentially('100000');
+    await page.waitForURL(/min\.close=100000/);
+    assert.match((await page.getByTestId('screener-count').textContent()) ?? '', /^0 of /);
+    assert.equal(await page.getByTestId('screener-search').inputValue(), 'AAP');
   });
 
   it('renders a sector holding markup as text', async () => {
@@ -172,8 +231,15 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
       for (const path of ['/', '/screener', '/heatmap']) {
         await page.goto(empty.url + path);
         await page.getByText('No market data yet').waitFor();
-        assert.match((await page.locator('main').textContent()) ?? '', /marketdeck up/);
+        assert.ok(
+          ((await page.locator('main').textContent()) ?? '').includes(`marketdeck up --db ${join(dir, 'empty.db')}`),
+          'the command names the database the server reads',
+        );
       }
+      await page.goto(`${empty.url}/coverage`);
+      await page.getByTestId('coverage-summary').waitFor();
+      assert.match((await page.getByTestId('coverage-summary').textContent()) ?? '', /no data yet/);
+      assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /100\.0 %|Every ticker has every/);
       await page.screenshot({ path: join(SHOTS, 'first-run.png') });
     } finally {
       await empty.close();
