@@ -236,11 +236,12 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
           'the command names the database the server reads',
         );
       }
+      await page.screenshot({ path: join(SHOTS, 'first-run.png') });
       await page.goto(`${empty.url}/coverage`);
       await page.getByTestId('coverage-summary').waitFor();
       assert.match((await page.getByTestId('coverage-summary').textContent()) ?? '', /no data yet/);
       assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /100\.0 %|Every ticker has every/);
-      await page.screenshot({ path: join(SHOTS, 'first-run.png') });
+      await page.screenshot({ path: join(SHOTS, 'coverage-empty.png') });
     } finally {
       await empty.close();
     }
