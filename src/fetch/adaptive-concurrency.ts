@@ -245,7 +245,11 @@ export class AdaptiveConcurrency {
 
   private remember(times: number[], now: number): void {
     times.push(now);
-    while (times.length > 0 && times[0] <= now - this.o.rateWindowMs) times.shift();
+    // Trimmed in one splice once the old part is as long as the window's, not one shift per request.
+    if (times[0] > now - 2 * this.o.rateWindowMs) return;
+    let old = 0;
+    while (old < times.length && times[old] <= now - this.o.rateWindowMs) old++;
+    times.splice(0, old);
   }
 
   /** When the next request may leave: after the cool-down and the pace's spacing. */

@@ -15,15 +15,32 @@ export interface QuarantinedBar {
  * The good bars come back as they were when nothing was quarantined (no copy on the common path).
  */
 export function quarantineBadBars(series: BarSeries): { bars: BarSeries; quarantined: QuarantinedBar[] } {
+  // The common path reads the columns alone: no bar object is made unless one is bad.
+  const { open, high, low, close, volume } = series;
+  let firstBad = -1;
+  for (let i = 0; i < series.dates.length && firstBad < 0; i++) {
+    if (
+      !(close[i] > 0 && close[i] < Number.POSITIVE_INFINITY) ||
+      open[i] <= 0 ||
+      high[i] <= 0 ||
+      low[i] <= 0 ||
+      volume[i] < 0 ||
+      open[i] === Number.POSITIVE_INFINITY ||
+      high[i] === Number.POSITIVE_INFINITY ||
+      low[i] === Number.POSITIVE_INFINITY
+    ) {
+      firstBad = i;
+    }
+  }
+  if (firstBad < 0) return { bars: series, quarantined: [] };
   const quarantined: QuarantinedBar[] = [];
   const keep: Bar[] = [];
   for (let i = 0; i < series.dates.length; i++) {
     const bar = barAt(series, i);
-    const reason = whyNotAPrice(bar);
+    const reason = i < firstBad ? null : whyNotAPrice(bar);
     if (reason === null) keep.push(bar);
     else quarantined.push({ date: isoFromDay(bar.date), reason, bar });
   }
-  if (quarantined.length === 0) return { bars: series, quarantined };
   return { bars: barSeriesFromBars(series.symbol, keep), quarantined };
 }
 
