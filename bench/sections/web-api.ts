@@ -52,7 +52,9 @@ export const webApiSection: BenchSection = {
       if (csv) await importFiles(store, [csv], { sectorFile: bundledConstituentsFile() });
       else await generateUniverse(store, { tickers: 505, days: 1260, seed: 7 });
       // S0001, written over the synthetic set's first ticker when there is no real one.
-      const long = await generateUniverse(store, { tickers: 1, days: TEN_YEARS_DAYS, seed: 99 });
+      // Ending on the real set's last day, so the market's date (and so the overview) stays the real set's.
+      const last = (await store.bars.stats()).lastDate ?? undefined;
+      const long = await generateUniverse(store, { tickers: 1, days: TEN_YEARS_DAYS, seed: 99, endDate: last });
       longSymbol = 'S0001';
       ctx.log(`data: ${csv ? 'real 505 tickers' : '505 synthetic tickers'} + ${long.tickers} ten-year ticker`);
       const universe = await resolveUniverse(undefined, { store });
