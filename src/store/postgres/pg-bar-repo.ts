@@ -309,6 +309,22 @@ export class PgBarRepo implements BarRepo {
     return from === undefined && to === undefined ? s : sliceBarSeries(s, from, to);
   }
 
+  /**
+   * The dates and closes of each symbol with bars, through the whole-series read: PostgreSQL keeps a year's
+   * columns in one blob, so the closes alone would not be fewer bytes off the disk.
+   */
+  async readCloses(
+    symbols: readonly string[],
+    range?: DateRange,
+  ): Promise<Map<string, { dates: Int32Array; close: Float64Array }>> {
+    const out = new Map<string, { dates: Int32Array; close: Float64Array }>();
+    for (const symbol of symbols) {
+      const series = await this.read(symbol, range);
+      if (series && series.dates.length > 0) out.set(symbol, { dates: series.dates, close: series.close });
+    }
+    return out;
+  }
+
   async *readAll(symbols?: readonly string[]): AsyncIterable<BarSeries> {
     const wanted = symbols ? [...new Set(symbols)].sort(cmp) : null;
     let after = '';
