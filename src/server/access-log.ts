@@ -15,13 +15,17 @@ export function accessLog(sink: AccessLogSink): (req: IncomingMessage, res: Serv
   return (req, res) => {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0];
+    // Answers pass their headers to writeHead at once, so Content-Length is not readable back: the bytes are
+    // what the connection wrote while this request was answered (its headers and body).
+    const socket = res.socket;
+    const writtenBefore = socket?.bytesWritten ?? 0;
     res.once('close', () => {
       const fields = {
         method: req.method,
         path,
         status: res.statusCode,
         ms: Math.round((performance.now() - started) * 10) / 10,
-        bytes: Number(res.getHeader('content-length') ?? 0) || null,
+        bytes: socket ? socket.bytesWritten - writtenBefore : null,
         aborted: !res.writableFinished,
       };
       if (fields.aborted) sink.info(fields, 'request aborted by the client');

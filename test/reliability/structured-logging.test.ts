@@ -84,6 +84,7 @@ describe('the access log of serve', () => {
           ['GET', '/api/events', 200, true, 'request aborted by the client'],
         ],
       );
+      assert.ok(Number(out.lines[0].bytes) > 200, `the overview line counts its bytes: ${out.lines[0].bytes}`);
       assert.equal(
         out.raw.some((l) => /stack|Error:/.test(l)),
         false,
