@@ -28,13 +28,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync(argv as string[]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    return reportError(error);
+    return reportError(error, () => ctx.config.db);
   } finally {
     await ctx.dispose();
   }
 }
 
-function reportError(error: unknown): number {
+function reportError(error: unknown, database: () => string): number {
   if (error instanceof CommanderError) {
     if (
       error.code === 'commander.helpDisplayed' ||
@@ -51,6 +51,21 @@ function reportError(error: unknown): number {
     return EXIT_USAGE;
   }
   const e = error as Error;
+  if ((error as { code?: unknown })?.code === 'SQLITE_FULL') {
+    // Every ticker, file and job record is written in a transaction of its own: the one that did not fit was
+    // rolled back whole, and everything committed before it is still there.
+    let where = 'the database';
+    try {
+      where = database();
+    } catch {
+      // The settings themselves were the problem: the message says enough.
+    }
+    process.stderr.write(
+      `marketdeck: the disk holding ${where} is full (${e.message}); nothing already stored was lost: the write ` +
+        'that did not fit was rolled back whole. Free some space and run the command again.\n',
+    );
+    return EXIT_ERROR;
+  }
   process.stderr.write(`marketdeck: ${e?.message ?? String(error)}\n`);
   if (process.env.LOG_LEVEL === 'debug' && e?.stack) process.stderr.write(`${e.stack}\n`);
   return EXIT_ERROR;
