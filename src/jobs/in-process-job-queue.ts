@@ -19,6 +19,11 @@ export interface InProcessJobQueueOptions {
   log?: (message: string) => void;
   /** Structured logging: a child logger per job (its id and kind on each line) for its start, messages and end. */
   logger?: JobLogger;
+  /**
+   * Held around a job of these kinds while it runs (the database's pipeline lock in `serve`), so a CLI update
+   * and the dashboard's update on one database take turns; `onWait` reports who holds it as the job's progress.
+   */
+  lockRun?: (kind: JobKind, onWait: (holder: string) => void, signal: AbortSignal) => Promise<(() => void) | null>;
   /** Masks secrets in what a job records (its error may quote a URL or a file); default: unchanged. */
   redact?: (text: string) => string;
 }
@@ -63,6 +68,7 @@ export class InProcessJobQueue implements JobQueue {
   private readonly now: () => Date;
   private readonly log: (message: string) => void;
   private readonly redact: (text: string) => string;
+  private readonly lockRun: InProcessJobQueueOptions['lockRun'];
   private readonly logger: JobLogger | undefined;
   private readonly retentionDays: number | undefined;
   private started: Promise<{ interrupted: number; pruned: number }> | null = null;
@@ -77,6 +83,7 @@ export class InProcessJobQueue implements JobQueue {
     this.now = opts.now ?? (() => new Date());
     this.log = opts.log ?? (() => {});
     this.redact = opts.redact ?? ((text) => text);
+    this.lockRun = opts.lockRun;
     this.logger = opts.logger;
   }
 
@@ -236,7 +243,14 @@ export class InProcessJobQueue implements JobQueue {
       log: (message) => (job.logger ? job.logger.info({}, this.redact(message)) : this.log(`[${run.id}] ${message}`)),
     };
     const handler = this.handlers[run.kind as JobKind]!;
+    let unlock: (() => void) | null = null;
     try {
+      unlock =
+        (await this.lockRun?.(
+          run.kind as JobKind,
+          (holder) => ctx.progress({ stage: 'waiting', message: `waits for the job of process ${holder}` }),
+          job.controller.signal,
+        )) ?? null;
       const metrics = await Promise.resolve().then(() => handler(ctx));
       const partial = partialOf(metrics);
       await this.finish(job, { status: partial ? 'partial' : 'succeeded', metrics, error: partial?.message ?? null });
@@ -248,6 +262,8 @@ export class InProcessJobQueue implements JobQueue {
       } else {
         await this.finish(job, { status: 'failed', error: message });
       }
+    } finally {
+      unlock?.();
     }
   }
 

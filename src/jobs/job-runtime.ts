@@ -7,6 +7,7 @@ import { InProcessJobQueue } from './in-process-job-queue.js';
 import type { JobHandlers } from './job-handler.js';
 import type { JobLogger } from './job-logger.js';
 import type { JobQueue } from './job-queue.js';
+import { lockPipeline, PIPELINE_LOCKED_KINDS } from './pipeline-lock.js';
 import { BullJobQueue } from './queue/bull-job-queue.js';
 
 /** What a process that runs jobs holds: the queue and the dashboard cache its precompute jobs write through. */
@@ -29,6 +30,11 @@ export interface JobRuntimeOptions {
   logger?: JobLogger;
   /** This process runs one job at a time and nothing else writes the store (a one-shot CLI command). */
   exclusiveStore?: boolean;
+  /**
+   * A long-running process (serve, scheduler) holds the database's pipeline lock around each fetching or
+   * analysing job, as the one-shot commands do around theirs, so the two never do the same work at once.
+   */
+  lockPipeline?: boolean;
 }
 
 /**
@@ -48,6 +54,10 @@ export function createJobRuntime(opts: JobRuntimeOptions): JobRuntime {
           log,
           logger: opts.logger,
           redact: secretRedactor(opts.config),
+          lockRun: opts.lockPipeline
+            ? async (kind, onWait, signal) =>
+                PIPELINE_LOCKED_KINDS.includes(kind) ? lockPipeline(opts.config.db, { onWait, signal }) : null
+            : undefined,
         });
   return { queue, cache };
 }

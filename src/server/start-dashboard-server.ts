@@ -45,6 +45,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     logger: opts.logger,
     runFetch: opts.runFetch,
     runAnalyze: opts.runAnalyze,
+    // A CLI update on the same database and the dashboard's own take turns.
+    lockPipeline: true,
   });
   const { queue } = runtime;
   // Built first: a non-loopback HOST without API_TOKEN is refused before any job starts.

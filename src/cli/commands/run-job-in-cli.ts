@@ -1,10 +1,7 @@
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { acquireCrossProcessLock } from '../../jobs/cross-process-lock.js';
 import { partialOf } from '../../jobs/job-handler.js';
 import type { JobKind } from '../../jobs/job-kinds.js';
 import { createJobRuntime } from '../../jobs/job-runtime.js';
+import { lockPipeline as lockDatabasePipeline } from '../../jobs/pipeline-lock.js';
 import type { JobRun } from '../../store/store.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_PARTIAL } from '../exit-codes.js';
@@ -60,7 +57,7 @@ export async function runJobInCli(
  * another process's job to finish first: two updates at once would fetch and analyze the same tickers twice.
  */
 export function lockPipeline(ctx: CliContext, kind: string): Promise<() => void> {
-  return acquireCrossProcessLock(pipelineLockPath(ctx.config.db), {
+  return lockDatabasePipeline(ctx.config.db, {
     onWait: (holder) =>
       process.stderr.write(
         `marketdeck: another job on this database runs in process ${holder}; ${kind} waits for it\n`,
@@ -88,16 +85,4 @@ function reportPartial(run: JobRun): void {
     }
   }
   process.stderr.write(`${lines.join('\n')}\n`);
-}
-
-/**
- * One lock per database, named by a hash of its path (or URL) in this user's temporary folder: nothing is
- * written beside the database, which may sit in a folder this user only reads.
- */
-function pipelineLockPath(db: string): string {
-  const id = createHash('sha256')
-    .update(db.includes('://') ? db : resolve(db))
-    .digest('hex')
-    .slice(0, 24);
-  return join(tmpdir(), `marketdeck-${process.getuid?.() ?? 'user'}`, 'locks', `${id}.lock`);
 }

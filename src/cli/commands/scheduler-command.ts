@@ -19,7 +19,7 @@ export function registerSchedulerCommand(program: Command, ctx: CliContext): voi
     .action(async () => {
       const store = await ctx.store();
       const log = (m: string) => printLine(`${new Date().toISOString()} ${m}`);
-      const { queue } = createJobRuntime({ store, config: ctx.config, log });
+      const { queue } = createJobRuntime({ store, config: ctx.config, log, lockPipeline: true });
       const health = new HealthSampler({
         store,
         retentionDays: ctx.config.healthRetentionDays,
