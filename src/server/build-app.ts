@@ -187,12 +187,7 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'ticker', ':symbol'],
       handler: async (req, res, url, [raw]) => {
         noParams(url);
-        let symbol: string;
-        try {
-          symbol = normalizeSymbol(raw);
-        } catch {
-          throw unknownTicker(raw);
-        }
+        const symbol = tickerSymbol(raw);
         const key = tickerCacheKey(symbol);
         // The reader starts no precompute for an absent key, so an unknown ticker never starts a rebuild.
         const served = await memo.get(key);
@@ -208,12 +203,7 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'ticker', ':symbol', 'bars'],
       handler: async (req, res, url, [raw]) => {
         const query = parseTickerBarsQuery(url.searchParams);
-        let symbol: string;
-        try {
-          symbol = normalizeSymbol(raw);
-        } catch {
-          throw unknownTicker(raw);
-        }
+        const symbol = tickerSymbol(raw);
         const series = await store.bars.read(symbol);
         if (!series) throw new ApiError('MD_ERR_UNKNOWN_TICKER', `ticker "${raw}" has no stored bars`);
         // Reading the bars is cheap; the indicators and the JSON of ten years are not: held while the bars are the same.
@@ -242,12 +232,7 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'ticker', ':symbol', 'signals'],
       handler: async (req, res, url, [raw]) => {
         noParams(url);
-        let symbol: string;
-        try {
-          symbol = normalizeSymbol(raw);
-        } catch {
-          throw unknownTicker(raw);
-        }
+        const symbol = tickerSymbol(raw);
         const signals = await store.analysis.signals({ symbol });
         if (signals.length === 0 && !(await store.analysis.screenerRow(symbol))) throw unknownTicker(raw);
         // Oldest first, as a chart lays its markers out.
@@ -568,6 +553,15 @@ function notReady(key: string): ApiError {
     'MD_ERR_NOT_READY',
     `the dashboard payload "${key}" has not been precomputed yet; run \`marketdeck precompute\` (or POST /api/refresh)`,
   );
+}
+
+/** The symbol in a ticker path, as stored; one that cannot be a symbol is a ticker with no data. */
+function tickerSymbol(raw: string): string {
+  try {
+    return normalizeSymbol(raw);
+  } catch {
+    throw unknownTicker(raw);
+  }
 }
 
 function unknownTicker(symbol: string): ApiError {
