@@ -24,6 +24,11 @@ export interface UPlotChartProps {
   /** Horizontal lines at these y values (the zero line of an oscillator). */
   rules?: number[];
   timeFormat?: 'day' | 'hour';
+  /**
+   * The x axis always spans this many seconds up to the newest point (a "last 24 hours" chart): left to itself,
+   * uPlot stretches a single sample's axis over years.
+   */
+  spanSeconds?: number;
   testId?: string;
 }
 
@@ -57,7 +62,11 @@ export function UPlotChart(props: UPlotChartProps) {
         points: { size: 5 },
         drag: { x: false, y: false },
       },
-      scales: { x: { time: true } },
+      scales: {
+        x: props.spanSeconds
+          ? { time: true, range: (_u, _min, max) => [max - (props.spanSeconds ?? 0), max] }
+          : { time: true },
+      },
       axes: [
         props.timeFormat === 'hour' ? { ...axis, values: (_u, ticks) => timeTicks(ticks) } : axis,
         { ...axis, size: 52, values: (_u, ticks) => ticks.map(compactTick) },
@@ -105,7 +114,7 @@ export function UPlotChart(props: UPlotChartProps) {
       ro.disconnect();
       plot.destroy();
     };
-  }, [data, series, theme, props.height, props.syncKey]);
+  }, [data, series, theme, props.height, props.syncKey, props.spanSeconds]);
 
   const last = data[0].length - 1;
   const idx = cursor ?? last;

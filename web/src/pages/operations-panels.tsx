@@ -9,6 +9,9 @@ import { Stat } from '../components/stat.js';
 import { fmtBytes, fmtInt, fmtNumber, fmtRelative, fmtTime } from '../state/format.js';
 import { useApi } from '../use-api.js';
 
+/** The health charts show the last 24 hours, however few samples there are yet. */
+const DAY_SECONDS = 86_400;
+
 /** GET /api/health/details. */
 type HealthAnswer = HealthDetails;
 
@@ -102,6 +105,7 @@ function HealthCharts({ health }: { health: HealthAnswer }) {
         series={CPU_SERIES}
         height={160}
         timeFormat="hour"
+        spanSeconds={DAY_SECONDS}
         syncKey="health"
         testId="health-cpu-chart"
       />
@@ -110,6 +114,7 @@ function HealthCharts({ health }: { health: HealthAnswer }) {
         series={LOOP_SERIES}
         height={120}
         timeFormat="hour"
+        spanSeconds={DAY_SECONDS}
         syncKey="health"
         testId="health-loop-chart"
       />
@@ -143,6 +148,7 @@ function DatabaseHealth({ health }: { health: HealthAnswer }) {
           series={MEMORY_SERIES}
           height={140}
           timeFormat="hour"
+          spanSeconds={DAY_SECONDS}
           syncKey="health"
           testId="health-size-chart"
         />
