@@ -70,7 +70,7 @@ describe('two update processes on one database', () => {
     await new Promise<void>((resolve) => holder.stdout.once('data', () => resolve()));
     let waited = '';
     const second = acquireCrossProcessLock(path, { pollMs: 20, onWait: (h) => (waited = h) });
-    await new Promise((r) => setTimeout(r, 100));
+    while (waited === '') await new Promise((r) => setTimeout(r, 10));
     assert.match(waited, new RegExp(`:${holder.pid}$`), 'the waiting process names the holder');
     holder.kill('SIGKILL');
     const release = await second;
