@@ -1,24 +1,20 @@
-import type { EpochDay } from '../../domain/epoch-day.js';
-import type { Portfolio, PortfolioSummary, PortfolioTransaction } from '../../domain/portfolio.js';
+import type { Portfolio, PortfolioSummary } from '../../domain/portfolio.js';
+import {
+  checkPortfolioName,
+  type PortfolioPut,
+  type PortfolioRow,
+  portfolioFromRows,
+  portfolioSummaryFromRow,
+  type TransactionRow,
+} from '../portfolio-row.js';
 import type { PortfolioRepo } from '../store.js';
 import type { PgDb } from './pg-db.js';
-
-interface PortfolioRow {
-  name: string;
-  base_currency: string;
-  source: string | null;
-  updated_at: number;
-}
-
-type PortfolioPut = Parameters<PortfolioRepo['put']>[0];
 
 export class PgPortfolioRepo implements PortfolioRepo {
   constructor(private readonly db: PgDb) {}
 
   async put(p: PortfolioPut): Promise<void> {
-    if (typeof p.name !== 'string' || p.name === '') {
-      throw new TypeError(`portfolio name ${JSON.stringify(p.name)} is not valid; expected a non-empty string`);
-    }
+    checkPortfolioName(p.name);
     const t = p.transactions;
     await this.db.tx(async (sql) => {
       await sql.query(
@@ -51,18 +47,12 @@ export class PgPortfolioRepo implements PortfolioRepo {
     const { rows } = await this.db.query<PortfolioRow>('SELECT * FROM portfolios WHERE name = $1', [name]);
     const row = rows[0];
     if (!row) return null;
-    const tx = await this.db.query<Omit<PortfolioTransaction, 'date'> & { date: number }>(
+    const tx = await this.db.query<TransactionRow>(
       `SELECT date, symbol, type, quantity, price, fees, currency FROM portfolio_transactions
        WHERE portfolio = $1 ORDER BY date, position`,
       [name],
     );
-    return {
-      name: row.name,
-      baseCurrency: row.base_currency,
-      source: row.source,
-      transactions: tx.rows.map((x) => ({ ...x, date: x.date as EpochDay })),
-      updatedAt: new Date(row.updated_at),
-    };
+    return portfolioFromRows(row, tx.rows);
   }
 
   async list(): Promise<PortfolioSummary[]> {
@@ -70,14 +60,7 @@ export class PgPortfolioRepo implements PortfolioRepo {
       SELECT p.*, count(t.position) AS transactions, count(DISTINCT t.symbol) AS symbols
       FROM portfolios p LEFT JOIN portfolio_transactions t ON t.portfolio = p.name
       GROUP BY p.name ORDER BY p.name COLLATE "C"`);
-    return rows.map((r) => ({
-      name: r.name,
-      baseCurrency: r.base_currency,
-      source: r.source,
-      transactions: r.transactions,
-      symbols: r.symbols,
-      updatedAt: new Date(r.updated_at),
-    }));
+    return rows.map(portfolioSummaryFromRow);
   }
 
   async delete(name: string): Promise<boolean> {

@@ -1,20 +1,15 @@
 import type Database from 'better-sqlite3';
-import type { EpochDay } from '../../domain/epoch-day.js';
-import type { Portfolio, PortfolioSummary, PortfolioTransaction } from '../../domain/portfolio.js';
+import type { Portfolio, PortfolioSummary } from '../../domain/portfolio.js';
+import {
+  checkPortfolioName,
+  type PortfolioPut,
+  type PortfolioRow,
+  portfolioFromRows,
+  portfolioSummaryFromRow,
+  type TransactionRow,
+} from '../portfolio-row.js';
 import type { PortfolioRepo } from '../store.js';
 import { immediateTransaction } from './immediate-transaction.js';
-
-interface PortfolioRow {
-  name: string;
-  base_currency: string;
-  source: string | null;
-  updated_at: number;
-}
-
-/** A transaction row: the domain's fields, with the date a plain integer column. */
-type TransactionRow = Omit<PortfolioTransaction, 'date'> & { date: number };
-
-type PortfolioPut = Parameters<PortfolioRepo['put']>[0];
 
 /** The prepared statements behind SqlitePortfolioRepo, made on first use. */
 class PortfolioStatements implements PortfolioRepo {
@@ -34,9 +29,7 @@ class PortfolioStatements implements PortfolioRepo {
       INSERT INTO portfolio_transactions (portfolio, position, date, symbol, type, quantity, price, fees, currency)
       VALUES (@portfolio, @position, @date, @symbol, @type, @quantity, @price, @fees, @currency)`);
     this.putTx = immediateTransaction(db, (p: PortfolioPut) => {
-      if (typeof p.name !== 'string' || p.name === '') {
-        throw new TypeError(`portfolio name ${JSON.stringify(p.name)} is not valid; expected a non-empty string`);
-      }
+      checkPortfolioName(p.name);
       putPortfolio.run(p.name, p.baseCurrency, p.source ?? null, Date.now());
       clear.run(p.name);
       p.transactions.forEach((t, position) => {
@@ -61,25 +54,11 @@ class PortfolioStatements implements PortfolioRepo {
   async get(name: string): Promise<Portfolio | null> {
     const row = this.getStmt.get(name);
     if (!row) return null;
-    const transactions: PortfolioTransaction[] = this.txStmt.all(name).map((t) => ({ ...t, date: t.date as EpochDay }));
-    return {
-      name: row.name,
-      baseCurrency: row.base_currency,
-      source: row.source,
-      transactions,
-      updatedAt: new Date(row.updated_at),
-    };
+    return portfolioFromRows(row, this.txStmt.all(name));
   }
 
   async list(): Promise<PortfolioSummary[]> {
-    return this.listStmt.all().map((r) => ({
-      name: r.name,
-      baseCurrency: r.base_currency,
-      source: r.source,
-      transactions: r.transactions,
-      symbols: r.symbols,
-      updatedAt: new Date(r.updated_at),
-    }));
+    return this.listStmt.all().map(portfolioSummaryFromRow);
   }
 
   async delete(name: string): Promise<boolean> {
