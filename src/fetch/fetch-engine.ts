@@ -6,6 +6,7 @@ import { AdaptiveConcurrency, classifyOutcome } from './adaptive-concurrency.js'
 import type { FailedTicker, FetchProgress, FetchRunMetrics } from './fetch-metrics.js';
 import type { FetchEngineOptions } from './fetch-options.js';
 import { newFetchRunId } from './fetch-run-record.js';
+import { runWorkers, WRITE_BATCH, WRITE_DELAY_MS } from './fetch-workers.js';
 import type { HttpStats } from './instrumented-http-get.js';
 import { type KeptHistory, keepStoredHistory } from './keep-stored-history.js';
 import {
@@ -44,17 +45,8 @@ export interface RunFetchArgs {
   httpStats: HttpStats;
 }
 
-/**
- * Tickers written per transaction at most, and how long a ready ticker waits for others to share its
- * commit. A daily update's write is tiny, so the commit is a large part of it; a few ms of waiting costs
- * nothing against the request round trips that bound the run.
- */
-const WRITE_BATCH = 32;
-const WRITE_DELAY_MS = 4;
 /** FETCH_GIVE_UP_AFTER's default: a few minutes of nothing but push-back. */
 export const DEFAULT_NO_PROGRESS_LIMIT_MS = 180_000;
-/** Workers started per turn of the event loop when a run begins (see runFetch). */
-const START_GROUP = 4;
 
 /**
  * One fetch run: every symbol planned (fresh ones skipped), requested through the rate limiter, the
@@ -346,23 +338,9 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
       });
     }
   };
-  // More workers than request slots, so that while some parse an answer or wait for its batch to be
-  // committed the slots stay full; each holds one answer at most, so memory stays bounded.
-  const spare = Math.max(2, Math.ceil(options.maxConcurrent / 4)) + Math.min(WRITE_BATCH, options.maxConcurrent);
-  const workers = Math.min(symbols.length, options.maxConcurrent + spare);
-  // The first requests leave in small groups, each group on the wire before the next one is planned: the
-  // first answers then come back spread out, and the slow first pass through cold code overlaps the waits
-  // instead of holding up answers that all arrived together. The spare workers start last.
   watchdog = setTimeout(watch, noProgressLimitMs);
-  const running: Promise<void>[] = [];
-  const first = Math.min(workers, options.maxConcurrent);
-  while (running.length < first) {
-    for (let k = 0; k < START_GROUP && running.length < first; k++) running.push(worker());
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  while (running.length < workers) running.push(worker());
   try {
-    await Promise.all(running);
+    await runWorkers(options.maxConcurrent, symbols.length, worker);
   } finally {
     if (watchdog) clearTimeout(watchdog);
   }

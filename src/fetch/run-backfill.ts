@@ -3,6 +3,7 @@ import type { Dividend, Split } from '../domain/ticker.js';
 import type { HistorySource, SourceHistory } from '../sources/source.js';
 import type { Store } from '../store/store.js';
 import { AdaptiveConcurrency, classifyOutcome } from './adaptive-concurrency.js';
+import { runWorkers, WRITE_BATCH, WRITE_DELAY_MS } from './fetch-workers.js';
 import type { GapRequest } from './plan-gap-requests.js';
 import { type RateLimiter, UNLIMITED_RATE } from './rate-limiter.js';
 import { RetryPolicy, withRetry } from './retry-policy.js';
@@ -55,10 +56,6 @@ export interface BackfillMetrics {
   workers: number;
   results: BackfillTickerResult[];
 }
-
-const WRITE_BATCH = 32;
-const WRITE_DELAY_MS = 4;
-const START_GROUP = 4;
 
 /**
  * Fills the given ranges: `workers` requests in flight, each through the rate limiter and the retry policy;
@@ -175,18 +172,7 @@ export async function runBackfill(args: BackfillArgs): Promise<BackfillMetrics> 
       args.onProgress?.({ total: symbols.length, done, failed, requests: sent, barsAdded, symbol });
     }
   };
-  const spare = Math.max(2, Math.ceil(args.workers / 4)) + Math.min(WRITE_BATCH, args.workers);
-  const workers = Math.max(1, Math.min(args.workers + spare, symbols.length));
-  // As in a fetch run, the first requests leave a few at a time, each group on the wire before the next is
-  // planned, so the first answers come back spread out instead of all at once onto cold code.
-  const running: Promise<void>[] = [];
-  const first = Math.min(workers, args.workers);
-  while (running.length < first) {
-    for (let k = 0; k < START_GROUP && running.length < first; k++) running.push(worker());
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  while (running.length < workers) running.push(worker());
-  await Promise.all(running);
+  await runWorkers(args.workers, symbols.length, worker);
   await writes.flush();
   const seconds = (performance.now() - t0) / 1000;
   results.sort((a, b) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
