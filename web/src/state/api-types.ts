@@ -16,8 +16,14 @@ export type {
   TimelinePayload,
 } from '../../../src/precompute/build-pipeline-charts.js';
 export type { ScreenerCell, ScreenerPayload } from '../../../src/precompute/build-screener.js';
+export type { TickerBarsPayload as TickerBars } from '../../../src/precompute/build-ticker-bars.js';
 export type { TickerSummary } from '../../../src/precompute/build-ticker-summary.js';
 export type { DashboardCacheStats as CacheStats } from '../../../src/precompute/dashboard-cache.js';
+export type { JobProgress } from '../../../src/store/store.js';
+
+import type { ScreenerPayload } from '../../../src/precompute/build-screener.js';
+import type { TickerBarsPayload as TickerBars } from '../../../src/precompute/build-ticker-bars.js';
+import type { JobProgress, JobStatus } from '../../../src/store/store.js';
 
 export interface PayloadMeta {
   key: string;
@@ -32,37 +38,16 @@ export interface Payload<T> {
   meta: PayloadMeta;
 }
 
-export interface TickerBars {
-  symbol: string;
-  dates: string[];
-  open: (number | null)[];
-  high: (number | null)[];
-  low: (number | null)[];
-  close: (number | null)[];
-  adjClose?: (number | null)[];
-  volume: (number | null)[];
-  dividends: { date: string; amount: number }[];
-  splits: { date: string; numerator: number; denominator: number }[];
-  [indicator: string]: unknown;
-}
-
 export interface TickerBarsAnswer {
   data: TickerBars;
   meta: { symbol: string; sample: boolean; lastDate: string | null };
-}
-
-export interface JobProgress {
-  done: number;
-  total: number;
-  stage: string;
-  message: string;
 }
 
 export interface JobRun {
   id: string;
   kind: string;
   params: Record<string, unknown>;
-  status: 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
+  status: JobStatus;
   progress: JobProgress | null;
   createdAt: string;
   startedAt: string | null;
@@ -104,8 +89,6 @@ export interface StatusAnswer {
   }[];
   dashboardRefreshSeconds?: number;
 }
-
-import type { ScreenerPayload } from '../../../src/precompute/build-screener.js';
 
 /** GET /api/screener: the cached table after the query's filters, with how many rows matched. */
 export type ScreenerAnswer = ScreenerPayload & { total: number; matched: number };
