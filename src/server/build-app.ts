@@ -106,27 +106,28 @@ export function buildApp(opts: BuildAppOptions): App {
   };
   const sendPayload = async (req: IncomingMessage, res: ServerResponse, key: string) =>
     (await payload(key)).bytes.send(req, res);
+  /** A fixed path answering one cached payload as it is. */
+  const payloadRoute = (pattern: string[], key: string): Route => ({
+    method: 'GET',
+    pattern,
+    handler: async (req, res, url) => {
+      noParams(url);
+      await sendPayload(req, res, key);
+    },
+  });
+  /** A job run by id; 404 when there is none. */
+  const jobRun = async (id: string) => {
+    const run = await queue.get(id);
+    if (!run) throw new ApiError('MD_ERR_UNKNOWN_JOB', `no job run with id "${id}"`);
+    return run;
+  };
 
   const routes: Route[] = [
     { method: 'GET', pattern: ['healthz'], handler: async (_q, res) => sendJson(res, 200, { ok: true }) },
     ...portfolioRoutes({ store, queue }),
     ...operationsRoutes({ store, config }),
-    {
-      method: 'GET',
-      pattern: ['api', 'overview'],
-      handler: async (req, res, url) => {
-        noParams(url);
-        await sendPayload(req, res, CACHE_KEYS.overview);
-      },
-    },
-    {
-      method: 'GET',
-      pattern: ['api', 'heatmap'],
-      handler: async (req, res, url) => {
-        noParams(url);
-        await sendPayload(req, res, CACHE_KEYS.heatmap);
-      },
-    },
+    payloadRoute(['api', 'overview'], CACHE_KEYS.overview),
+    payloadRoute(['api', 'heatmap'], CACHE_KEYS.heatmap),
     {
       method: 'GET',
       pattern: ['api', 'screener'],
@@ -156,14 +157,7 @@ export function buildApp(opts: BuildAppOptions): App {
           .send(req, res);
       },
     },
-    {
-      method: 'GET',
-      pattern: ['api', 'breadth'],
-      handler: async (req, res, url) => {
-        noParams(url);
-        await sendPayload(req, res, CACHE_KEYS.breadthIndex);
-      },
-    },
+    payloadRoute(['api', 'breadth'], CACHE_KEYS.breadthIndex),
     {
       method: 'GET',
       pattern: ['api', 'breadth', ':universe', ':scope'],
@@ -295,9 +289,7 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'jobs', ':id'],
       handler: async (_req, res, url, [id]) => {
         noParams(url);
-        const run = await queue.get(id);
-        if (!run) throw new ApiError('MD_ERR_UNKNOWN_JOB', `no job run with id "${id}"`);
-        sendJson(res, 200, run);
+        sendJson(res, 200, await jobRun(id));
       },
     },
     {
@@ -331,8 +323,7 @@ export function buildApp(opts: BuildAppOptions): App {
       handler: async (req, res, url, [id]) => {
         noParams(url);
         await readJsonBody(req);
-        const run = await queue.get(id);
-        if (!run) throw new ApiError('MD_ERR_UNKNOWN_JOB', `no job run with id "${id}"`);
+        await jobRun(id);
         const cancelled = await queue.cancel(id);
         sendJson(res, cancelled ? 202 : 200, { id, cancelled, run: await queue.get(id) });
       },
@@ -374,13 +365,11 @@ export function buildApp(opts: BuildAppOptions): App {
   ];
 
   // Fixed paths found by one map lookup: a payload answer is a few microseconds, the route search should not be more.
-  const fixed = new Map<string, Route>();
   const fixedGets = new Map<string, { route: Route; url: URL }>();
   for (const r of routes) {
-    if (r.pattern.some((p) => p.startsWith(':'))) continue;
+    if (r.method !== 'GET' || r.pattern.some((p) => p.startsWith(':'))) continue;
     const path = `/${r.pattern.join('/')}`;
-    fixed.set(`${r.method} ${path}`, r);
-    if (r.method === 'GET') fixedGets.set(path, { route: r, url: new URL(path, 'http://localhost') });
+    fixedGets.set(path, { route: r, url: new URL(path, 'http://localhost') });
   }
 
   return {
@@ -408,9 +397,9 @@ export function buildApp(opts: BuildAppOptions): App {
           web.serve(req, res, url.pathname);
           return;
         }
-        const direct = fixed.get(`${req.method} ${url.pathname}`);
-        if (direct !== undefined && direct.method === 'GET') {
-          await direct.handler(req, res, url, []);
+        const fixedGet = req.method === 'GET' ? fixedGets.get(url.pathname) : undefined;
+        if (fixedGet !== undefined) {
+          await fixedGet.route.handler(req, res, url, []);
           return;
         }
         const segments = pathSegments(url.pathname);
