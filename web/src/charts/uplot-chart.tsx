@@ -79,7 +79,8 @@ export function UPlotChart(props: UPlotChartProps) {
           const base: uPlot.Series = {
             label: s.label,
             stroke: color,
-            points: { show: false },
+            // A line needs two points: the first samples of a new chart are drawn as dots.
+            points: { show: data[0].length <= 2 },
             ...(s.scale ? { scale: s.scale } : {}),
           };
           return s.kind === 'bars' ? { ...base, fill: `${color}cc`, paths: bars } : { ...base, width: 1.25 };
