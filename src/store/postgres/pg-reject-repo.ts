@@ -1,10 +1,6 @@
+import { type RejectDbRow, rejectFromRow } from '../reject-row.js';
 import type { RejectRepo, RejectRow } from '../store.js';
 import type { PgDb } from './pg-db.js';
-
-interface RejectDbRow extends RejectRow {
-  id: number;
-  created_at: number;
-}
 
 /** Input lines and responses that could not be used, kept so the user can see why and fix them. */
 export class PgRejectRepo implements RejectRepo {
@@ -50,14 +46,6 @@ export class PgRejectRepo implements RejectRepo {
              ORDER BY id DESC LIMIT $2`,
             [files, limit],
           );
-    return rows.map((r) => ({
-      id: r.id,
-      source: r.source,
-      location: r.location,
-      symbol: r.symbol,
-      reason: r.reason,
-      raw: r.raw,
-      createdAt: new Date(r.created_at),
-    }));
+    return rows.map(rejectFromRow);
   }
 }

@@ -1,16 +1,7 @@
 import type Database from 'better-sqlite3';
+import { type RejectDbRow, rejectFromRow } from '../reject-row.js';
 import type { RejectRepo, RejectRow } from '../store.js';
 import { immediateTransaction } from './immediate-transaction.js';
-
-interface RejectDbRow {
-  id: number;
-  source: string;
-  location: string;
-  symbol: string | null;
-  reason: string;
-  raw: string;
-  created_at: number;
-}
 
 /** Input lines and responses that could not be used, kept so the user can see why and fix them. */
 export class SqliteRejectRepo implements RejectRepo {
@@ -54,14 +45,6 @@ export class SqliteRejectRepo implements RejectRepo {
               `SELECT * FROM rejects WHERE ${files.map(() => 'substr(location, 1, ?) = ?').join(' OR ')} ORDER BY id DESC LIMIT ?`,
             )
             .all(...files.flatMap((f) => [f.length + 1, `${f}:`]), limit) as RejectDbRow[]);
-    return rows.map((r) => ({
-      id: r.id,
-      source: r.source,
-      location: r.location,
-      symbol: r.symbol,
-      reason: r.reason,
-      raw: r.raw,
-      createdAt: new Date(r.created_at),
-    }));
+    return rows.map(rejectFromRow);
   }
 }
