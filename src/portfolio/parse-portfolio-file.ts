@@ -1,5 +1,5 @@
 import type { EpochDay } from '../domain/epoch-day.js';
-import type { PortfolioTransaction, TransactionType } from '../domain/portfolio.js';
+import { type PortfolioTransaction, TRANSACTION_TYPES, type TransactionType } from '../domain/portfolio.js';
 import { InvalidSymbolError, normalizeSymbol } from '../domain/symbol.js';
 import { parseTradeDate, TRADE_DATE_FORMS } from './parse-trade-date.js';
 import { PortfolioImportError, type PortfolioRowProblem } from './portfolio-import-error.js';
@@ -78,7 +78,7 @@ export function parsePortfolioFile(text: string, file: string, opts: { currency?
     }
     const before = problems.length;
     const type = typeText as TransactionType;
-    if (!['buy', 'sell', 'dividend', 'split'].includes(typeText)) {
+    if (!TRANSACTION_TYPES.includes(type)) {
       row.problem(
         'type',
         typeText,
