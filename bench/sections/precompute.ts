@@ -1,14 +1,10 @@
 import { join } from 'node:path';
-import { runAnalysis } from '../../src/analysis/run-analysis.js';
-import { importFiles } from '../../src/fetch/import-files.js';
 import { CACHE_KEYS } from '../../src/precompute/cache-keys.js';
 import { DashboardCache } from '../../src/precompute/dashboard-cache.js';
 import { type PrecomputeSummary, precompute } from '../../src/precompute/precompute.js';
-import { bundledConstituentsFile } from '../../src/sources/csv/bundled-sample.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { generateUniverse } from '../../src/synthetic/generate-universe.js';
-import { resolveUniverse } from '../../src/universe/resolve-universe.js';
 import {
   atMost,
   type BenchContext,
@@ -19,6 +15,7 @@ import {
   percentile,
   sharedPricesFile,
 } from '../bench-section.js';
+import { analyzeStored, importRealMarket } from '../support/stored-market.js';
 
 const PRECOMPUTE_RUNS = 3;
 const OVERVIEW_READS = 1_000;
@@ -41,8 +38,7 @@ export const precomputeSection: BenchSection = {
     const csv = sharedPricesFile(ctx);
     if (csv) {
       const real = await measure(ctx, 'real', async (store) => {
-        // With the constituents list, so the heatmap and the per-sector breadth have real sectors.
-        const imported = await importFiles(store, [csv], { sectorFile: bundledConstituentsFile() });
+        const imported = await importRealMarket(store, csv);
         ctx.log(`imported ${imported.tickers} tickers, ${imported.rowsStored} rows in ${imported.seconds} s`);
       });
       figures.push(atMost('precompute 505 real tickers (median)', real.medianMs, 'ms', 1000, real.note));
@@ -100,7 +96,7 @@ async function measure(ctx: BenchContext, name: string, load: (store: Store) => 
   try {
     await load(store);
     const t0 = performance.now();
-    await analyzeForBench(store);
+    await analyzeStored(store);
     ctx.log(`${name}: analysed in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     const cache = new DashboardCache(store.cache, { ttlMinutes: 15 });
     const runsMs: number[] = [];
@@ -129,10 +125,4 @@ async function measure(ctx: BenchContext, name: string, load: (store: Store) => 
   } finally {
     await store.close();
   }
-}
-
-/** Analyses every stored ticker (the default 'cached' universe), as `marketdeck analyze` would. */
-async function analyzeForBench(store: Store): Promise<void> {
-  const universe = await resolveUniverse(undefined, { store });
-  await runAnalysis(store, { universe: { name: universe.name, symbols: universe.symbols, sectors: universe.sectors } });
 }

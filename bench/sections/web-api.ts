@@ -3,14 +3,10 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { runAnalysis } from '../../src/analysis/run-analysis.js';
-import { importFiles } from '../../src/fetch/import-files.js';
 import { DashboardCache } from '../../src/precompute/dashboard-cache.js';
 import { precompute } from '../../src/precompute/precompute.js';
-import { bundledConstituentsFile } from '../../src/sources/csv/bundled-sample.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { generateUniverse } from '../../src/synthetic/generate-universe.js';
-import { resolveUniverse } from '../../src/universe/resolve-universe.js';
 import {
   atLeast,
   atMost,
@@ -20,6 +16,7 @@ import {
   median,
   sharedPricesFile,
 } from '../bench-section.js';
+import { analyzeStored, importRealMarket } from '../support/stored-market.js';
 
 const CONNECTIONS = 64;
 const SECONDS = 8;
@@ -49,7 +46,7 @@ export const webApiSection: BenchSection = {
     let longSymbol: string;
     try {
       const csv = sharedPricesFile(ctx);
-      if (csv) await importFiles(store, [csv], { sectorFile: bundledConstituentsFile() });
+      if (csv) await importRealMarket(store, csv);
       else await generateUniverse(store, { tickers: 505, days: 1260, seed: 7 });
       // S0001, written over the synthetic set's first ticker when there is no real one.
       // Ending on the real set's last day, so the market's date (and so the overview) stays the real set's.
@@ -57,10 +54,7 @@ export const webApiSection: BenchSection = {
       const long = await generateUniverse(store, { tickers: 1, days: TEN_YEARS_DAYS, seed: 99, endDate: last });
       longSymbol = 'S0001';
       ctx.log(`data: ${csv ? 'real 505 tickers' : '505 synthetic tickers'} + ${long.tickers} ten-year ticker`);
-      const universe = await resolveUniverse(undefined, { store });
-      await runAnalysis(store, {
-        universe: { name: universe.name, symbols: universe.symbols, sectors: universe.sectors },
-      });
+      await analyzeStored(store);
       await precompute({ store, cache: new DashboardCache(store.cache, { ttlMinutes: 1440 }) });
     } finally {
       await store.close();
