@@ -1,4 +1,4 @@
-import { firstDayOfYear, isoFromDay, yearOfDay } from '../domain/epoch-day.js';
+import { dayFromIso, firstDayOfYear, isoFromDay, yearOfDay } from '../domain/epoch-day.js';
 import type { FetchState, Store } from '../store/store.js';
 import type { CoverageReport, MissingRange, MonthCoverage, TickerCoverage } from './coverage-report.js';
 import { calendarGroupOf, TradingCalendar, US_CALENDAR } from './trading-calendar.js';
@@ -101,8 +101,9 @@ export async function computeCoverage(store: Store, options: CoverageOptions = {
     complete: out.filter((t) => t.complete).length,
     completeShare: 1,
     // A gap inside the stored range, not only the days a stale ticker has not fetched yet.
-    withGaps: out.filter((t) => t.lastDate !== null && t.missing.some((r) => r.toDay < dayOf(t.lastDate as string)))
-      .length,
+    withGaps: out.filter(
+      (t) => t.lastDate !== null && t.missing.some((r) => r.toDay < dayFromIso(t.lastDate as string)),
+    ).length,
     stale: out.filter((t) => t.staleSince !== null).length,
     noBars: out.filter((t) => t.bars === 0).length,
     missingDays: out.reduce((n, t) => n + t.missingDays, 0),
@@ -150,7 +151,7 @@ async function tickerCoverage(
     if (have === expected) {
       // Every trading day of the year is there: a gap open at the end of last year ends with it.
       if (expected > 0) closeRange();
-      months.addSpan(calendar, a, b, true);
+      months.addSpan(calendar, a, b);
       continue;
     }
     const dates = have > 0 ? ((await store.bars.read(s.symbol, { from: a, to: b }))?.dates ?? []) : [];
@@ -202,7 +203,7 @@ function range(from: number, to: number, days: number): MissingRange {
 function noBars(symbol: string, state: StateSummary | undefined): TickerCoverage {
   return {
     symbol,
-    calendar: calendarGroupOf(symbol) === US_CALENDAR ? US_CALENDAR : calendarGroupOf(symbol),
+    calendar: calendarGroupOf(symbol),
     firstDate: null,
     lastDate: null,
     bars: 0,
@@ -273,8 +274,8 @@ class MonthTally {
     if (present) this.present.set(m, (this.present.get(m) ?? 0) + 1);
   }
 
-  /** A span [a, b] inside one year whose trading days are all present (or all absent). */
-  addSpan(calendar: TradingCalendar, a: number, b: number, present: boolean): void {
+  /** A span [a, b] inside one year whose trading days are all present. */
+  addSpan(calendar: TradingCalendar, a: number, b: number): void {
     let start = a;
     while (start <= b) {
       const m = monthIndex(start);
@@ -282,7 +283,7 @@ class MonthTally {
       const stop = Math.min(b, next - 1);
       const n = calendar.countBetween(start, stop);
       this.expected.set(m, (this.expected.get(m) ?? 0) + n);
-      if (present) this.present.set(m, (this.present.get(m) ?? 0) + n);
+      this.present.set(m, (this.present.get(m) ?? 0) + n);
       start = next;
     }
   }
@@ -311,10 +312,6 @@ function monthIndex(d: number): number {
 
 function dayOfMonthIndex(m: number): number {
   return Date.UTC(Math.floor(m / 12), m % 12, 1) / 86_400_000;
-}
-
-function dayOf(iso: string): number {
-  return Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 }
 
 function round4(x: number): number {
