@@ -3,6 +3,7 @@ import type { BreadthSeries } from '../../domain/breadth-series.js';
 import { firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
+import { type AnalysisStateRow, analysisStateFromRow } from '../analysis-state-row.js';
 import { typedArrayToBuffer } from '../bar-codec.js';
 import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
 import {
@@ -28,13 +29,6 @@ interface SignalYearRow {
   dates: Buffer;
   kinds: Buffer;
   vals: Buffer;
-}
-
-interface StateRow {
-  symbol: string;
-  bar_version: number;
-  last_date: number;
-  state: Buffer | null;
 }
 
 /** Rows per multi-row statement: large enough to cost one round trip per few thousand tickers' years. */
@@ -143,22 +137,12 @@ export class PgAnalysisRepo implements AnalysisRepo {
   }
 
   async getStates(symbols?: readonly string[]): Promise<Map<string, AnalysisState>> {
-    const { rows } = await this.db.query<StateRow>(
+    const { rows } = await this.db.query<AnalysisStateRow>(
       `SELECT symbol, bar_version, last_date, state FROM analysis_tickers
        WHERE bar_version IS NOT NULL AND ($1::text[] IS NULL OR symbol = ANY($1::text[]))`,
       [symbols ? [...symbols] : null],
     );
-    return new Map(
-      rows.map((r) => [
-        r.symbol,
-        {
-          symbol: r.symbol,
-          barVersion: r.bar_version,
-          lastDate: r.last_date,
-          state: r.state === null ? null : new Uint8Array(r.state),
-        },
-      ]),
-    );
+    return new Map(rows.map((r) => [r.symbol, analysisStateFromRow(r)]));
   }
 
   async putStates(states: readonly AnalysisState[]): Promise<void> {

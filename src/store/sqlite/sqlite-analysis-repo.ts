@@ -5,6 +5,7 @@ import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
 import { SIGNAL_KINDS } from '../../domain/signal-kinds.js';
+import { type AnalysisStateRow, analysisStateFromRow } from '../analysis-state-row.js';
 import { typedArrayToBuffer } from '../bar-codec.js';
 import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
 import {
@@ -35,7 +36,6 @@ import { MIN_YEAR } from './sqlite-bar-statements.js';
 type SignalYearRow = [symbol: string, year: number, dates: Buffer, kinds: Buffer, vals: Buffer];
 type RecentRow = [symbol: string, date: number, kind: number, value: number];
 type BreadthRow = { scope: string; n: number; dates: Buffer; fields: string; data: Buffer };
-type StateRow = { symbol: string; bar_version: number; last_date: number; state: Buffer | null };
 
 /**
  * The analysis tables of the SQLite store (schema in migrations/002-analysis.ts). Signals are kept as
@@ -146,15 +146,8 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
 
   async getStates(symbols?: readonly string[]): Promise<Map<string, AnalysisState>> {
     const out = new Map<string, AnalysisState>();
-    const add = (r: StateRow | undefined) => {
-      if (r) {
-        out.set(r.symbol, {
-          symbol: r.symbol,
-          barVersion: r.bar_version,
-          lastDate: r.last_date,
-          state: r.state === null ? null : new Uint8Array(r.state),
-        });
-      }
+    const add = (r: AnalysisStateRow | undefined) => {
+      if (r) out.set(r.symbol, analysisStateFromRow(r));
     };
     if (symbols === undefined) for (const r of this.s.states.all()) add(r);
     else for (const symbol of symbols) add(this.s.state.get(symbol));
@@ -485,10 +478,10 @@ function prepareStatements(db: Database.Database) {
        ON CONFLICT (symbol) DO UPDATE SET bar_version = excluded.bar_version, last_date = excluded.last_date,
          state = excluded.state`,
     ),
-    states: db.prepare<[], StateRow>(
+    states: db.prepare<[], AnalysisStateRow>(
       'SELECT symbol, bar_version, last_date, state FROM analysis_tickers WHERE bar_version IS NOT NULL',
     ),
-    state: db.prepare<[string], StateRow>(
+    state: db.prepare<[string], AnalysisStateRow>(
       'SELECT symbol, bar_version, last_date, state FROM analysis_tickers WHERE symbol = ? AND bar_version IS NOT NULL',
     ),
   };
