@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type HostileAnswer, startHostileSourceServer } from '../../test/support/hostile-source-server.js';
-import { cliEntry, runNodeChild } from '../../test/support/run-node-child.js';
+import { runNodeChild } from '../../test/support/run-node-child.js';
 import { atMost, type BenchFigure, type BenchSection, info } from '../bench-section.js';
+import { startServeChild } from '../reliability/serve-child.js';
 import { processMemory, resetPeakMemory } from '../support/process-memory.js';
 
 const MB = 1024 * 1024;
@@ -95,21 +95,16 @@ async function servedFetchJobs(
   tmpDir: string,
   log: (m: string) => void,
 ): Promise<{ jobs: ServedJob[]; rssAfterMb: number }> {
-  const child = spawn(process.execPath, [cliEntry(), 'serve', '--port', '0'], {
-    env: {
-      ...process.env,
-      MARKETDECK_DB: join(tmpDir, 'serve.db'),
-      MARKETDECK_DATA_DIR: tmpDir,
-      YAHOO_BASE_URL: hostileUrl,
-      FETCH_TIMEOUT_MS: '120000',
-      PRECOMPUTE_CRON: '',
-      UPDATE_CRON: '',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const serve = await startServeChild(join(tmpDir, 'serve.db'), {
+    MARKETDECK_DATA_DIR: tmpDir,
+    YAHOO_BASE_URL: hostileUrl,
+    FETCH_TIMEOUT_MS: '120000',
+    PRECOMPUTE_CRON: '',
+    UPDATE_CRON: '',
   });
   try {
-    const base = await servingUrl(child);
-    const pid = child.pid as number;
+    const base = serve.base;
+    const pid = serve.child.pid as number;
     const jobs: ServedJob[] = [];
     for (const tickers of [['BOMB'], ['HUGE'], ['ENDLESS'], ['BOMB', 'HUGE', 'ENDLESS']]) {
       log(`serve at ${base}: a fetch job of ${tickers.join(', ')}...`);
@@ -141,24 +136,6 @@ async function servedFetchJobs(
     }
     return { jobs, rssAfterMb: processMemory(pid).rssMb };
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    await serve.stop();
   }
-}
-
-/** The base URL `serve` prints once it listens. */
-function servingUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stderr?.on('data', (d) => {
-      err += d;
-    });
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const m = /serving the JSON API at (http:\/\/[^/\s]+)\//.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}) before listening: ${err}`)));
-  });
 }
