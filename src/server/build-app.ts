@@ -10,7 +10,7 @@ import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js
 import type { ScreenerPayload } from '../precompute/build-screener.js';
 import { buildTickerBars, seriesFingerprint } from '../precompute/build-ticker-bars.js';
 import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache-keys.js';
-import type { JobStatus, Store } from '../store/store.js';
+import type { HealthSample, JobStatus, Store } from '../store/store.js';
 import { SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { ApiError } from './api-error.js';
 import { badParam } from './bad-param.js';
@@ -47,6 +47,8 @@ export interface BuildAppOptions {
   heartbeatMs?: number;
   /** The built web app's folder (default dist/web beside the server); null serves the API alone. */
   webDir?: string | null;
+  /** A fresh health sample for the health page when none is stored (the server's sampler). */
+  sampleHealth?: () => Promise<HealthSample>;
 }
 
 export interface App {
@@ -125,7 +127,7 @@ export function buildApp(opts: BuildAppOptions): App {
   const routes: Route[] = [
     { method: 'GET', pattern: ['healthz'], handler: async (_q, res) => sendJson(res, 200, { ok: true }) },
     ...portfolioRoutes({ store, queue }),
-    ...operationsRoutes({ store, config }),
+    ...operationsRoutes({ store, config, sampleHealth: opts.sampleHealth }),
     payloadRoute(['api', 'overview'], CACHE_KEYS.overview),
     payloadRoute(['api', 'heatmap'], CACHE_KEYS.heatmap),
     {

@@ -3,7 +3,7 @@ import { computeCoverage } from '../fetch/compute-coverage.js';
 import { describeSchedules } from '../jobs/describe-schedules.js';
 import { healthDetails } from '../jobs/health-details.js';
 import { HealthSampler } from '../jobs/health-sampler.js';
-import type { Store } from '../store/store.js';
+import type { HealthSample, Store } from '../store/store.js';
 import { resolveUniverse } from '../universe/resolve-universe.js';
 import { UniverseError } from '../universe/universe-registry.js';
 import { ApiError } from './api-error.js';
@@ -15,6 +15,8 @@ import { sendJson } from './send-json.js';
 export interface OperationsRoutesDeps {
   store: Store;
   config: Pick<Config, 'universeDir' | 'precomputeCron' | 'updateCron' | 'healthSampleCron' | 'healthRetentionDays'>;
+  /** A fresh sample when none is stored: the server's own sampler; by default one made on the first such request. */
+  sampleHealth?: () => Promise<HealthSample>;
 }
 
 /** The query of an endpoint: only the named parameters, each at most once; anything else is refused. */
@@ -37,9 +39,15 @@ function params(url: URL, names: readonly string[]): Map<string, string> {
  * Operations over HTTP: data coverage (which tickers have which days, the gaps, the month strip), system and
  * database health (the latest sample and 24 hours of them as chart columns) and the schedules.
  */
-export function operationsRoutes({ store, config }: OperationsRoutesDeps): Route[] {
-  // Made on the first request that finds no stored sample (a server started with HEALTH_SAMPLE_CRON off).
+export function operationsRoutes({ store, config, sampleHealth }: OperationsRoutesDeps): Route[] {
+  // Without the server's sampler, one made on the first request that finds no stored sample.
   let sampler: HealthSampler | null = null;
+  const freshSample =
+    sampleHealth ??
+    (() => {
+      sampler ??= new HealthSampler({ store, retentionDays: config.healthRetentionDays, diskPath: store.location });
+      return sampler.sample();
+    });
   return [
     {
       method: 'GET',
@@ -80,10 +88,11 @@ export function operationsRoutes({ store, config }: OperationsRoutesDeps): Route
         if (!(hours >= 1 && hours <= config.healthRetentionDays * 24)) {
           throw badParam('hours', text, `an integer 1-${config.healthRetentionDays * 24} (HEALTH_RETENTION_DAYS)`);
         }
-        let details = await healthDetails(store.healthSamples, { hours });
+        const details = await healthDetails(store.healthSamples, { hours });
         if (details.latest === null) {
-          sampler ??= new HealthSampler({ store, retentionDays: config.healthRetentionDays, diskPath: store.location });
-          details = await healthDetails(store.healthSamples, { hours, latest: await sampler.sample() });
+          // No sample in the window (a server started with HEALTH_SAMPLE_CRON off): the series is empty too.
+          const fresh = await freshSample();
+          details.latest = { at: fresh.at.toISOString(), values: fresh.values };
         }
         sendJson(res, 200, details);
       },

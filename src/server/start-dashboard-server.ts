@@ -50,7 +50,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   });
   const { queue } = runtime;
   // Built first: a non-loopback HOST without API_TOKEN is refused before any job starts.
-  const app = buildApp({ store, config, runtime, log, onRequest: opts.onRequest });
+  // Requests arrive only once the server listens, after the health sampler below is made.
+  const app = buildApp({ store, config, runtime, log, onRequest: opts.onRequest, sampleHealth: () => health.sample() });
   await queue.start();
   const health = new HealthSampler({ store, retentionDays: config.healthRetentionDays, diskPath: store.location });
   const scheduler = new Scheduler({
