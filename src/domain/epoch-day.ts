@@ -32,6 +32,11 @@ export function yearOfDay(day: number): number {
   return new Date(day * MS_PER_DAY).getUTCFullYear();
 }
 
+/** Day number of a calendar date (month 1-12); out-of-range days roll over as Date.UTC's do (day 0 = last of the month before). */
+export function dayOfYmd(year: number, month: number, day: number): EpochDay {
+  return (Date.UTC(year, month - 1, day) / MS_PER_DAY) as EpochDay;
+}
+
 /** Day number of 1 January of `year`. */
 export function firstDayOfYear(year: number): EpochDay {
   return (Date.UTC(year, 0, 1) / MS_PER_DAY) as EpochDay;

@@ -1,8 +1,5 @@
-import { weekdayOfDay } from '../../domain/epoch-day.js';
+import { dayOfYmd as day, weekdayOfDay } from '../../domain/epoch-day.js';
 import { usMarketHolidays } from './us-market-holidays.js';
-
-const MS_PER_DAY = 86_400_000;
-const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) / MS_PER_DAY;
 
 const cache = new Map<number, Set<number>>();
 

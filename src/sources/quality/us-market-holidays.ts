@@ -1,4 +1,4 @@
-import { dayFromIso, weekdayOfDay, yearOfDay } from '../../domain/epoch-day.js';
+import { dayOfYmd as day, dayFromIso, weekdayOfDay, yearOfDay } from '../../domain/epoch-day.js';
 
 /**
  * Full-day closures of the New York Stock Exchange, used to tell a real gap in a US ticker's bars from a
@@ -18,9 +18,6 @@ const SPECIAL_CLOSURES = [
   '2018-12-05', // funeral of President G. H. W. Bush
   '2025-01-09', // funeral of President Carter
 ];
-
-const MS_PER_DAY = 86_400_000;
-const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d) / MS_PER_DAY;
 
 const cache = new Map<number, Set<number>>();
 
