@@ -29,24 +29,34 @@ export function parseSparklineQuery(params: URLSearchParams): string[] {
 
 /**
  * The last SPARKLINE_CLOSES closes of each symbol (null where one is missing), read from the store: the
- * screener draws them only for the rows on screen, so 10,000 tickers never travel at once.
+ * screener draws them only for the rows on screen, so 10,000 tickers never travel at once. Dates and closes
+ * alone, in one read where the store gives them (readCloses).
  */
 export async function sparklines(
   store: Pick<Store, 'bars'>,
   symbols: readonly string[],
 ): Promise<Record<string, { dates: [string, string] | null; closes: (number | null)[] }>> {
+  let series: Map<string, { dates: Int32Array; close: Float64Array }>;
+  if (store.bars.readCloses) series = await store.bars.readCloses(symbols);
+  else {
+    series = new Map();
+    await Promise.all(
+      symbols.map(async (symbol) => {
+        const bars = await store.bars.read(symbol);
+        if (bars) series.set(symbol, bars);
+      }),
+    );
+  }
   const out: Record<string, { dates: [string, string] | null; closes: (number | null)[] }> = {};
-  await Promise.all(
-    symbols.map(async (symbol) => {
-      const bars = await store.bars.read(symbol);
-      if (!bars || bars.close.length === 0) {
-        out[symbol] = { dates: null, closes: [] };
-        return;
-      }
-      const start = Math.max(0, bars.close.length - SPARKLINE_CLOSES);
-      const closes = Array.from(bars.close.subarray(start), (v) => (Number.isFinite(v) ? v : null));
-      out[symbol] = { dates: [isoFromDay(bars.dates[start]), isoFromDay(bars.dates[bars.dates.length - 1])], closes };
-    }),
-  );
+  for (const symbol of symbols) {
+    const bars = series.get(symbol);
+    if (!bars || bars.close.length === 0) {
+      out[symbol] = { dates: null, closes: [] };
+      continue;
+    }
+    const start = Math.max(0, bars.close.length - SPARKLINE_CLOSES);
+    const closes = Array.from(bars.close.subarray(start), (v) => (Number.isFinite(v) ? v : null));
+    out[symbol] = { dates: [isoFromDay(bars.dates[start]), isoFromDay(bars.dates[bars.dates.length - 1])], closes };
+  }
   return out;
 }
