@@ -567,20 +567,29 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           name: 'main',
           baseCurrency: 'USD',
           source: 'trades.csv',
-          transactions: [buy('2024-01-05', 'MSFT', 2, 300.25), buy('2024-01-02', 'AAPL', 10, 185.5)],
+          transactions: [
+            buy('2024-01-05', 'MSFT', 2, 300.25),
+            buy('2024-01-02', 'ZM', 3, 70),
+            buy('2024-01-02', 'AAPL', 10, 185.5),
+          ],
         });
         const p = await store.portfolios.get('main');
         assert.equal(p?.source, 'trades.csv');
         assert.deepEqual(
           p?.transactions.map((t) => [t.symbol, t.quantity, t.price]),
           [
+            ['ZM', 3, 70],
             ['AAPL', 10, 185.5],
             ['MSFT', 2, 300.25],
           ],
         );
         const [summary] = await store.portfolios.list();
-        assert.deepEqual([summary.name, summary.transactions, summary.symbols], ['main', 2, 2]);
+        assert.deepEqual([summary.name, summary.transactions, summary.symbols], ['main', 3, 3]);
         assert.equal(await store.portfolios.get('other'), null);
+        await assert.rejects(
+          store.portfolios.put({ name: '', baseCurrency: 'USD', transactions: [] }),
+          /portfolio name "" is not valid/,
+        );
       });
 
       it('deletes a portfolio and its transactions', async () => {
