@@ -16,41 +16,32 @@ export interface QuarantinedBar {
  */
 export function quarantineBadBars(series: BarSeries): { bars: BarSeries; quarantined: QuarantinedBar[] } {
   // The common path reads the columns alone: no bar object is made unless one is bad.
-  const { open, high, low, close, volume } = series;
-  let firstBad = -1;
-  for (let i = 0; i < series.dates.length && firstBad < 0; i++) {
-    if (
-      !(close[i] > 0 && close[i] < Number.POSITIVE_INFINITY) ||
-      open[i] <= 0 ||
-      high[i] <= 0 ||
-      low[i] <= 0 ||
-      volume[i] < 0 ||
-      open[i] === Number.POSITIVE_INFINITY ||
-      high[i] === Number.POSITIVE_INFINITY ||
-      low[i] === Number.POSITIVE_INFINITY
-    ) {
-      firstBad = i;
-    }
-  }
-  if (firstBad < 0) return { bars: series, quarantined: [] };
+  let firstBad = 0;
+  while (firstBad < series.dates.length && whyNotAPrice(series, firstBad) === null) firstBad++;
+  if (firstBad === series.dates.length) return { bars: series, quarantined: [] };
   const quarantined: QuarantinedBar[] = [];
   const keep: Bar[] = [];
   for (let i = 0; i < series.dates.length; i++) {
     const bar = barAt(series, i);
-    const reason = i < firstBad ? null : whyNotAPrice(bar);
+    const reason = i < firstBad ? null : whyNotAPrice(series, i);
     if (reason === null) keep.push(bar);
     else quarantined.push({ date: isoFromDay(bar.date), reason, bar });
   }
   return { bars: barSeriesFromBars(series.symbol, keep), quarantined };
 }
 
-function whyNotAPrice(bar: Bar): string | null {
-  if (!(Number.isFinite(bar.close) && bar.close > 0)) return `close is ${bar.close}; expected a positive price`;
-  for (const field of ['open', 'high', 'low'] as const) {
-    const v = bar[field];
+const OPTIONAL_PRICES = ['open', 'high', 'low'] as const;
+
+/** Why the bar at `i` cannot be a price, or null when it can. */
+function whyNotAPrice(series: BarSeries, i: number): string | null {
+  const close = series.close[i];
+  if (!(Number.isFinite(close) && close > 0)) return `close is ${close}; expected a positive price`;
+  for (const field of OPTIONAL_PRICES) {
+    const v = series[field][i];
     if (!Number.isNaN(v) && !(Number.isFinite(v) && v > 0))
       return `${field} is ${v}; expected a positive price or none`;
   }
-  if (!Number.isNaN(bar.volume) && !(bar.volume >= 0)) return `volume is ${bar.volume}; expected 0 or more`;
+  const volume = series.volume[i];
+  if (!Number.isNaN(volume) && !(volume >= 0)) return `volume is ${volume}; expected 0 or more`;
   return null;
 }
