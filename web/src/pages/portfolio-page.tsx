@@ -6,7 +6,7 @@ import { ErrorNote } from '../components/load-state.js';
 import { Panel } from '../components/panel.js';
 import { Stat } from '../components/stat.js';
 import { Link } from '../router.js';
-import { fmtNumber, signClass } from '../state/format.js';
+import { fmtNumber, fmtPercent, signClass } from '../state/format.js';
 import { useApi } from '../use-api.js';
 
 /** A figure as the API sends it: a number, or null where it cannot be computed. */
@@ -80,12 +80,9 @@ interface PortfolioList {
   portfolios: { name: string; transactions: number; symbols: number }[];
 }
 
-/** A fraction as a signed percent (0.052 -> +5.20%). */
-/** A fraction as percent; `signed` for changes (+1.2%), not for sizes such as a volatility. */
+/** A fraction as percent (0.052 -> +5.20%); `signed` for changes, not for sizes such as a volatility. */
 const pct = (v: Fig | undefined, digits = 2, signed = true) =>
-  v === null || v === undefined || !Number.isFinite(v)
-    ? '—'
-    : `${signed && v > 0 ? '+' : ''}${fmtNumber(v * 100, digits)}%`;
+  fmtPercent(v === null || v === undefined ? v : v * 100, digits, signed);
 
 /**
  * The portfolio page: a stored portfolio's value, P&L, returns and risk against its benchmark, the equity

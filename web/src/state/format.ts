@@ -19,10 +19,10 @@ export function fmtInt(v: number | null | undefined): string {
   return fmtNumber(v, 0);
 }
 
-/** A percent already in percent units (2.5 means 2.5 %), signed. */
-export function fmtPercent(v: number | null | undefined, digits = 2): string {
+/** A percent already in percent units (2.5 means 2.5 %); `signed` for changes (+1.2%), not for sizes. */
+export function fmtPercent(v: number | null | undefined, digits = 2, signed = true): string {
   if (v === null || v === undefined || !Number.isFinite(v)) return DASH;
-  return `${v > 0 ? '+' : ''}${fmtNumber(v, digits)}%`;
+  return `${signed && v > 0 ? '+' : ''}${fmtNumber(v, digits)}%`;
 }
 
 /** Market caps and volumes: 1.2T, 345.6B, 12.3M, 4.5K. */
