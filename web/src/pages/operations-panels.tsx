@@ -12,9 +12,6 @@ import { useApi } from '../use-api.js';
 /** The health charts show the last 24 hours, however few samples there are yet. */
 const DAY_SECONDS = 86_400;
 
-/** GET /api/health/details. */
-type HealthAnswer = HealthDetails;
-
 const pct = (v: number | null) => (v === null ? '—' : `${fmtNumber(v, 1)} %`);
 const CPU_SERIES: SeriesSpec[] = [
   { label: 'machine CPU', color: '#4c9aff', format: pct },
@@ -31,7 +28,7 @@ const LOOP_SERIES: SeriesSpec[] = [{ label: 'event-loop delay p99 ms', color: '#
 /** The Pipeline page's operations panels: every schedule, and the last 24 hours of system and database health. */
 export function OperationsPanels() {
   const schedules = useApi<{ schedules: ScheduleInfo[] }>('/api/schedules');
-  const health = useApi<HealthAnswer>('/api/health/details');
+  const health = useApi<HealthDetails>('/api/health/details');
   return (
     <>
       <Panel title="Schedules" class="span-12">
@@ -86,7 +83,7 @@ function SchedulesTable({ schedules }: { schedules: ScheduleInfo[] }) {
   );
 }
 
-function HealthCharts({ health }: { health: HealthAnswer }) {
+function HealthCharts({ health }: { health: HealthDetails }) {
   const s = health.series;
   const cpu = useMemo(
     () => [s.at, s.cpuPercent, s.processCpuPercent, s.memoryUsedPercent] as uPlot.AlignedData,
@@ -100,29 +97,13 @@ function HealthCharts({ health }: { health: HealthAnswer }) {
   }
   return (
     <>
-      <UPlotChart
-        data={cpu}
-        series={CPU_SERIES}
-        height={160}
-        timeFormat="hour"
-        spanSeconds={DAY_SECONDS}
-        syncKey="health"
-        testId="health-cpu-chart"
-      />
-      <UPlotChart
-        data={loop}
-        series={LOOP_SERIES}
-        height={120}
-        timeFormat="hour"
-        spanSeconds={DAY_SECONDS}
-        syncKey="health"
-        testId="health-loop-chart"
-      />
+      <HealthChart data={cpu} series={CPU_SERIES} height={160} testId="health-cpu-chart" />
+      <HealthChart data={loop} series={LOOP_SERIES} height={120} testId="health-loop-chart" />
     </>
   );
 }
 
-function DatabaseHealth({ health }: { health: HealthAnswer }) {
+function DatabaseHealth({ health }: { health: HealthDetails }) {
   const s = health.series;
   const sizes = useMemo(() => [s.at, s.rssMb, s.databaseMb, s.walMb] as uPlot.AlignedData, [health]);
   const v = health.latest?.values ?? {};
@@ -143,15 +124,7 @@ function DatabaseHealth({ health }: { health: HealthAnswer }) {
         <Stat label="Disk free">{fmtBytes(v.diskFreeBytes as number | undefined)}</Stat>
       </div>
       {s.at.length > 0 ? (
-        <UPlotChart
-          data={sizes}
-          series={MEMORY_SERIES}
-          height={140}
-          timeFormat="hour"
-          spanSeconds={DAY_SECONDS}
-          syncKey="health"
-          testId="health-size-chart"
-        />
+        <HealthChart data={sizes} series={MEMORY_SERIES} height={140} testId="health-size-chart" />
       ) : null}
       <table class="data">
         <thead>
@@ -187,4 +160,9 @@ function DatabaseHealth({ health }: { health: HealthAnswer }) {
       {unavailable.length > 0 ? <p class="hint">Not readable here: {unavailable.join('; ')}</p> : null}
     </>
   );
+}
+
+/** One chart of the health series: the last 24 hours, its cursor synced with the other health charts. */
+function HealthChart(props: { data: uPlot.AlignedData; series: SeriesSpec[]; height: number; testId: string }) {
+  return <UPlotChart {...props} timeFormat="hour" spanSeconds={DAY_SECONDS} syncKey="health" />;
 }
