@@ -43,3 +43,16 @@ export function partialOf(metrics: JobMetrics | null | undefined): JobPartial | 
   if (!p || typeof p.message !== 'string') return null;
   return { message: p.message, failed: Array.isArray(p.failed) ? p.failed : [] };
 }
+
+/** The partial failures of an update's steps (metrics by step name) as one, each message named by its step; null when none. */
+export function partialOfSteps(steps: JobMetrics): JobPartial | null {
+  const parts = Object.entries(steps).flatMap(([name, m]) => {
+    const p = m && typeof m === 'object' ? partialOf(m as JobMetrics) : null;
+    return p ? [{ name, p }] : [];
+  });
+  if (parts.length === 0) return null;
+  return {
+    message: parts.map(({ name, p }) => `${name}: ${p.message}`).join('; '),
+    failed: parts.flatMap(({ p }) => p.failed),
+  };
+}

@@ -1,4 +1,4 @@
-import { type JobContext, type JobHandler, type JobMetrics, type JobPartial, partialOf } from '../job-handler.js';
+import { type JobContext, type JobHandler, type JobMetrics, partialOfSteps } from '../job-handler.js';
 
 /**
  * update = fetch -> analyze -> precompute in one job, so the dashboard shows a day's data once it is all in.
@@ -29,15 +29,7 @@ export function createUpdateHandler(steps: {
       durationsMs[name] = Math.round(performance.now() - started);
     }
     // A step's failed items make the whole update partial: the data of the rest is in.
-    const parts = Object.entries(metrics).flatMap(([name, m]) => {
-      const p = partialOf(m as JobMetrics);
-      return p ? [{ name, p }] : [];
-    });
-    if (parts.length === 0) return { ...metrics, durationsMs };
-    const partial: JobPartial = {
-      message: parts.map(({ name, p }) => `${name}: ${p.message}`).join('; '),
-      failed: parts.flatMap(({ p }) => p.failed),
-    };
-    return { ...metrics, durationsMs, partial };
+    const partial = partialOfSteps(metrics);
+    return partial ? { ...metrics, durationsMs, partial } : { ...metrics, durationsMs };
   };
 }

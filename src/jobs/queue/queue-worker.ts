@@ -9,7 +9,14 @@ import { RedisRateLimiter } from '../../fetch/redis-rate-limiter.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { JobProgress, JobStatus, Store } from '../../store/store.js';
 import { createConfiguredFetchStep } from '../handlers/configured-fetch-step.js';
-import { type JobContext, type JobHandlers, type JobMetrics, type JobPartial, partialOf } from '../job-handler.js';
+import {
+  type JobContext,
+  type JobHandlers,
+  type JobMetrics,
+  type JobPartial,
+  partialOf,
+  partialOfSteps,
+} from '../job-handler.js';
 import { createRuntimeHandlers } from '../job-runtime.js';
 import { connectRedis } from './connect-redis.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
@@ -234,18 +241,8 @@ function statusOfSteps(metrics: JobMetrics): JobStatus {
 
 function withPartial(metrics: JobMetrics): JobMetrics {
   if (partialOf(metrics)) return metrics;
-  const parts = Object.entries(metrics).flatMap(([name, m]) => {
-    const p = m && typeof m === 'object' ? partialOf(m as JobMetrics) : null;
-    return p ? [{ name, p }] : [];
-  });
-  if (parts.length === 0) return metrics;
-  return {
-    ...metrics,
-    partial: {
-      message: parts.map(({ name, p }) => `${name}: ${p.message}`).join('; '),
-      failed: parts.flatMap(({ p }) => p.failed),
-    } satisfies JobPartial,
-  };
+  const partial = partialOfSteps(metrics);
+  return partial ? { ...metrics, partial } : metrics;
 }
 
 /**
