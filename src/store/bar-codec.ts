@@ -13,6 +13,10 @@ import type { BarSeries } from '../domain/bar-series.js';
  * Values are copied as bytes, never parsed, so NaN and full float precision (10.732857000000001) survive.
  */
 
+/** Year bounds that take in every stored year row: a year range of "all of them". */
+export const MIN_YEAR = -100_000;
+export const MAX_YEAR = 100_000;
+
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 const FLOAT_FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;
 

@@ -4,7 +4,7 @@ import { firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
 import { type AnalysisStateRow, analysisStateFromRow } from '../analysis-state-row.js';
-import { typedArrayToBuffer } from '../bar-codec.js';
+import { MIN_YEAR, typedArrayToBuffer } from '../bar-codec.js';
 import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
 import {
   collectYearSignals,
@@ -76,7 +76,7 @@ export class PgAnalysisRepo implements AnalysisRepo {
     const since = opts.since ?? -(2 ** 31);
     const kindFilter = opts.kind === undefined ? -1 : kindCode(opts.kind);
     const limit = opts.limit ?? Number.POSITIVE_INFINITY;
-    const firstYear = opts.since === undefined ? -100_000 : yearOfDay(opts.since);
+    const firstYear = opts.since === undefined ? MIN_YEAR : yearOfDay(opts.since);
     const out: Signal[] = [];
     const collect = (rows: readonly SignalYearRow[]) => {
       for (const r of rows) {

@@ -6,7 +6,7 @@ import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
 import { SIGNAL_KINDS } from '../../domain/signal-kinds.js';
 import { type AnalysisStateRow, analysisStateFromRow } from '../analysis-state-row.js';
-import { typedArrayToBuffer } from '../bar-codec.js';
+import { MIN_YEAR, typedArrayToBuffer } from '../bar-codec.js';
 import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
 import {
   collectYearSignals,
@@ -31,7 +31,6 @@ import type {
   SignalColumns,
 } from '../store.js';
 import { immediateTransaction } from './immediate-transaction.js';
-import { MIN_YEAR } from './sqlite-bar-statements.js';
 
 type SignalYearRow = [symbol: string, year: number, dates: Buffer, kinds: Buffer, vals: Buffer];
 type RecentRow = [symbol: string, date: number, kind: number, value: number];

@@ -1,14 +1,8 @@
 import { type BarSeries, lowerBound, sliceBarSeriesAt } from '../../domain/bar-series.js';
 import { firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
-import { decodeBarChunk, encodeBarChunk } from '../bar-codec.js';
+import { decodeBarChunk, encodeBarChunk, MAX_YEAR, MIN_YEAR } from '../bar-codec.js';
 import { mergeBarChunk } from '../merge-bar-chunk.js';
-import {
-  type BarStatements,
-  MAX_YEAR,
-  MIN_YEAR,
-  type TickerBarsRow,
-  type YearChunkRow,
-} from './sqlite-bar-statements.js';
+import type { BarStatements, TickerBarsRow, YearChunkRow } from './sqlite-bar-statements.js';
 
 export interface BarWriteCounts {
   added: number;

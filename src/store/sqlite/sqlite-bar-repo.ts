@@ -8,7 +8,15 @@ import {
 } from '../../domain/bar-series.js';
 import { type EpochDay, yearOfDay } from '../../domain/epoch-day.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
-import { closeSectionsSql, decodeBarChunk, decodeBarChunks, decodeCloses, encodeBarChunk } from '../bar-codec.js';
+import {
+  closeSectionsSql,
+  decodeBarChunk,
+  decodeBarChunks,
+  decodeCloses,
+  encodeBarChunk,
+  MAX_YEAR,
+  MIN_YEAR,
+} from '../bar-codec.js';
 import {
   ALL_FIELDS,
   extendsHistory,
@@ -23,8 +31,6 @@ import { SqliteBarChunkWriter } from './sqlite-bar-chunk-writer.js';
 import {
   type BarStatements,
   type ChunkRow,
-  MAX_YEAR,
-  MIN_YEAR,
   prepareBarStatements,
   prepareSupersededStatements,
   type SupersededStatements,

@@ -1,10 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Dividend, Split } from '../../domain/ticker.js';
 
-/** Year bounds that take in every stored year row: a year range of "all of them". */
-export const MIN_YEAR = -100_000;
-export const MAX_YEAR = 100_000;
-
 /** Column order of every chunk SELECT below; rows are read raw (arrays) to avoid an object per row. */
 const CHUNK_COLUMNS = 'b.n, b.data';
 export type ChunkRow = [number, Buffer];
