@@ -1,4 +1,4 @@
-import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +16,7 @@ import {
   median,
   sharedPricesFile,
 } from '../bench-section.js';
+import { startServeChild } from '../reliability/serve-child.js';
 import { analyzeStored, importRealMarket } from '../support/stored-market.js';
 
 const CONNECTIONS = 64;
@@ -59,7 +60,7 @@ export const webApiSection: BenchSection = {
     } finally {
       await store.close();
     }
-    const server = await startMarketdeck(db);
+    const server = await startServeChild(db, { CACHE_EXPIRATION_MINUTES: '1440', LOG_LEVEL: 'error' });
     const bare = { child: null as ChildProcess | null, base: '' };
     try {
       const paths = ['/api/overview', '/api/screener?limit=100'];
@@ -109,7 +110,7 @@ export const webApiSection: BenchSection = {
       return { figures, details };
     } finally {
       bare.child?.kill();
-      server.child.kill('SIGTERM');
+      await server.stop();
     }
   },
 };
@@ -140,26 +141,6 @@ async function load(url: string, seconds: number, connections = CONNECTIONS): Pr
     throw new Error(`${url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load`);
   }
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
-}
-
-/** `marketdeck serve` on the database, port 0, as a user runs it. */
-async function startMarketdeck(db: string): Promise<{ child: ChildProcess; base: string }> {
-  const bin = fileURLToPath(new URL('../../../bin/marketdeck', import.meta.url));
-  const child = spawn(process.execPath, [bin, 'serve', '--db', db, '--port', '0'], {
-    env: { ...process.env, CACHE_EXPIRATION_MINUTES: '1440', PRECOMPUTE_CRON: '0 0 1 1 *', LOG_LEVEL: 'error' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (chunk: string) => {
-      out += chunk;
-      const m = /(http:\/\/[^\s/]+)\//.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`marketdeck serve exited (${code}) before it listened: ${out}`)));
-  });
-  return { child, base };
 }
 
 function startBare(answers: unknown[]): Promise<{ child: ChildProcess; base: string }> {
