@@ -1,3 +1,4 @@
+import { parseRetryAfter } from '../sources/fetch-body.js';
 import { AnalystError } from './analyst.js';
 
 export interface ChatEndpoint {
@@ -16,17 +17,6 @@ export interface ChatAnswer {
   status: number;
   retryAfterMs: number | null;
   text: string;
-}
-
-/**
- * Parses Retry-After (seconds, or an HTTP date) into ms from now; null when absent or unreadable.
- */
-export function retryAfterMs(value: string | null, now = Date.now()): number | null {
-  if (value === null || value.trim() === '') return null;
-  const s = Number(value);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /**
@@ -78,7 +68,7 @@ export async function postChatCompletion(
     }
     return {
       status: res.status,
-      retryAfterMs: retryAfterMs(res.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) ?? null,
       text: Buffer.concat(chunks).toString('utf8'),
     };
   } catch (error) {
