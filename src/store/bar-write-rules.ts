@@ -3,11 +3,11 @@ import type { FetchStateRepo, TickerWrite } from './store.js';
 import { validateBarSeries } from './validate-bar-series.js';
 
 /** Bar fields analysis reads besides the dates; adjusted close is not one (a dividend changes only it). */
-export const ANALYSED_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+const ANALYSED_FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 /** Every stored field besides the date. */
 export const ALL_FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;
 
-export function sameValue(a: number, b: number): boolean {
+function sameValue(a: number, b: number): boolean {
   return a === b || (Number.isNaN(a) && Number.isNaN(b));
 }
 

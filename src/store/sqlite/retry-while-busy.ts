@@ -3,12 +3,12 @@
  * timeout: a precompute or an analysis holding the lock through a long commit must delay the record, never
  * drop it (a job left `running` after it finished, or progress that went missing).
  */
-export const BUSY_RETRY_LIMIT_MS = 300_000;
+const BUSY_RETRY_LIMIT_MS = 300_000;
 const FIRST_PAUSE_MS = 20;
 const LONGEST_PAUSE_MS = 1_000;
 
 /** SQLITE_BUSY (another connection holds the lock past the busy timeout) and SQLITE_LOCKED, with their extended codes. */
-export function isBusyError(error: unknown): boolean {
+function isBusyError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
