@@ -1,6 +1,7 @@
 /** Query parameters whose values are credentials: never in errors or logs, never handed to another origin. */
-const SECRET_PARAMS = /([?&](?:apikey|api_key|token|crumb)=)[^&#]*/gi;
-const SECRET_PARAM_NAME = /^(?:apikey|api_key|token|crumb)$/i;
+const SECRET_NAMES = 'apikey|api_key|token|crumb';
+const SECRET_PARAMS = new RegExp(`([?&](?:${SECRET_NAMES})=)[^&#]*`, 'gi');
+const SECRET_PARAM_NAME = new RegExp(`^(?:${SECRET_NAMES})$`, 'i');
 
 /** The URL with credentials (apikey, token, crumb) replaced by ***, for evidence and logs. */
 export function maskUrl(url: string): string {
