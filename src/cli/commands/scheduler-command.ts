@@ -4,6 +4,7 @@ import { createJobRuntime } from '../../jobs/job-runtime.js';
 import { Scheduler } from '../../jobs/scheduler.js';
 import type { CliContext } from '../cli-context.js';
 import { printLine } from '../output.js';
+import { stopSignal } from './stop-signal.js';
 
 export function registerSchedulerCommand(program: Command, ctx: CliContext): void {
   program
@@ -34,10 +35,7 @@ export function registerSchedulerCommand(program: Command, ctx: CliContext): voi
         sampleHealth: () => health.sampleAndStore(),
         log,
       });
-      const stopped = new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
+      const stopped = stopSignal();
       await scheduler.start();
       const signal = await stopped;
       log(`${signal}: stopping the schedules and waiting for running jobs`);

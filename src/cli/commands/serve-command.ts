@@ -8,6 +8,7 @@ import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
 import { printLine } from '../output.js';
 import { parseIntOption } from './parse-options.js';
+import { stopSignal } from './stop-signal.js';
 
 export interface ServeOptions {
   host?: string;
@@ -69,10 +70,7 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
   const ready = `marketdeck is serving the dashboard at ${server.url} and the JSON API under ${server.url}api/ (Ctrl-C stops it)`;
   if (opts.stdoutIsJson) process.stderr.write(`${ready}\n`);
   else printLine(ready);
-  const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
+  const signal = await stopSignal();
   log(`${signal}: stopping the schedules, waiting for running jobs and closing the server`);
   await server.stop();
   logger.flush();

@@ -4,6 +4,7 @@ import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
 import { printLine } from '../output.js';
 import { parseIntOption } from './parse-options.js';
+import { stopSignal } from './stop-signal.js';
 
 /** `marketdeck worker`: runs queued jobs from the shared queue against the shared store until stopped. */
 export function registerWorkerCommand(program: Command, ctx: CliContext): void {
@@ -29,10 +30,7 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       printLine(
         `marketdeck worker ${process.pid} is taking jobs (concurrency ${concurrency}) against ${store.location}`,
       );
-      const signal = await new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-      });
+      const signal = await stopSignal();
       log(`${signal}: finishing the running parts and stopping`);
       await worker.close();
       await ctx.dispose();
