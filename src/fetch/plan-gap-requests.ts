@@ -1,4 +1,4 @@
-import type { EpochDay } from '../domain/epoch-day.js';
+import { dayFromIso, type EpochDay } from '../domain/epoch-day.js';
 import type { CoverageReport } from './coverage-report.js';
 
 /** One request of a backfill: a ticker's bars from `from` to `to` (inclusive exchange dates). */
@@ -49,9 +49,9 @@ export function planGapRequests(report: CoverageReport, options: GapPlanOptions 
     if (t.bars === 0) {
       list.push({ from: options.from, to: undefined, missingDays: 0 });
     } else if (options.wholeRange) {
-      const first = Math.max(dayOf(t.firstDate as string), windowFrom) as EpochDay;
+      const first = Math.max(dayFromIso(t.firstDate as string), windowFrom) as EpochDay;
       const end = asOf.get(t.calendar) ?? t.lastDate;
-      list.push({ from: first, to: dayOf(end as string) as EpochDay, missingDays: t.missingDays });
+      list.push({ from: first, to: dayFromIso(end as string), missingDays: t.missingDays });
     } else {
       for (const r of t.missing) {
         if (r.toDay < windowFrom) continue;
@@ -74,8 +74,4 @@ export function planGapRequests(report: CoverageReport, options: GapPlanOptions 
     }
   }
   return { requests, complete, total };
-}
-
-function dayOf(iso: string): number {
-  return Date.parse(`${iso}T00:00:00Z`) / 86_400_000;
 }
