@@ -7,16 +7,13 @@ import { Link } from '../router.js';
 import { fmtInt, fmtNumber, fmtTime } from '../state/format.js';
 import { useApi } from '../use-api.js';
 
-/** GET /api/coverage answers the server's coverage report. */
-type CoverageAnswer = CoverageReport;
-
 const SHOWN = 200;
 
 /** Which tickers have which days: the share of complete tickers, the month strip, and every gap. */
 export default function CoveragePage() {
   const [universe, setUniverse] = useState(new URLSearchParams(location.search).get('universe') ?? '');
   const [asked, setAsked] = useState(universe);
-  const coverage = useApi<CoverageAnswer>(
+  const coverage = useApi<CoverageReport>(
     `/api/coverage${asked.trim() === '' ? '' : `?universe=${encodeURIComponent(asked.trim())}`}`,
   );
   return (
@@ -47,7 +44,7 @@ export default function CoveragePage() {
   );
 }
 
-function CoverageView({ report }: { report: CoverageAnswer }) {
+function CoverageView({ report }: { report: CoverageReport }) {
   const s = report.summary;
   const incomplete = report.tickers.filter((t) => !t.complete || t.lastError !== null);
   return (
@@ -142,7 +139,7 @@ function CoverageView({ report }: { report: CoverageAnswer }) {
 }
 
 /** One cell per month, green when every expected ticker-day is there, through amber to red. */
-function MonthStrip({ months }: { months: CoverageAnswer['months'] }) {
+function MonthStrip({ months }: { months: CoverageReport['months'] }) {
   if (months.length === 0) return <p class="empty">No bars stored.</p>;
   return (
     <>
