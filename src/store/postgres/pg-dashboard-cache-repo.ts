@@ -1,13 +1,7 @@
+import { type CacheMetaRow as MetaRow, cacheMetaFromRow as toMeta } from '../cache-entry-row.js';
 import type { CacheEntryMeta, DashboardCacheRepo } from '../store.js';
 import { toJson } from '../store-values.js';
 import type { PgDb, Sql } from './pg-db.js';
-
-interface MetaRow {
-  key: string;
-  created_at: number;
-  expires_at: number;
-  bytes: number;
-}
 
 const META = 'key, created_at, expires_at, bytes';
 
@@ -78,8 +72,4 @@ export class PgDashboardCacheRepo implements DashboardCacheRepo {
     const { rows } = await this.db.query<MetaRow>(`SELECT ${META} FROM dashboard_cache ORDER BY key COLLATE "C"`);
     return rows.map(toMeta);
   }
-}
-
-function toMeta(r: MetaRow): CacheEntryMeta {
-  return { key: r.key, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at), bytes: r.bytes };
 }

@@ -1,14 +1,8 @@
 import type Database from 'better-sqlite3';
+import { type CacheMetaRow as MetaRow, cacheMetaFromRow as toMeta } from '../cache-entry-row.js';
 import type { CacheEntryMeta, DashboardCacheRepo } from '../store.js';
 import { toJson } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
-
-interface MetaRow {
-  key: string;
-  created_at: number;
-  expires_at: number;
-  bytes: number;
-}
 
 /** Precomputed dashboard payloads as JSON text, so the server answers without recomputing. */
 export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
@@ -80,8 +74,4 @@ export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
   async list(): Promise<CacheEntryMeta[]> {
     return this.listStmt.all().map(toMeta);
   }
-}
-
-function toMeta(r: MetaRow): CacheEntryMeta {
-  return { key: r.key, createdAt: new Date(r.created_at), expiresAt: new Date(r.expires_at), bytes: r.bytes };
 }
