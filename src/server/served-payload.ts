@@ -12,6 +12,22 @@ interface Form {
   headers: Readonly<Record<string, string | number>>;
 }
 
+/** A strong ETag of the bytes: 27 characters of their SHA-256. */
+export function etagOf(body: Buffer): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/** The codings an Accept-Encoding header allows (q=0 refuses one). */
+export function acceptedEncodings(header: string | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    if (name !== '' && !(q !== undefined && Number(q.slice(2)) === 0)) out.add(name);
+  }
+  return out;
+}
+
 /**
  * One answer's bytes as the server sends them, built once: the JSON text, its ETag, its headers, and its
  * brotli and gzip forms made the first time a client accepts them. A cache-first server that re-read,
@@ -25,7 +41,7 @@ export class ServedBytes {
   private gzip: Form | null = null;
 
   constructor(readonly body: Buffer) {
-    this.etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+    this.etag = etagOf(body);
     this.identity = this.form(body, null);
     this.notModified = { ...SECURITY_HEADERS, etag: this.etag, 'cache-control': 'no-cache' };
   }
@@ -41,10 +57,11 @@ export class ServedBytes {
       res.end();
       return;
     }
-    const accepted = req.headers['accept-encoding'];
+    const header = req.headers['accept-encoding'];
     let form = this.identity;
-    if (accepted !== undefined && this.body.length >= COMPRESS_FROM_BYTES) {
-      if (/\bbr\b/.test(accepted)) {
+    if (header !== undefined && this.body.length >= COMPRESS_FROM_BYTES) {
+      const accepted = acceptedEncodings(header);
+      if (accepted.has('br')) {
         this.br ??= this.form(
           brotliCompressSync(this.body, {
             params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: this.body.length },
@@ -52,7 +69,7 @@ export class ServedBytes {
           'br',
         );
         form = this.br;
-      } else if (/\bgzip\b/.test(accepted)) {
+      } else if (accepted.has('gzip')) {
         this.gzip ??= this.form(gzipSync(this.body, { level: 6 }), 'gzip');
         form = this.gzip;
       }

@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { APP_CONTENT_SECURITY_POLICY, SECURITY_HEADERS } from './security-headers.js';
+import { acceptedEncodings, etagOf } from './served-payload.js';
 
 /** Where `npm run build` puts the web app, beside the compiled server (dist/src/server -> dist/web). */
 export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
@@ -57,7 +57,7 @@ export function loadStaticApp(dir: string = DEFAULT_WEB_DIR): StaticApp | null {
     assets.set(`/${rel}`, {
       type,
       cacheControl: rel.startsWith('assets/') ? IMMUTABLE : REVALIDATE,
-      etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 27)}"`,
+      etag: etagOf(identity),
       identity,
       gzip: readIfExists(`${file}.gz`),
       br: readIfExists(`${file}.br`),
@@ -104,17 +104,6 @@ export function loadStaticApp(dir: string = DEFAULT_WEB_DIR): StaticApp | null {
       res.end(req.method === 'HEAD' ? undefined : body);
     },
   };
-}
-
-/** The codings an Accept-Encoding header allows (q=0 refuses one). */
-function acceptedEncodings(header: string | undefined): Set<string> {
-  const out = new Set<string>();
-  for (const part of (header ?? '').split(',')) {
-    const [name, ...params] = part.split(';').map((p) => p.trim().toLowerCase());
-    const q = params.find((p) => p.startsWith('q='));
-    if (name !== '' && !(q !== undefined && Number(q.slice(2)) === 0)) out.add(name);
-  }
-  return out;
 }
 
 function listFiles(dir: string): string[] {
