@@ -49,3 +49,11 @@ export interface PortfolioSummary {
 export function fxSymbol(from: string, to: string): string {
   return `${from}${to}=X`;
 }
+
+/** The symbols a portfolio's figures read: its holdings, then the FX pairs its other currencies need. */
+export function portfolioSymbols(portfolio: Portfolio): { holdings: string[]; fx: string[] } {
+  const holdings = [...new Set(portfolio.transactions.map((t) => t.symbol))];
+  const currencies = new Set(portfolio.transactions.map((t) => t.currency));
+  currencies.delete(portfolio.baseCurrency);
+  return { holdings, fx: [...currencies].map((c) => fxSymbol(c, portfolio.baseCurrency)) };
+}

@@ -1,4 +1,7 @@
-import { fxSymbol, type Portfolio } from '../domain/portfolio.js';
+import { type Portfolio, portfolioSymbols } from '../domain/portfolio.js';
+
+export { portfolioSymbols };
+
 import type { Store } from '../store/store.js';
 import {
   type ClosePath,
@@ -6,14 +9,6 @@ import {
   type PortfolioAnalytics,
   type PortfolioAnalyticsInput,
 } from './compute-portfolio-analytics.js';
-
-/** The symbols a portfolio's figures read: its holdings, then the FX pairs its other currencies need. */
-export function portfolioSymbols(portfolio: Portfolio): { holdings: string[]; fx: string[] } {
-  const holdings = [...new Set(portfolio.transactions.map((t) => t.symbol))];
-  const currencies = new Set(portfolio.transactions.map((t) => t.currency));
-  currencies.delete(portfolio.baseCurrency);
-  return { holdings, fx: [...currencies].map((c) => fxSymbol(c, portfolio.baseCurrency)) };
-}
 
 /** A portfolio of no such name; the CLI and the API name the portfolios there are. */
 export class UnknownPortfolioError extends Error {

@@ -1,4 +1,4 @@
-import { fxSymbol } from '../domain/portfolio.js';
+import { portfolioSymbols } from '../domain/portfolio.js';
 import { type UniverseEntry, UniverseError } from './universe-registry.js';
 
 /**
@@ -19,14 +19,11 @@ export const portfolioUniverse: UniverseEntry = {
         `no portfolio named "${name}"; ${known.length > 0 ? `stored: ${known.join(', ')}` : 'none is stored yet (marketdeck portfolio import FILE --name N)'}`,
       );
     }
-    const symbols = [...new Set(portfolio.transactions.map((t) => t.symbol))];
-    const currencies = [...new Set(portfolio.transactions.map((t) => t.currency))].filter(
-      (c) => c !== portfolio.baseCurrency,
-    );
+    const { holdings, fx } = portfolioSymbols(portfolio);
     return {
       name: `portfolio:${name}`,
-      symbols: [...symbols, ...currencies.map((c) => fxSymbol(c, portfolio.baseCurrency))],
-      description: `Portfolio ${name} (${symbols.length} holdings${currencies.length > 0 ? `, ${currencies.length} FX pairs` : ''})`,
+      symbols: [...holdings, ...fx],
+      description: `Portfolio ${name} (${holdings.length} holdings${fx.length > 0 ? `, ${fx.length} FX pairs` : ''})`,
     };
   },
 };
