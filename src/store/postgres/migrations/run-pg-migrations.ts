@@ -1,3 +1,4 @@
+import { checkMigrationOrder, checkNotNewer } from '../../schema-version.js';
 import type { PgDb } from '../pg-db.js';
 import type { PgMigration } from './pg-migration.js';
 
@@ -10,11 +11,7 @@ const MIGRATION_LOCK = 7_301_914;
  * whole run so a second process waits and then finds nothing left to do.
  */
 export async function runPgMigrations(db: PgDb, migrations: readonly PgMigration[], location: string): Promise<number> {
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) {
-      throw new Error(`migration "${m.name}" has version ${m.version}, expected ${i + 1} (versions run 1, 2, 3 ...)`);
-    }
-  });
+  checkMigrationOrder(migrations);
   const latest = migrations.length;
   const client = await db.connect();
   try {
@@ -22,11 +19,7 @@ export async function runPgMigrations(db: PgDb, migrations: readonly PgMigration
     await client.query('CREATE TABLE IF NOT EXISTS marketdeck_schema (version integer NOT NULL)');
     const { rows } = await client.query<{ version: number }>('SELECT max(version) AS version FROM marketdeck_schema');
     let current = rows[0]?.version ?? 0;
-    if (current > latest) {
-      throw new Error(
-        `database ${location} is at schema version ${current}, newer than this marketdeck knows (${latest}); upgrade marketdeck`,
-      );
-    }
+    checkNotNewer(current, latest, location);
     for (const m of migrations.slice(current)) {
       await client.query('BEGIN');
       try {

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { checkMigrationOrder, checkNotNewer } from '../../schema-version.js';
 import type { Migration } from './migration.js';
 
 /**
@@ -7,18 +8,10 @@ import type { Migration } from './migration.js';
  * Returns the schema version the file is at afterwards.
  */
 export function runMigrations(db: Database.Database, migrations: readonly Migration[], location: string): number {
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1) {
-      throw new Error(`migration "${m.name}" has version ${m.version}, expected ${i + 1} (versions run 1, 2, 3 ...)`);
-    }
-  });
+  checkMigrationOrder(migrations);
   const latest = migrations.length;
   let current = db.pragma('user_version', { simple: true }) as number;
-  if (current > latest) {
-    throw new Error(
-      `database ${location} is at schema version ${current}, newer than this marketdeck knows (${latest}); upgrade marketdeck`,
-    );
-  }
+  checkNotNewer(current, latest, location);
   for (const m of migrations.slice(current)) {
     db.transaction(() => {
       // Another process may have migrated while this one waited for the write lock.
