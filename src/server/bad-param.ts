@@ -7,3 +7,8 @@ export function badParam(name: string, value: string, allowed: string): ApiError
     `query parameter "${name}" has the value ${JSON.stringify(value)}, which is not allowed; expected ${allowed}`,
   );
 }
+
+/** Endpoints without parameters still refuse them, so a misspelt filter is never silently ignored. */
+export function noParams(url: URL): void {
+  for (const [name, value] of url.searchParams) throw badParam(name, value, 'no query parameters on this endpoint');
+}

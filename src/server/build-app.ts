@@ -13,7 +13,7 @@ import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache
 import type { HealthSample, JobStatus, Store } from '../store/store.js';
 import { SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { ApiError } from './api-error.js';
-import { badParam } from './bad-param.js';
+import { badParam, noParams } from './bad-param.js';
 import { createBearerAuth } from './bearer-auth.js';
 import { BoundedMemo } from './bounded-memo.js';
 import { buildStatus } from './build-status.js';
@@ -473,11 +473,6 @@ function match(pattern: readonly string[], segments: readonly string[] | null): 
     else if (pattern[i] !== segments[i]) return null;
   }
   return params;
-}
-
-/** Endpoints without parameters still refuse them, so a misspelt filter is never silently ignored. */
-function noParams(url: URL): void {
-  for (const [name, value] of url.searchParams) throw badParam(name, value, 'no query parameters on this endpoint');
 }
 
 function parseJobListQuery(params: URLSearchParams): { kind?: JobKind; status?: JobStatus; limit: number } {

@@ -7,7 +7,7 @@ import type { HealthSample, Store } from '../store/store.js';
 import { resolveUniverse } from '../universe/resolve-universe.js';
 import { UniverseError } from '../universe/universe-registry.js';
 import { ApiError } from './api-error.js';
-import { badParam } from './bad-param.js';
+import { badParam, noParams } from './bad-param.js';
 import { checkRemoteUniverse } from './remote-universe.js';
 import type { Route } from './route.js';
 import { sendJson } from './send-json.js';
@@ -24,11 +24,7 @@ function params(url: URL, names: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const [name, value] of url.searchParams) {
     if (!names.includes(name) || out.has(name)) {
-      throw badParam(
-        name,
-        value,
-        names.length === 0 ? 'no query parameters on this endpoint' : `one each of ${names.join(', ')}`,
-      );
+      throw badParam(name, value, `one each of ${names.join(', ')}`);
     }
     out.set(name, value);
   }
@@ -101,7 +97,7 @@ export function operationsRoutes({ store, config, sampleHealth }: OperationsRout
       method: 'GET',
       pattern: ['api', 'schedules'],
       handler: async (_req, res, url) => {
-        params(url, []);
+        noParams(url);
         const schedules = await describeSchedules({
           precomputeCron: config.precomputeCron,
           updateCron: config.updateCron,

@@ -9,7 +9,7 @@ import { loadPortfolioAnalytics, portfolioSymbols } from '../portfolio/load-port
 import { PortfolioImportError } from '../portfolio/portfolio-import-error.js';
 import type { Store } from '../store/store.js';
 import { ApiError } from './api-error.js';
-import { badParam } from './bad-param.js';
+import { badParam, noParams } from './bad-param.js';
 import { readJsonBody } from './read-json-body.js';
 import type { Route } from './route.js';
 import { sendJson } from './send-json.js';
@@ -24,7 +24,7 @@ function queryOf(url: URL, allowed: Record<string, (value: string) => boolean>, 
   const out: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
     if (!(name in allowed)) {
-      throw badParam(name, value, `one of ${Object.keys(allowed).join(', ') || 'no query parameters'}`);
+      throw badParam(name, value, `one of ${Object.keys(allowed).join(', ')}`);
     }
     if (!allowed[name](value)) throw badParam(name, value, what[name]);
     out[name] = value;
@@ -66,7 +66,7 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
       method: 'GET',
       pattern: ['api', 'portfolios'],
       handler: async (_req, res, url) => {
-        queryOf(url, {}, {});
+        noParams(url);
         sendJson(res, 200, { portfolios: await store.portfolios.list() });
       },
     },
@@ -121,7 +121,7 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
       method: 'POST',
       pattern: ['api', 'portfolios'],
       handler: async (req, res, url) => {
-        queryOf(url, {}, {});
+        noParams(url);
         const body = await readJsonBody(req);
         const b = (body ?? {}) as Record<string, unknown>;
         if (typeof body !== 'object' || body === null || Array.isArray(body) || typeof b.content !== 'string') {
@@ -156,7 +156,7 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
       method: 'GET',
       pattern: ['api', 'reports'],
       handler: async (_req, res, url) => {
-        queryOf(url, {}, {});
+        noParams(url);
         const [reports, runs] = await Promise.all([store.reports.latest(), queue.list({ kind: 'report', limit: 10 })]);
         sendJson(res, 200, { reports: reports.map(brief), runs });
       },
@@ -191,7 +191,7 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
       method: 'POST',
       pattern: ['api', 'reports'],
       handler: async (req, res, url) => {
-        queryOf(url, {}, {});
+        noParams(url);
         let params: Record<string, unknown>;
         try {
           params = parseJobParams('report', await readJsonBody(req));
