@@ -83,12 +83,6 @@ export class AdaptiveConcurrency {
   private readonly acceptedAt: number[] = [];
   private readonly sentAt: number[] = [];
   private readonly startedAt: number;
-  /**
-   * Whether the source's 429s have shown to be about single requests rather than the whole client: twice in a
-   * row the first answer after a cool-down was a 429 again, so pausing everything did not help. From then on a
-   * 429 only delays its own retry, and only a retry answered 429 again (true overload) sets the pace.
-   */
-  private perRequest429 = false;
   /** The end of the cool-down whose first answer after it is still awaited (null = none awaited). */
   private verdictAfter: number | null = null;
   private unhelpfulCooldowns = 0;
@@ -98,6 +92,9 @@ export class AdaptiveConcurrency {
   /**
    * Counters for the run's metrics: `cooldownMs` is the time every request was held back by cool-downs,
    * `paceCuts` the 429s that set the pace, `lowestRate` its lowest value (requests per second, or null).
+   * `perRequest429`: whether the source's 429s have shown to be about single requests rather than the whole
+   * client (twice in a row the first answer after a cool-down was a 429 again, so pausing everything did not
+   * help); from then on a 429 only delays its own retry, and only a retry answered 429 again sets the pace.
    */
   readonly stats = {
     decreases: 0,
@@ -262,8 +259,7 @@ export class AdaptiveConcurrency {
     if (this.verdictAfter === null || sentAt === undefined || sentAt < this.verdictAfter) return;
     this.verdictAfter = null;
     this.unhelpfulCooldowns = was429 ? this.unhelpfulCooldowns + 1 : 0;
-    if (this.unhelpfulCooldowns >= 2 && !this.perRequest429) {
-      this.perRequest429 = true;
+    if (this.unhelpfulCooldowns >= 2 && !this.stats.perRequest429) {
       this.stats.perRequest429 = true;
       // The pace was cut on 429s that were not about the rate; the retries' own 429s will set it again if needed.
       this.rate = Number.POSITIVE_INFINITY;
@@ -275,7 +271,7 @@ export class AdaptiveConcurrency {
     const now = this.now();
     let pause = 0;
     if (retryAfterMs !== undefined && retryAfterMs > 0) pause = Math.min(retryAfterMs, this.o.maxCooldownMs);
-    if (this.perRequest429) {
+    if (this.stats.perRequest429) {
       // Only a request the source refused twice says the pace is too fast; once per round trip, never a pause.
       if (!retryOf429 || (sentAt !== undefined && sentAt <= this.cooldownStartedAt)) return;
       this.cooldownStartedAt = now;
@@ -317,7 +313,7 @@ export class AdaptiveConcurrency {
     const perSecond = (times: number[]) => (times.filter((t) => t > now - this.o.rateWindowMs).length * 1000) / span;
     // Just under what the source accepted. When its 429s are about single requests, those took their share of
     // its rate too, so what was sent (a retry refused again says: a little too much) is the measure.
-    const basis = this.perRequest429 ? perSecond(this.sentAt) : perSecond(this.acceptedAt);
+    const basis = this.stats.perRequest429 ? perSecond(this.sentAt) : perSecond(this.acceptedAt);
     // Nothing accepted yet says nothing of the source's rate: the cool-downs alone answer that.
     if (basis === 0) return;
     const target = basis * this.o.rateMargin;
