@@ -16,6 +16,9 @@ import type { BarSeries } from '../domain/bar-series.js';
 /** Year bounds that take in every stored year row: a year range of "all of them". */
 export const MIN_YEAR = -100_000;
 export const MAX_YEAR = 100_000;
+/** Day bounds (the Int32 range of a stored date) that take in every stored day. */
+export const MIN_DAY = -(2 ** 31);
+export const MAX_DAY = 2 ** 31 - 1;
 
 const LITTLE_ENDIAN_HOST = endianness() === 'LE';
 const FLOAT_FIELDS = ['open', 'high', 'low', 'close', 'adjClose', 'volume'] as const;

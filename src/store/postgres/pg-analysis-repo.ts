@@ -4,7 +4,7 @@ import { firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
 import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
 import { type AnalysisStateRow, analysisStateFromRow } from '../analysis-state-row.js';
-import { MIN_YEAR, typedArrayToBuffer } from '../bar-codec.js';
+import { MIN_DAY, MIN_YEAR, typedArrayToBuffer } from '../bar-codec.js';
 import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
 import {
   collectYearSignals,
@@ -73,7 +73,7 @@ export class PgAnalysisRepo implements AnalysisRepo {
 
   /** Newest first (then by symbol and kind); `since` is an inclusive EpochDay. */
   async signals(opts: { symbol?: string; kind?: SignalKind; since?: number; limit?: number } = {}): Promise<Signal[]> {
-    const since = opts.since ?? -(2 ** 31);
+    const since = opts.since ?? MIN_DAY;
     const kindFilter = opts.kind === undefined ? -1 : kindCode(opts.kind);
     const limit = opts.limit ?? Number.POSITIVE_INFINITY;
     const firstYear = opts.since === undefined ? MIN_YEAR : yearOfDay(opts.since);

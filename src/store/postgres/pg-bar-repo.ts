@@ -7,7 +7,7 @@ import {
 } from '../../domain/bar-series.js';
 import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day.js';
 import type { Dividend, Split } from '../../domain/ticker.js';
-import { decodeBarChunk, decodeBarChunks, encodeBarChunk, MAX_YEAR, MIN_YEAR } from '../bar-codec.js';
+import { decodeBarChunk, decodeBarChunks, encodeBarChunk, MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR } from '../bar-codec.js';
 import {
   ALL_FIELDS,
   extendsHistory,
@@ -24,8 +24,6 @@ import type { PgTickerRepo } from './pg-ticker-repo.js';
 
 /** Tickers per readAll batch: one query each, so no cursor stays open while the consumer works. */
 const READ_ALL_BATCH = 256;
-const MIN_DAY = -(2 ** 31);
-const MAX_DAY = 2 ** 31 - 1;
 
 interface TickerBarsRow {
   id: number;

@@ -6,7 +6,7 @@ import type { ScreenerRow } from '../../domain/screener-row.js';
 import type { Signal, SignalKind } from '../../domain/signal.js';
 import { SIGNAL_KINDS } from '../../domain/signal-kinds.js';
 import { type AnalysisStateRow, analysisStateFromRow } from '../analysis-state-row.js';
-import { MIN_YEAR, typedArrayToBuffer } from '../bar-codec.js';
+import { MIN_DAY, MIN_YEAR, typedArrayToBuffer } from '../bar-codec.js';
 import { decodeBreadthRow, encodeBreadthRow } from '../breadth-blob.js';
 import {
   collectYearSignals,
@@ -97,7 +97,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
    * `since`, only as many years are read as the limit needs.
    */
   async signals(opts: { symbol?: string; kind?: SignalKind; since?: number; limit?: number } = {}): Promise<Signal[]> {
-    const since = opts.since ?? -(2 ** 31);
+    const since = opts.since ?? MIN_DAY;
     const kindFilter = opts.kind === undefined ? -1 : kindCode(opts.kind);
     const limit = opts.limit ?? Number.POSITIVE_INFINITY;
     const out: Signal[] = [];
@@ -349,7 +349,7 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     const parts: YearSignals[] = [];
     for (const row of [...this.s.symbolSignals.all(symbol, MIN_YEAR)].reverse())
       parts.push(decodeYear(row[2], row[3], row[4]));
-    const recent = this.s.recentOfSymbol.all(symbol, -(2 ** 31));
+    const recent = this.s.recentOfSymbol.all(symbol, MIN_DAY);
     parts.push({
       dates: Int32Array.from(recent, (r) => r[1]),
       kinds: Uint8Array.from(recent, (r) => r[2]),

@@ -14,7 +14,9 @@ import {
   decodeBarChunks,
   decodeCloses,
   encodeBarChunk,
+  MAX_DAY,
   MAX_YEAR,
+  MIN_DAY,
   MIN_YEAR,
 } from '../bar-codec.js';
 import {
@@ -44,8 +46,6 @@ import type { SqliteTickerRepo } from './sqlite-ticker-repo.js';
  * across a yield and the consumer may use (even write to) the store between tickers.
  */
 const READ_ALL_BATCH = 128;
-const MIN_DAY = -(2 ** 31);
-const MAX_DAY = 2 ** 31 - 1;
 
 /**
  * Bars stored columnar per ticker and calendar year, plus a small tail row of the newest bars (see
