@@ -4,7 +4,6 @@ import { isoFromDay } from '../domain/epoch-day.js';
 import { normalizeSymbol } from '../domain/symbol.js';
 import { createDashboardReader } from '../jobs/dashboard-reader.js';
 import { isJobKind, JOB_KIND_NAMES, type JobKind } from '../jobs/job-kinds.js';
-import { JobParamsError, parseJobParams } from '../jobs/job-params.js';
 import type { JobRuntime } from '../jobs/job-runtime.js';
 import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js';
 import type { ScreenerPayload } from '../precompute/build-screener.js';
@@ -17,12 +16,12 @@ import { badParam, noParams } from './bad-param.js';
 import { createBearerAuth } from './bearer-auth.js';
 import { BoundedMemo } from './bounded-memo.js';
 import { buildStatus } from './build-status.js';
+import { checkJobParams } from './job-body.js';
 import { HEARTBEAT_MS, openJobEventStream } from './job-event-stream.js';
 import { operationsRoutes } from './operations-routes.js';
 import { PayloadMemo, type ServedPayload } from './payload-memo.js';
 import { portfolioRoutes } from './portfolio-routes.js';
 import { readJsonBody } from './read-json-body.js';
-import { checkRemoteUniverse } from './remote-universe.js';
 import { createRequestGuard } from './request-guard.js';
 import type { Route } from './route.js';
 import { screenerCsv } from './screener-csv.js';
@@ -513,25 +512,6 @@ function parseJobRequest(body: unknown): { kind: JobKind; params: Record<string,
     throw new ApiError('MD_ERR_BAD_BODY', `field "params" is ${JSON.stringify(params)}; expected a JSON object`);
   }
   return { kind: kind as JobKind, params: (params as Record<string, unknown> | undefined) ?? {} };
-}
-
-/** A job's params as the API takes them: the kind's schema, and a universe a remote client may name. */
-async function checkJobParams(
-  kind: JobKind,
-  params: Record<string, unknown>,
-  universeDir: string,
-): Promise<Record<string, unknown>> {
-  let checked: Record<string, unknown>;
-  try {
-    checked = parseJobParams(kind, params);
-  } catch (error) {
-    if (error instanceof JobParamsError) throw new ApiError('MD_ERR_BAD_BODY', error.message);
-    throw error;
-  }
-  if (typeof checked.universe === 'string') {
-    checked = { ...checked, universe: await checkRemoteUniverse(checked.universe, universeDir) };
-  }
-  return checked;
 }
 
 function notReady(key: string): ApiError {

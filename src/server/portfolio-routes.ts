@@ -1,7 +1,6 @@
 import type { TickerReport } from '../domain/analyst-report.js';
 import { isoFromDay } from '../domain/epoch-day.js';
 import { InvalidSymbolError, normalizeSymbol } from '../domain/symbol.js';
-import { JobParamsError, parseJobParams } from '../jobs/job-params.js';
 import type { JobQueue } from '../jobs/job-queue.js';
 import { MissingFxError } from '../portfolio/compute-portfolio-analytics.js';
 import { importPortfolioText } from '../portfolio/import-portfolio-file.js';
@@ -10,6 +9,7 @@ import { PortfolioImportError } from '../portfolio/portfolio-import-error.js';
 import type { Store } from '../store/store.js';
 import { ApiError } from './api-error.js';
 import { badParam, noParams } from './bad-param.js';
+import { jobParamsOfBody } from './job-body.js';
 import { readJsonBody } from './read-json-body.js';
 import type { Route } from './route.js';
 import { sendJson } from './send-json.js';
@@ -192,13 +192,7 @@ export function portfolioRoutes({ store, queue }: PortfolioRoutesDeps): Route[] 
       pattern: ['api', 'reports'],
       handler: async (req, res, url) => {
         noParams(url);
-        let params: Record<string, unknown>;
-        try {
-          params = parseJobParams('report', await readJsonBody(req));
-        } catch (error) {
-          if (error instanceof JobParamsError) throw new ApiError('MD_ERR_BAD_BODY', error.message);
-          throw error;
-        }
+        const params = jobParamsOfBody('report', await readJsonBody(req));
         if (typeof params.portfolio === 'string' && !(await store.portfolios.get(params.portfolio))) {
           throw unknownPortfolio(
             params.portfolio,
