@@ -13,36 +13,28 @@ function isBusyError(error: unknown): boolean {
   return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
 }
 
-export interface RetryWhileBusyOptions {
-  limitMs?: number;
-  /** Called before each pause, with the attempt that failed (1 = first). */
-  onBusy?: (attempt: number) => void;
-}
-
 /**
  * Runs a write until it gets the lock: each busy answer (after the connection's busy timeout) is followed by a
  * pause that doubles up to a second, with the event loop free meanwhile, so this process's other work (and the
  * lock holder, when it is this process) carries on. Any other error is thrown at once; so is the last busy
- * answer once `limitMs` has passed, naming what could not be written.
+ * answer once BUSY_RETRY_LIMIT_MS has passed, naming what could not be written.
  */
-export async function retryWhileBusy<T>(write: () => T, what: string, options: RetryWhileBusyOptions = {}): Promise<T> {
-  const limitMs = options.limitMs ?? BUSY_RETRY_LIMIT_MS;
+export async function retryWhileBusy<T>(write: () => T, what: string): Promise<T> {
   const started = performance.now();
   let pause = FIRST_PAUSE_MS;
-  for (let attempt = 1; ; attempt++) {
+  for (;;) {
     try {
       return write();
     } catch (error) {
       if (!isBusyError(error)) throw error;
-      if (performance.now() - started >= limitMs) {
+      if (performance.now() - started >= BUSY_RETRY_LIMIT_MS) {
         throw new Error(
-          `could not write ${what}: the database stayed locked by another writer for ${Math.round(limitMs / 1000)} s`,
+          `could not write ${what}: the database stayed locked by another writer for ${Math.round(BUSY_RETRY_LIMIT_MS / 1000)} s`,
           {
             cause: error,
           },
         );
       }
-      options.onBusy?.(attempt);
       await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random() / 2)));
       pause = Math.min(LONGEST_PAUSE_MS, pause * 2);
     }
