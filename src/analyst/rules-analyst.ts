@@ -22,7 +22,7 @@ export class RulesAnalyst implements Analyst {
   }
 }
 
-export function rulesOpinion(f: TickerFacts): AnalystOpinion {
+function rulesOpinion(f: TickerFacts): AnalystOpinion {
   const found: Finding[] = [];
   const add = (weight: number, reason: string) => found.push({ weight, reason });
   const { trend, momentum, volatility, valuation, risks, relative } = f;

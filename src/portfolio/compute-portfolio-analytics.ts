@@ -461,7 +461,7 @@ function lastPriceDate(path: ClosePath | undefined): string | null {
  * Holdings still held that lag the benchmark over the period, close below their long moving average, or
  * sit past the drawdown threshold from their one-year high; each reason is named with its figures.
  */
-export function findUnderperformers(
+function findUnderperformers(
   holdings: readonly Pick<HoldingFigures, 'symbol' | 'shares'>[],
   series: ReadonlyMap<string, ClosePath>,
   bench: ClosePath | null,

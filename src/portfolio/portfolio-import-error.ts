@@ -8,7 +8,7 @@ export interface PortfolioRowProblem {
 }
 
 /** Formats a problem the way every import message reads: `file:line: field "value": expected ...`. */
-export function describeProblem(p: PortfolioRowProblem): string {
+function describeProblem(p: PortfolioRowProblem): string {
   return `${p.location}: ${p.field} ${JSON.stringify(p.value)}: expected ${p.expected}`;
 }
 

@@ -31,9 +31,9 @@ export class SymbolTableError extends Error {
  * Bounds of a symbol list: every listing of every exchange together is well under 1 MB and 200,000 rows, so
  * anything larger, or slower to read, is not a symbol list (a device, a log, a decompression bomb).
  */
-export const MAX_SYMBOL_FILE_BYTES = 64 * 1024 * 1024;
-export const MAX_SYMBOL_ROWS = 1_000_000;
-export const SYMBOL_FILE_TIMEOUT_MS = 30_000;
+const MAX_SYMBOL_FILE_BYTES = 64 * 1024 * 1024;
+const MAX_SYMBOL_ROWS = 1_000_000;
+const SYMBOL_FILE_TIMEOUT_MS = 30_000;
 
 const SYMBOL_HEADERS = ['symbol', 'ticker', 'act symbol'];
 const NAME_HEADERS = ['name', 'security', 'company name', 'security name'];

@@ -14,7 +14,7 @@ export interface Http1ConnectionPoolOptions {
   connectTimeoutMs?: number;
 }
 
-export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Called with a connection for the request (a failure to connect reaches the request's handlers). */
 export type ConnectionReady = (connection: Http1Connection) => void;
