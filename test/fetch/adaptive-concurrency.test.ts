@@ -84,7 +84,7 @@ describe('AdaptiveConcurrency', () => {
       granted = true;
       return release;
     });
-    await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setImmediate(r));
     assert.equal(granted, false, 'held back while the clock is before the end of the cool-down');
     t = 50;
     (await slot)();
