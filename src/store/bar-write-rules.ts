@@ -23,6 +23,24 @@ export function sameBar(
 }
 
 /**
+ * A ticker's first and last stored dates after a write of `dates` (ascending) that changed something: a
+ * replace holds exactly those dates, a merge widens the stored span.
+ */
+export function dateSpanAfterWrite(
+  first: number | null,
+  last: number | null,
+  dates: Int32Array,
+  mode: 'merge' | 'replace',
+): [number | null, number | null] {
+  const n = dates.length;
+  if (mode === 'replace') return n > 0 ? [dates[0], dates[n - 1]] : [null, null];
+  return [
+    first === null ? dates[0] : Math.min(first, dates[0]),
+    last === null ? dates[n - 1] : Math.max(last, dates[n - 1]),
+  ];
+}
+
+/**
  * True when merging `bars` into `span` (the stored bars of the incoming date span) changes an analysed
  * field of a stored bar, or adds a date on or before `lastDate` (a bar inserted into the history).
  */

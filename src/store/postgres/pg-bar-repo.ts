@@ -10,6 +10,7 @@ import type { Dividend, Split } from '../../domain/ticker.js';
 import { decodeBarChunk, decodeBarChunks, encodeBarChunk, MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR } from '../bar-codec.js';
 import {
   ALL_FIELDS,
+  dateSpanAfterWrite,
   extendsHistory,
   mergeChangesHistory,
   sameBar,
@@ -106,14 +107,7 @@ export class PgBarRepo implements BarRepo {
       changed = r.changed;
       if (r.added + r.changed + r.removed > 0) {
         count += r.added - r.removed;
-        const n = bars.dates.length;
-        if (mode === 'replace') {
-          first = n > 0 ? bars.dates[0] : null;
-          last = n > 0 ? bars.dates[n - 1] : null;
-        } else {
-          first = first === null ? bars.dates[0] : Math.min(first, bars.dates[0]);
-          last = last === null ? bars.dates[n - 1] : Math.max(last, bars.dates[n - 1]);
-        }
+        [first, last] = dateSpanAfterWrite(first, last, bars.dates, mode);
         await sql.query(
           'UPDATE tickers SET bar_count = $1, bar_version = $2, first_date = $3, last_date = $4 WHERE id = $5',
           [count, t.bar_version + 1, first, last, t.id],

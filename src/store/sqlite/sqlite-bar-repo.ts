@@ -21,6 +21,7 @@ import {
 } from '../bar-codec.js';
 import {
   ALL_FIELDS,
+  dateSpanAfterWrite,
   extendsHistory,
   mergeChangesHistory,
   sameBar,
@@ -124,14 +125,7 @@ export class SqliteBarRepo implements BarRepo {
       changed = r.changed;
       if (r.added + r.changed + r.removed > 0) {
         count += r.added - r.removed;
-        const n = bars.dates.length;
-        if (mode === 'replace') {
-          first = n > 0 ? bars.dates[0] : null;
-          last = n > 0 ? bars.dates[n - 1] : null;
-        } else {
-          first = first === null ? bars.dates[0] : Math.min(first, bars.dates[0]);
-          last = last === null ? bars.dates[n - 1] : Math.max(last, bars.dates[n - 1]);
-        }
+        [first, last] = dateSpanAfterWrite(first, last, bars.dates, mode);
         this.s.updateTicker.run(count, t.bar_version + 1, first, last, t.id);
       }
     }
