@@ -52,6 +52,17 @@ export function mergeChangesHistory(span: BarSeries, bars: BarSeries, lastDate: 
   return false;
 }
 
+/** True when the first `count` bars of `bars` are all in `stored` with exactly the same values, every field. */
+export function storesUnchanged(stored: BarSeries, bars: BarSeries, count: number): boolean {
+  for (let i = 0; i < count; i++) {
+    const j = lowerBound(stored.dates, bars.dates[i]);
+    if (j >= stored.dates.length || stored.dates[j] !== bars.dates[i] || !sameBar(stored, j, bars, i, ALL_FIELDS)) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** True when `next` starts with every bar of `old` unchanged in the analysed fields (it may add later ones). */
 export function extendsHistory(next: BarSeries, old: BarSeries): boolean {
   if (next.dates.length < old.dates.length) return false;

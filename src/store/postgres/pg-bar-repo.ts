@@ -9,11 +9,10 @@ import { type EpochDay, firstDayOfYear, yearOfDay } from '../../domain/epoch-day
 import type { Dividend, Split } from '../../domain/ticker.js';
 import { decodeBarChunk, decodeBarChunks, encodeBarChunk, MAX_DAY, MAX_YEAR, MIN_DAY, MIN_YEAR } from '../bar-codec.js';
 import {
-  ALL_FIELDS,
   dateSpanAfterWrite,
   extendsHistory,
   mergeChangesHistory,
-  sameBar,
+  storesUnchanged,
   successfulFetchOf,
   validateWrite,
 } from '../bar-write-rules.js';
@@ -173,13 +172,7 @@ export class PgBarRepo implements BarRepo {
       yearOfDay(bars.dates[0]),
       yearOfDay(bars.dates[overlap - 1]),
     );
-    if (!stored) return bars;
-    for (let i = 0; i < overlap; i++) {
-      const j = lowerBound(stored.dates, bars.dates[i]);
-      if (j >= stored.dates.length || stored.dates[j] !== bars.dates[i] || !sameBar(stored, j, bars, i, ALL_FIELDS)) {
-        return bars;
-      }
-    }
+    if (!stored || !storesUnchanged(stored, bars, overlap)) return bars;
     return overlap === 0 ? bars : sliceBarSeriesAt(bars, overlap, n);
   }
 

@@ -20,11 +20,10 @@ import {
   MIN_YEAR,
 } from '../bar-codec.js';
 import {
-  ALL_FIELDS,
   dateSpanAfterWrite,
   extendsHistory,
   mergeChangesHistory,
-  sameBar,
+  storesUnchanged,
   successfulFetchOf,
   validateWrite,
 } from '../bar-write-rules.js';
@@ -156,13 +155,7 @@ export class SqliteBarRepo implements BarRepo {
     const tailRow = this.s.tail.get(t.id);
     const tail = tailRow ? decodeBarChunk(symbol, tailRow[0], tailRow[1]) : null;
     const stored = this.storedFrom(symbol, t.id, tailRow, tail, bars.dates[0], bars.dates[overlap - 1]);
-    if (!stored) return { bars, tail };
-    for (let i = 0; i < overlap; i++) {
-      const j = lowerBound(stored.dates, bars.dates[i]);
-      if (j >= stored.dates.length || stored.dates[j] !== bars.dates[i] || !sameBar(stored, j, bars, i, ALL_FIELDS)) {
-        return { bars, tail };
-      }
-    }
+    if (!stored || !storesUnchanged(stored, bars, overlap)) return { bars, tail };
     return { bars: overlap === 0 ? bars : sliceBarSeriesAt(bars, overlap, n), tail };
   }
 
