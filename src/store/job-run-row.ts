@@ -16,6 +16,7 @@ export interface JobRunRow {
   owner: string | null;
 }
 
+export type JobCreate = Parameters<JobRunRepo['create']>[0];
 export type JobPatch = Parameters<JobRunRepo['update']>[1];
 export type ListOptions = NonNullable<Parameters<JobRunRepo['list']>[0]>;
 

@@ -1,12 +1,13 @@
 import {
   checkJobStatus,
+  type JobCreate,
   type JobPatch,
   type JobRunRow,
   jobRunFromRow,
   type ListOptions,
   PATCH_COLUMNS,
 } from '../job-run-row.js';
-import type { JobRun, JobRunRepo, JobStatus } from '../store.js';
+import type { JobRun, JobRunRepo } from '../store.js';
 import { toJson, toMs } from '../store-values.js';
 import type { PgDb } from './pg-db.js';
 
@@ -14,13 +15,7 @@ import type { PgDb } from './pg-db.js';
 export class PgJobRunRepo implements JobRunRepo {
   constructor(private readonly db: PgDb) {}
 
-  async create(run: {
-    id: string;
-    kind: string;
-    params: Record<string, unknown>;
-    status?: JobStatus;
-    owner?: string | null;
-  }): Promise<JobRun> {
+  async create(run: JobCreate): Promise<JobRun> {
     const { rows } = await this.db.query<JobRunRow>(
       `INSERT INTO job_runs (id, kind, params, status, created_at, owner) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO NOTHING RETURNING *`,

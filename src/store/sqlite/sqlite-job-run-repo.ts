@@ -1,13 +1,14 @@
 import type Database from 'better-sqlite3';
 import {
   checkJobStatus as checkStatus,
+  type JobCreate,
   type JobPatch,
   type JobRunRow,
   type ListOptions,
   PATCH_COLUMNS,
   jobRunFromRow as toRun,
 } from '../job-run-row.js';
-import type { JobRun, JobRunRepo, JobStatus } from '../store.js';
+import type { JobRun, JobRunRepo } from '../store.js';
 import { toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
 import { retryWhileBusy } from './retry-while-busy.js';
@@ -49,13 +50,7 @@ export class SqliteJobRunRepo implements JobRunRepo {
     });
   }
 
-  async create(run: {
-    id: string;
-    kind: string;
-    params: Record<string, unknown>;
-    status?: JobStatus;
-    owner?: string | null;
-  }): Promise<JobRun> {
+  async create(run: JobCreate): Promise<JobRun> {
     if (this.getStmt.get(run.id)) throw new Error(`job run "${run.id}" already exists; expected a new id`);
     const row = {
       id: run.id,
