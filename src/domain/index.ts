@@ -2,6 +2,8 @@ export * from './analyst-report.js';
 export * from './bar-series.js';
 export * from './breadth-series.js';
 export * from './epoch-day.js';
+export * from './fetch-state.js';
+export * from './job-run.js';
 export * from './portfolio.js';
 export * from './quality-flag.js';
 export * from './quote.js';

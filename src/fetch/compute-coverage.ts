@@ -1,5 +1,6 @@
 import { dayFromIso, firstDayOfYear, isoFromDay, yearOfDay } from '../domain/epoch-day.js';
-import type { FetchState, Store } from '../store/store.js';
+import type { FetchState } from '../domain/fetch-state.js';
+import type { Store } from '../store/store.js';
 import type { CoverageReport, MissingRange, MonthCoverage, TickerCoverage } from './coverage-report.js';
 import { calendarGroupOf, TradingCalendar, US_CALENDAR } from './trading-calendar.js';
 

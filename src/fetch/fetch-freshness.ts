@@ -1,4 +1,5 @@
-import type { FetchState, Store } from '../store/store.js';
+import type { FetchState } from '../domain/fetch-state.js';
+import type { Store } from '../store/store.js';
 
 /** How current one source's data is, in tickers. */
 export interface SourceFreshness {

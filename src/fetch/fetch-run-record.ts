@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobStatus, Store } from '../store/store.js';
+import type { JobStatus } from '../domain/job-run.js';
+import type { Store } from '../store/store.js';
 import type { FetchRunMetrics } from './fetch-metrics.js';
 
 /** A run id in the job queue's form: fetch-20260310T220000Z-3fa9c1. */

@@ -1,7 +1,8 @@
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { FetchState } from '../domain/fetch-state.js';
 import type { TickerInfo } from '../domain/ticker.js';
 import type { SourceHistory } from '../sources/source.js';
-import type { FetchState, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 
 export interface PlanOptions {
   now: Date;

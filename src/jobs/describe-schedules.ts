@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
-import { COMPLETED_JOB_STATUSES, type HealthSampleRepo, type JobRunRepo } from '../store/store.js';
+import { COMPLETED_JOB_STATUSES } from '../domain/job-run.js';
+import type { HealthSampleRepo, JobRunRepo } from '../store/store.js';
 
 /** One scheduled job as `marketdeck schedules` and the Pipeline page show it. */
 export interface ScheduleInfo {

@@ -1,4 +1,5 @@
-import type { JobProgress, JobRun, JobRunRepo, JobStatus } from '../store/store.js';
+import type { JobProgress, JobRun, JobStatus } from '../domain/job-run.js';
+import type { JobRunRepo } from '../store/store.js';
 import { emitJobEvent } from './emit-job-event.js';
 import { type JobContext, type JobHandlers, partialOf } from './job-handler.js';
 import { newJobId, normalizeParams } from './job-ids.js';

@@ -1,4 +1,4 @@
-import type { JobProgress } from '../store/store.js';
+import type { JobProgress } from '../domain/job-run.js';
 import type { JobKind } from './job-kinds.js';
 
 /** What a running job sees of the queue: its parameters, a way to report progress and a cancel signal. */

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { JobRun, JobStatus } from '../store/store.js';
+import type { JobRun, JobStatus } from '../domain/job-run.js';
 
 /** The owner of runs queued on a shared queue (BullMQ): queue:<key prefix>. */
 export const QUEUE_OWNER_PREFIX = 'queue:';

@@ -1,4 +1,4 @@
-import type { JobProgress, JobRun, JobStatus } from '../store/store.js';
+import type { JobProgress, JobRun, JobStatus } from '../domain/job-run.js';
 import type { JobKind } from './job-kinds.js';
 
 /** A job asked for: its id and a promise of its final run (it resolves, never rejects; see `status`). */

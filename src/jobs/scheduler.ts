@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
-import { COMPLETED_JOB_STATUSES, type JobRun, type JobRunRepo } from '../store/store.js';
+import { COMPLETED_JOB_STATUSES, type JobRun } from '../domain/job-run.js';
+import type { JobRunRepo } from '../store/store.js';
 import type { JobKind } from './job-kinds.js';
 import type { JobQueue } from './job-queue.js';
 

@@ -1,8 +1,8 @@
 import { BREADTH_FIELDS, type BreadthSeries } from '../domain/breadth-series.js';
+import type { FetchState } from '../domain/fetch-state.js';
 import { marketDate } from '../domain/market-date.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal } from '../domain/signal.js';
-import type { FetchState } from '../store/store.js';
 import type { DataSetDescription } from '../universe/describe-data-set.js';
 import { isoDay } from './iso-day.js';
 import { roundForDisplay } from './round-for-display.js';

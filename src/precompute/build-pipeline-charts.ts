@@ -1,4 +1,5 @@
-import { COMPLETED_JOB_STATUSES, type FetchState, type JobRun, type JobStatus } from '../store/store.js';
+import type { FetchState } from '../domain/fetch-state.js';
+import { COMPLETED_JOB_STATUSES, type JobRun, type JobStatus } from '../domain/job-run.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;

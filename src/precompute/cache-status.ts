@@ -1,5 +1,6 @@
 import type { Config } from '../config/index.js';
-import { COMPLETED_JOB_STATUSES, type Store } from '../store/store.js';
+import { COMPLETED_JOB_STATUSES } from '../domain/job-run.js';
+import type { Store } from '../store/store.js';
 import { DashboardCache } from './dashboard-cache.js';
 
 export interface CacheStatus {

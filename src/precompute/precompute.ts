@@ -1,7 +1,9 @@
 import type { BreadthSeries } from '../domain/breadth-series.js';
+import type { FetchState } from '../domain/fetch-state.js';
+import type { JobProgress, JobRun } from '../domain/job-run.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal } from '../domain/signal.js';
-import type { FetchState, JobProgress, JobRun, Store } from '../store/store.js';
+import type { Store } from '../store/store.js';
 import { type DataSetDescription, describeDataSet, SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { type BreadthIndexPayload, buildBreadthPayload } from './build-breadth-payload.js';
 import { buildHeatmap } from './build-heatmap.js';

@@ -1,7 +1,7 @@
 import type { Analyst, TokenUsage } from '../analyst/analyst.js';
 import type { TickerFacts } from '../analyst/ticker-facts.js';
 import type { TickerReport } from '../domain/analyst-report.js';
-import type { JobProgress } from '../store/store.js';
+import type { JobProgress } from '../domain/job-run.js';
 import type { BatchMetrics } from './batch-metrics.js';
 import type { BatchPlan } from './batch-plan.js';
 

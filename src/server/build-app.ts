@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../config/index.js';
 import { isoFromDay } from '../domain/epoch-day.js';
+import type { JobStatus } from '../domain/job-run.js';
 import { normalizeSymbol } from '../domain/symbol.js';
 import { createDashboardReader } from '../jobs/dashboard-reader.js';
 import { isJobKind, JOB_KIND_NAMES, type JobKind } from '../jobs/job-kinds.js';
@@ -9,7 +10,7 @@ import type { BreadthIndexPayload } from '../precompute/build-breadth-payload.js
 import type { ScreenerPayload } from '../precompute/build-screener.js';
 import { buildTickerBars, seriesFingerprint } from '../precompute/build-ticker-bars.js';
 import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache-keys.js';
-import type { HealthSample, JobStatus, Store } from '../store/store.js';
+import type { HealthSample, Store } from '../store/store.js';
 import { SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
 import { ApiError } from './api-error.js';
 import { badParam, noParams } from './bad-param.js';

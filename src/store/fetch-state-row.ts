@@ -1,4 +1,5 @@
-import type { FetchState, QualityFlag } from './store.js';
+import type { FetchState } from '../domain/fetch-state.js';
+import type { QualityFlag } from './store.js';
 import { fromJson, fromMs } from './store-values.js';
 
 /** A fetch state's columns, as every adapter keeps them. */

@@ -1,4 +1,5 @@
-import { JOB_STATUSES, type JobProgress, type JobRun, type JobRunRepo, type JobStatus } from './store.js';
+import { JOB_STATUSES, type JobProgress, type JobRun, type JobStatus } from '../domain/job-run.js';
+import type { JobRunRepo } from './store.js';
 import { fromJson, fromMs, toJson, toMs } from './store-values.js';
 
 /** A job run's columns and how patches map onto them, as every adapter keeps them. */

@@ -2,6 +2,8 @@ import type { TickerReport } from '../domain/analyst-report.js';
 import type { BarSeries } from '../domain/bar-series.js';
 import type { BreadthSeries } from '../domain/breadth-series.js';
 import type { EpochDay } from '../domain/epoch-day.js';
+import type { FetchState } from '../domain/fetch-state.js';
+import type { JobRun, JobStatus } from '../domain/job-run.js';
 import type { Portfolio, PortfolioSummary, PortfolioTransaction } from '../domain/portfolio.js';
 import type { QualityFlag } from '../domain/quality-flag.js';
 import type { Quote, StoredQuote } from '../domain/quote.js';
@@ -205,19 +207,6 @@ export interface BarStats {
   lastDate: EpochDay | null;
 }
 
-export interface FetchState {
-  symbol: string;
-  source: string;
-  lastSuccessAt: Date | null;
-  lastAttemptAt: Date | null;
-  lastError: string | null;
-  /** Bars stored from this source in the last successful fetch. */
-  bars: number;
-  flags: QualityFlag[];
-  /** Free-form per-source memory (for example the last adjusted close seen, to detect re-adjustment). */
-  meta: Record<string, unknown>;
-}
-
 export interface FetchStateRepo {
   get(symbol: string, source: string): Promise<FetchState | null>;
   /** Forgets every source's fetch state of a deleted ticker. Optional: a store without it keeps them. */
@@ -289,44 +278,6 @@ export interface DashboardCacheRepo {
   delete(key: string): Promise<void>;
   clearAll(): Promise<number>;
   list(): Promise<CacheEntryMeta[]>;
-}
-
-/** 'partial': the job did its work but some items (tickers, files) failed; its error lists them. */
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled' | 'interrupted';
-
-export const JOB_STATUSES: readonly JobStatus[] = [
-  'queued',
-  'running',
-  'succeeded',
-  'partial',
-  'failed',
-  'cancelled',
-  'interrupted',
-];
-
-/** The statuses of a job that did its work: a partial update still fetched, analysed and precomputed the rest. */
-export const COMPLETED_JOB_STATUSES: readonly JobStatus[] = ['succeeded', 'partial'];
-
-export interface JobProgress {
-  done: number;
-  total: number;
-  stage: string;
-  message: string;
-}
-
-export interface JobRun {
-  id: string;
-  kind: string;
-  params: Record<string, unknown>;
-  status: JobStatus;
-  progress: JobProgress | null;
-  startedAt: Date | null;
-  finishedAt: Date | null;
-  createdAt: Date;
-  metrics: Record<string, unknown> | null;
-  error: string | null;
-  /** The process running it, as host:pid (null for runs recorded before owners were kept). */
-  owner: string | null;
 }
 
 export interface JobRunRepo {

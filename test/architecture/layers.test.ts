@@ -100,6 +100,16 @@ describe('layering', () => {
     assert.deepEqual(violations, []);
   });
 
+  it('keeps the Store port free of the layers that use it', () => {
+    // The port speaks in domain types only: a job run or a fetch's bookkeeping is described in domain/, so
+    // the store never learns of the jobs, fetches, analyses, pages or commands that keep them.
+    const port = join('src', 'store', 'store.ts');
+    const outside = relativeImports(readFileSync(port, 'utf8'))
+      .map((specifier) => relative('src', normalize(join(dirname(port), specifier))))
+      .filter((target) => target.split('/')[0] !== 'domain');
+    assert.deepEqual(outside, []);
+  });
+
   it('knows every folder under src', () => {
     const folders = readdirSync('src').filter((n) => statSync(join('src', n)).isDirectory());
     assert.deepEqual(

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config/index.js';
+import type { JobProgress } from '../../src/domain/job-run.js';
 import type { FetchRunMetrics } from '../../src/fetch/fetch-metrics.js';
 import { createConfiguredFetchStep } from '../../src/jobs/handlers/configured-fetch-step.js';
 import type { JobContext } from '../../src/jobs/job-handler.js';
 import { createFetchHttpGet } from '../../src/sources/http-get.js';
-import type { JobProgress, Store } from '../../src/store/store.js';
+import type { Store } from '../../src/store/store.js';
 import { openTempStore } from '../precompute/precompute-fixtures.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 

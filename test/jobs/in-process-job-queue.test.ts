@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import type { JobStatus } from '../../src/domain/job-run.js';
 import { InProcessJobQueue } from '../../src/jobs/in-process-job-queue.js';
 import type { JobHandler, JobHandlers } from '../../src/jobs/job-handler.js';
 import type { JobEvent } from '../../src/jobs/job-queue.js';
-import type { JobRunRepo, JobStatus, Store } from '../../src/store/store.js';
+import type { JobRunRepo, Store } from '../../src/store/store.js';
 import { openTempStore } from '../precompute/precompute-fixtures.js';
 
 /** A handler that waits until the test releases it, counting its calls. */

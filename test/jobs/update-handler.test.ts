@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { JobProgress } from '../../src/domain/job-run.js';
 import { createUpdateHandler } from '../../src/jobs/handlers/update-handler.js';
 import type { JobContext, JobHandler } from '../../src/jobs/job-handler.js';
-import type { JobProgress } from '../../src/store/store.js';
 
 function context(progress: Partial<JobProgress>[]): JobContext {
   return {

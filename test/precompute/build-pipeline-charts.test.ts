@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { FetchState } from '../../src/domain/fetch-state.js';
+import type { JobRun, JobStatus } from '../../src/domain/job-run.js';
 import { buildPipelineCharts, classifyFetchError } from '../../src/precompute/build-pipeline-charts.js';
-import type { FetchState, JobRun, JobStatus } from '../../src/store/store.js';
 
 const NOW = new Date('2024-03-10T12:00:00Z');
 const HOUR = 3_600_000;

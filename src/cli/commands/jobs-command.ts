@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { type JobRun, type JobStatus, JOB_STATUSES as STATUSES } from '../../domain/job-run.js';
 import { isJobKind, JOB_KIND_NAMES } from '../../jobs/job-kinds.js';
 import { currentJobStatus } from '../../jobs/job-owner.js';
-import { type JobRun, type JobStatus, JOB_STATUSES as STATUSES } from '../../store/store.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
 import { formatTable, printJson, printLine } from '../output.js';

@@ -1,8 +1,8 @@
+import type { JobRun } from '../../domain/job-run.js';
 import { partialOf } from '../../jobs/job-handler.js';
 import type { JobKind } from '../../jobs/job-kinds.js';
 import { createJobRuntime } from '../../jobs/job-runtime.js';
 import { lockPipeline as lockDatabasePipeline } from '../../jobs/pipeline-lock.js';
-import type { JobRun } from '../../store/store.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_PARTIAL } from '../exit-codes.js';
 import { formatTable } from '../output.js';

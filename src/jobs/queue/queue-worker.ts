@@ -1,13 +1,14 @@
 import type { Job, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
+import type { JobProgress, JobStatus } from '../../domain/job-run.js';
 import { createConfiguredHttpGet } from '../../fetch/create-configured-http-get.js';
 import type { FetchRunMetrics } from '../../fetch/fetch-metrics.js';
 import { fetchErrorText, fetchFailures, fetchOutcome } from '../../fetch/fetch-run-record.js';
 import type { RateLimits } from '../../fetch/rate-limiter.js';
 import { RedisRateLimiter } from '../../fetch/redis-rate-limiter.js';
 import type { HttpGet } from '../../sources/http-get.js';
-import type { JobProgress, JobStatus, Store } from '../../store/store.js';
+import type { Store } from '../../store/store.js';
 import { createConfiguredFetchStep } from '../handlers/configured-fetch-step.js';
 import {
   type JobContext,

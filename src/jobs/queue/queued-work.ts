@@ -1,4 +1,4 @@
-import type { JobProgress } from '../../store/store.js';
+import type { JobProgress } from '../../domain/job-run.js';
 import type { JobKind } from '../job-kinds.js';
 
 /** The BullMQ queue every marketdeck job goes through (its keys start with the QUEUE_PREFIX setting). */

@@ -1,5 +1,6 @@
+import type { FetchState } from '../../domain/fetch-state.js';
 import { type FetchStateRow, fetchStateFromRow } from '../fetch-state-row.js';
-import type { FetchState, FetchStateRepo } from '../store.js';
+import type { FetchStateRepo } from '../store.js';
 import { fromJson, toJson, toMs } from '../store-values.js';
 import type { PgDb, Sql } from './pg-db.js';
 

@@ -1,3 +1,4 @@
+import type { JobRun } from '../../domain/job-run.js';
 import {
   checkJobStatus,
   type JobCreate,
@@ -7,7 +8,7 @@ import {
   type ListOptions,
   PATCH_COLUMNS,
 } from '../job-run-row.js';
-import type { JobRun, JobRunRepo } from '../store.js';
+import type { JobRunRepo } from '../store.js';
 import { toJson, toMs } from '../store-values.js';
 import type { PgDb } from './pg-db.js';
 

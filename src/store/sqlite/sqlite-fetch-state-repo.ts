@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
+import type { FetchState } from '../../domain/fetch-state.js';
 import { type FetchStateRow, fetchStateFromRow as toState } from '../fetch-state-row.js';
-import type { FetchState, FetchStateRepo } from '../store.js';
+import type { FetchStateRepo } from '../store.js';
 import { fromJson, toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
 

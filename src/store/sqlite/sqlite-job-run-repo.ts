@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { JobRun } from '../../domain/job-run.js';
 import {
   checkJobStatus as checkStatus,
   type JobCreate,
@@ -8,7 +9,7 @@ import {
   PATCH_COLUMNS,
   jobRunFromRow as toRun,
 } from '../job-run-row.js';
-import type { JobRun, JobRunRepo } from '../store.js';
+import type { JobRunRepo } from '../store.js';
 import { toJson, toMs } from '../store-values.js';
 import { immediateTransaction } from './immediate-transaction.js';
 import { retryWhileBusy } from './retry-while-busy.js';

@@ -3,6 +3,8 @@
  * types (type-only imports: nothing of the server is bundled); answers holding Dates on the server (job runs)
  * are restated here with the ISO strings JSON carries.
  */
+
+export type { JobProgress } from '../../../src/domain/job-run.js';
 export type {
   BreadthIndexPayload,
   BreadthPayload as BreadthSeriesPayload,
@@ -19,11 +21,10 @@ export type { ScreenerCell, ScreenerPayload } from '../../../src/precompute/buil
 export type { TickerBarsPayload as TickerBars } from '../../../src/precompute/build-ticker-bars.js';
 export type { TickerSummary } from '../../../src/precompute/build-ticker-summary.js';
 export type { DashboardCacheStats as CacheStats } from '../../../src/precompute/dashboard-cache.js';
-export type { JobProgress } from '../../../src/store/store.js';
 
+import type { JobProgress, JobStatus } from '../../../src/domain/job-run.js';
 import type { ScreenerPayload } from '../../../src/precompute/build-screener.js';
 import type { TickerBarsPayload as TickerBars } from '../../../src/precompute/build-ticker-bars.js';
-import type { JobProgress, JobStatus } from '../../../src/store/store.js';
 
 export interface PayloadMeta {
   key: string;
