@@ -220,8 +220,9 @@ export class BullJobQueue implements JobQueue {
   }
 
   /**
-   * Asks the run to stop: workers skip its chunks not started yet and its last part records it cancelled.
-   * Chunks already running finish their tickers (each one is written whole).
+   * Asks the run to stop: workers skip its chunks not started yet, and stop its running parts at their next
+   * look at the cancel key (a chunk after its request in flight: the tickers it stored stay, each written
+   * whole); its last part records it cancelled.
    */
   async cancel(id: string): Promise<boolean> {
     const run = await this.opts.store.jobRuns.get(id);

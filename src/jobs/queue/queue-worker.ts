@@ -22,6 +22,7 @@ import { createRuntimeHandlers } from '../job-runtime.js';
 import { connectRedis } from './connect-redis.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
 import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
+import { type CancelPoll, RunCancelWatch } from './run-cancel-watch.js';
 
 export interface QueueWorkerOptions {
   store: Store;
@@ -31,6 +32,8 @@ export interface QueueWorkerOptions {
   log?: (message: string) => void;
   /** Replaces the network transport of the sources (tests, benches). */
   httpGet?: HttpGet;
+  /** When the worker looks whether its running parts' runs were cancelled; default every second. */
+  cancelPoll?: CancelPoll;
 }
 
 export interface QueueWorker {
@@ -58,7 +61,8 @@ export function sharedRateLimits(config: Config): Record<string, RateLimits> {
  * precompute and report steps) from the BullMQ queue and runs them against the shared store. A part whose
  * worker dies is taken over once its lock (WORKER_LOCK_MS) lapses; a part that throws is retried with
  * backoff; a chunk re-run after either skips the tickers already fetched (they are fresh), so nothing is
- * stored twice. Requests to each source pass one rate limit shared in Redis by every worker.
+ * stored twice. Requests to each source pass one rate limit shared in Redis by every worker. A cancelled run's
+ * running parts are stopped too: the worker watches the run's cancel key while they run (RunCancelWatch).
  */
 export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueWorker> {
   const { Worker, UnrecoverableError } = await import('bullmq');
@@ -78,6 +82,28 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   // transport per chunk would open new connections (and send late) at each chunk's start.
   const httpGet = opts.httpGet ?? createConfiguredHttpGet(config);
   const reporter = new RunProgressReporter(redis, store, prefix);
+  const cancels = new RunCancelWatch(redis, prefix, opts.cancelPoll, log);
+
+  /**
+   * Runs a part's handler with a signal its run's cancel aborts. A handler that throws because of the cancel
+   * was cancelled, not failed: the part ends with `onCancel` instead of being retried.
+   */
+  const watched = async (
+    runId: string,
+    run: (signal: AbortSignal) => Promise<JobMetrics>,
+    onCancel: JobMetrics,
+  ): Promise<{ metrics: JobMetrics; cancelled: boolean }> => {
+    const watch = cancels.watch(runId);
+    try {
+      const metrics = await run(watch.signal);
+      return { metrics, cancelled: watch.signal.aborted };
+    } catch (error) {
+      if (watch.signal.aborted) return { metrics: onCancel, cancelled: true };
+      throw error;
+    } finally {
+      watch.release();
+    }
+  };
 
   const runPart = async (job: Job<QueuedWork>): Promise<JobMetrics> => {
     const work = job.data;
@@ -92,13 +118,20 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       });
       const params: Record<string, unknown> = { ...work.params, tickers: work.symbols, maxConcurrent: 1 };
       for (const k of ['universe', 'maxStocks', 'expand']) delete params[k];
-      return step(
-        contextOf(job, work.runId, work.kind, params, (p) => {
-          if (p.stage === 'fetch' && typeof p.done === 'number') {
-            void reporter.chunkDone(job, work.runId, work.kind, work.index, p.done);
-          }
-        }),
+      // A cancel stops the chunk after its request in flight: the tickers it stored stay, the rest are not run.
+      const chunk = await watched(
+        work.runId,
+        (signal) =>
+          step(
+            contextOf(job, work.runId, work.kind, params, signal, (p) => {
+              if (p.stage === 'fetch' && typeof p.done === 'number') {
+                void reporter.chunkDone(job, work.runId, work.kind, work.index, p.done);
+              }
+            }),
+          ),
+        { cancelledBeforeStart: work.symbols.length },
       );
+      return chunk.metrics;
     }
     const children = Object.values(await job.getChildrenValues()) as JobMetrics[];
     if (work.type === 'collect') {
@@ -112,26 +145,42 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     // A step of an update (analyze, precompute) or a whole job of its own kind.
     const handler = (handlers as JobHandlers)[work.step];
     if (!handler) throw new UnrecoverableError(`no handler for ${work.step} jobs in this worker`);
+    // An update's steps pass their metrics up the flow: the last one holds fetch, analyze and precompute.
+    const withSteps = (own?: JobMetrics): JobMetrics => {
+      if (work.kind !== 'update') return own ?? {};
+      const before = children[0] && work.step !== 'analyze' ? children[0] : { fetch: children[0] };
+      return own ? { ...before, [work.step]: own } : before;
+    };
     if (cancelled) {
-      if (work.final) await finishRun(work.runId, work.join, 'cancelled', {});
-      return {};
+      // What the steps before did (the tickers a cancelled fetch stored) stays in the run's metrics.
+      const metrics = withSteps();
+      if (work.final) await finishRun(work.runId, work.join, 'cancelled', metrics);
+      return metrics;
     }
     await reporter.started(work.runId);
     const stage = work.kind === 'update' ? work.step : undefined;
-    const own = await handler(
-      contextOf(job, work.runId, work.kind, work.params, (p) => {
-        void reporter.step(job, work.runId, work.kind, {
-          ...p,
-          stage: stage ? `${stage}${p.stage ? `/${p.stage}` : ''}` : p.stage,
-        });
-      }),
+    const step = await watched(
+      work.runId,
+      (signal) =>
+        handler(
+          contextOf(job, work.runId, work.kind, work.params, signal, (p) => {
+            void reporter.step(job, work.runId, work.kind, {
+              ...p,
+              stage: stage ? `${stage}${p.stage ? `/${p.stage}` : ''}` : p.stage,
+            });
+          }),
+        ),
+      { cancelled: true },
     );
-    // An update's steps pass their metrics up the flow: the last one holds fetch, analyze and precompute.
-    const metrics: JobMetrics =
-      work.kind === 'update'
-        ? { ...(children[0] && work.step !== 'analyze' ? children[0] : { fetch: children[0] }), [work.step]: own }
-        : own;
-    if (work.final) await finishRun(work.runId, work.join, statusOfSteps(metrics), withPartial(metrics));
+    const metrics = withSteps(step.metrics);
+    if (work.final) {
+      await finishRun(
+        work.runId,
+        work.join,
+        step.cancelled ? 'cancelled' : statusOfSteps(metrics),
+        withPartial(metrics),
+      );
+    }
     return metrics;
   };
 
@@ -193,19 +242,20 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   };
 }
 
-/** What a handler sees of a queued part: the run's id and params, progress going to the run, no cancel here. */
+/** What a handler sees of a queued part: the run's id and params, its run's cancel, progress going to the run. */
 function contextOf(
   job: Job<QueuedWork>,
   runId: string,
   kind: JobContext['kind'],
   params: Record<string, unknown>,
+  signal: AbortSignal,
   onProgress: (p: Partial<JobProgress>) => void,
 ): JobContext {
   return {
     id: runId,
     kind,
     params,
-    signal: new AbortController().signal,
+    signal,
     progress: onProgress,
     log: (message) => void job.log(message),
   };
