@@ -76,10 +76,6 @@ export class DashboardCache {
     return { value: entry.value as T, meta: this.metaOf(entry.meta, false) };
   }
 
-  set(key: string, value: unknown, ttlMinutes = this.ttlMinutes): Promise<void> {
-    return this.repo.set(key, value, ttlMinutes);
-  }
-
   /** Many entries in one transaction; returns the JSON bytes written. */
   setMany(entries: readonly { key: string; value: unknown }[], ttlMinutes = this.ttlMinutes): Promise<number> {
     return this.repo.setMany(entries, ttlMinutes);

@@ -93,22 +93,6 @@ export function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** `signals` of the given symbols as columns, the shape AnalysisRepo.commitRun takes (replaceSignals). */
-export function signalColumnsOf(symbols: readonly string[], signals: readonly Signal[]): SignalColumns {
-  const wanted = new Set(symbols);
-  const kept = signals.filter((s) => wanted.has(s.symbol));
-  const order = [...wanted];
-  const index = new Map(order.map((s, i) => [s, i]));
-  return {
-    symbols: order,
-    kinds: SIGNAL_KINDS,
-    symbolIndex: Int32Array.from(kept, (s) => index.get(s.symbol)!),
-    dates: Int32Array.from(kept, (s) => s.date),
-    kindIndex: Uint8Array.from(kept, (s) => kindCode(s.kind)),
-    values: Float64Array.from(kept, (s) => s.value),
-  };
-}
-
 /** Adds a year row's signals dated `since` or later (of one kind code, or all for -1) to `out`. */
 export function collectYearSignals(
   out: Signal[],

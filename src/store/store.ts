@@ -100,8 +100,6 @@ export interface PortfolioRepo {
   /** Transactions ascending by date, a day's in the order they were put; null for an unknown name. */
   get(name: string): Promise<Portfolio | null>;
   list(): Promise<PortfolioSummary[]>;
-  /** False when there was no such portfolio. */
-  delete(name: string): Promise<boolean>;
 }
 
 /** Deep-analysis reports per ticker, kept per run so a ticker's history of verdicts stays readable. */
@@ -111,8 +109,6 @@ export interface ReportRepo {
   latest(symbols?: readonly string[]): Promise<TickerReport[]>;
   /** One ticker's reports, newest first. */
   forSymbol(symbol: string, limit?: number): Promise<TickerReport[]>;
-  /** Deletes reports older than `before`; returns how many. */
-  prune(before: Date): Promise<number>;
 }
 
 /** Everything one fetch or import learned about a ticker, written in one transaction. */
@@ -179,8 +175,6 @@ export interface BarRepo {
    * what it counted. Analysis clears them (AnalysisRunWrite.clearSuperseded) when it commits.
    */
   superseded?(symbols?: readonly string[]): Promise<Map<string, SupersededBars>>;
-  /** Forgets the superseded series of these tickers. */
-  clearSuperseded?(symbols: readonly string[]): Promise<void>;
   dividends(symbol: string, range?: DateRange): Promise<Dividend[]>;
   splits(symbol: string, range?: DateRange): Promise<Split[]>;
   stats(): Promise<BarStats>;
@@ -269,13 +263,11 @@ export interface DashboardCacheRepo {
   getEntry(key: string): Promise<{ value: unknown; meta: CacheEntryMeta } | null>;
   /** The entry's dates and size without its value: how a reader holding the bytes learns they were rewritten. */
   getMeta(key: string): Promise<CacheEntryMeta | null>;
-  set(key: string, value: unknown, ttlMinutes: number): Promise<void>;
   /**
    * Writes many entries in one transaction, so a whole precompute (10,000 ticker summaries and the pages)
    * lands at once and fast; returns the bytes of JSON written.
    */
   setMany(entries: readonly { key: string; value: unknown }[], ttlMinutes: number): Promise<number>;
-  delete(key: string): Promise<void>;
   clearAll(): Promise<number>;
   list(): Promise<CacheEntryMeta[]>;
 }
@@ -314,20 +306,13 @@ export interface JobRunRepo {
  * scope, and per-ticker analysis state (what was analysed, at which bar version) for incremental runs.
  */
 export interface AnalysisRepo {
-  /** Upserts rows by symbol. */
-  writeScreenerRows(rows: readonly ScreenerRow[]): Promise<void>;
   screenerRows(): Promise<ScreenerRow[]>;
   screenerRow(symbol: string): Promise<ScreenerRow | null>;
-  /** Replaces the stored signals of each given symbol with `signals` (those of the symbols only). */
-  replaceSignals(symbols: readonly string[], signals: readonly Signal[]): Promise<void>;
   signals(opts?: { symbol?: string; kind?: SignalKind; since?: number; limit?: number }): Promise<Signal[]>;
-  /** Replaces one scope's whole breadth series ('all', 'sector:Energy', ...). */
-  writeBreadth(universe: string, series: readonly BreadthSeries[]): Promise<void>;
   breadth(universe: string, scope: string, range?: DateRange): Promise<BreadthSeries | null>;
   breadthScopes(universe: string): Promise<string[]>;
   /** Opaque per-ticker state blobs (bar version analysed, resumable indicator state). */
   getStates(symbols?: readonly string[]): Promise<Map<string, AnalysisState>>;
-  putStates(states: readonly AnalysisState[]): Promise<void>;
   /**
    * Writes one analysis run in a single transaction, so readers never see rows of one run with breadth of
    * another, and a crash leaves the previous run whole.
@@ -344,7 +329,6 @@ export interface AnalysisRepo {
   beginRun?(opts: { replacing: ReadonlySet<string> }): Promise<AnalysisRunWriter>;
   /** The opaque breadth counters an incremental run of `universe` continues from (null: none stored). */
   breadthState(universe: string): Promise<Uint8Array | null>;
-  deleteAll(): Promise<void>;
 }
 
 /** An analysis run's open transaction (AnalysisRepo.beginRun); nothing is visible before `commit`. */

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { BarSeries } from '../../src/domain/bar-series.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { commitAnalysis } from '../support/commit-analysis.js';
 import { analyze, snapshot, tempStore, writeSeries } from './analysis-store-helpers.js';
 import { extendBars, headBars, market, sliceBars, walkBars } from './bar-series-fixtures.js';
 
@@ -104,7 +105,7 @@ describe('incremental analysis', () => {
     await store.bars.writeTicker({ symbol: 'XOM', bars: bar });
     xom.volume[120] = bar.volume[0];
     const version = (await store.bars.versions()).get('XOM')!;
-    await store.bars.clearSuperseded(['XOM']);
+    await commitAnalysis(store, { clearSuperseded: ['XOM'] });
     // The fingerprint covers the last 300 bars only; an adapter reporting history versions covers the rest.
     const bars = Object.assign(Object.create(store.bars), {
       historyVersions: async () => new Map([['XOM', version]]),

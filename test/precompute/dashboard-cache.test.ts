@@ -21,7 +21,7 @@ describe('DashboardCache', () => {
   afterEach(() => dispose());
 
   it('returns a fresh value and null once the entry has expired', async () => {
-    await cache.set('overview', { asOf: '2018-02-07' });
+    await cache.setMany([{ key: 'overview', value: { asOf: '2018-02-07' } }]);
     assert.deepEqual(await cache.get('overview'), { asOf: '2018-02-07' });
     ahead = 16;
     assert.equal(await cache.get('overview'), null);
@@ -29,7 +29,7 @@ describe('DashboardCache', () => {
   });
 
   it('serves an expired entry marked stale while refreshing it once, then the new value', async () => {
-    await cache.set('heatmap', { v: 1 });
+    await cache.setMany([{ key: 'heatmap', value: { v: 1 } }]);
     ahead = 16;
     let calls = 0;
     let release!: () => void;
@@ -39,7 +39,7 @@ describe('DashboardCache', () => {
     const refresh = async () => {
       calls++;
       await gate;
-      await cache.set('heatmap', { v: 2 });
+      await cache.setMany([{ key: 'heatmap', value: { v: 2 } }]);
     };
     const reads = await Promise.all([1, 2, 3].map(() => cache.getOrRefresh('heatmap', refresh)));
     for (const r of reads) {
@@ -62,7 +62,7 @@ describe('DashboardCache', () => {
     const refresh = async () => {
       calls++;
       await new Promise((r) => setImmediate(r));
-      await cache.set('screener', { rows: [1, 2, 3] });
+      await cache.setMany([{ key: 'screener', value: { rows: [1, 2, 3] } }]);
     };
     const reads = await Promise.all(Array.from({ length: 5 }, () => cache.getOrRefresh('screener', refresh)));
     assert.equal(calls, 1);
@@ -78,7 +78,7 @@ describe('DashboardCache', () => {
     let calls = 0;
     const refresh = async () => {
       calls++;
-      await cache.set('overview', { v: 1 });
+      await cache.setMany([{ key: 'overview', value: { v: 1 } }]);
     };
     assert.equal(await cache.getOrRefresh('ticker:NOPE', refresh), null);
     assert.equal(calls, 1);
@@ -88,7 +88,7 @@ describe('DashboardCache', () => {
     let calls = 0;
     const refresh = async () => {
       calls++;
-      await cache.set('overview', { v: 1 });
+      await cache.setMany([{ key: 'overview', value: { v: 1 } }]);
     };
     assert.equal(await cache.getOrRefresh('overview', refresh, { rebuildAbsent: async () => false }), null);
     assert.equal(calls, 0);
@@ -99,7 +99,7 @@ describe('DashboardCache', () => {
   });
 
   it('serves an expired entry stale and refreshes it whatever rebuildAbsent says', async () => {
-    await cache.set('overview', { v: 1 });
+    await cache.setMany([{ key: 'overview', value: { v: 1 } }]);
     ahead = 16;
     let calls = 0;
     const refresh = async () => {
@@ -125,7 +125,7 @@ describe('DashboardCache', () => {
       now: () => new Date(Date.now() + 16 * MINUTE),
       onError: (key, error) => errors.push(`${key}: ${(error as Error).message}`),
     });
-    await failing.set('overview', { v: 1 });
+    await failing.setMany([{ key: 'overview', value: { v: 1 } }]);
     const r = await failing.getOrRefresh('overview', async () => {
       throw new Error('analysis tables missing');
     });
@@ -136,8 +136,8 @@ describe('DashboardCache', () => {
   });
 
   it('counts hits and misses and reports fresh, expired, bytes and dates', async () => {
-    await cache.set('a', { x: 1 });
-    await cache.set('b', { x: 2 }, 1);
+    await cache.setMany([{ key: 'a', value: { x: 1 } }]);
+    await cache.setMany([{ key: 'b', value: { x: 2 } }], 1);
     await cache.get('a');
     await cache.get('missing');
     ahead = 5;

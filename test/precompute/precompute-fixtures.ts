@@ -7,6 +7,7 @@ import type { ScreenerRow } from '../../src/domain/screener-row.js';
 import type { Signal } from '../../src/domain/signal.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { commitAnalysis } from '../support/commit-analysis.js';
 
 /** A real SQLite store in a temp folder; `dispose` closes it and removes the folder. */
 export async function openTempStore(): Promise<{ store: Store; dispose: () => Promise<void> }> {
@@ -102,20 +103,18 @@ export async function seedAnalysis(store: Store): Promise<ScreenerRow[]> {
     screenerRow('ORCL', { marketCap: 200e9, ret1d: 0.5, industry: 'Databases', volume: 10e6 }),
     screenerRow('XOM', { marketCap: 350e9, ret1d: -3, sector: 'Energy', industry: 'Oil & Gas', volume: 15e6 }),
   ];
-  await store.analysis.writeScreenerRows(rows);
-  await store.analysis.replaceSignals(
-    rows.map((r) => r.symbol),
-    [
+  await commitAnalysis(store, {
+    screenerRows: rows,
+    signals: [
       signal('AAPL', LATEST, 'new-52w-high', 170),
       signal('AAPL', LATEST - 3, 'rsi-above-70', 72),
       signal('XOM', LATEST, 'death-cross', 80),
       signal('MSFT', LATEST - 100, 'golden-cross', 60),
     ],
-  );
-  await store.analysis.writeBreadth('cached', [
-    breadthSeries('all'),
-    breadthSeries('sector:Technology'),
-    breadthSeries('sector:Energy'),
-  ]);
+    breadth: {
+      universe: 'cached',
+      series: [breadthSeries('all'), breadthSeries('sector:Technology'), breadthSeries('sector:Energy')],
+    },
+  });
   return rows;
 }

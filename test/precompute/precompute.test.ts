@@ -10,6 +10,7 @@ import { fullRefresh } from '../../src/precompute/full-refresh.js';
 import { precompute } from '../../src/precompute/precompute.js';
 import type { Store } from '../../src/store/store.js';
 import { walkBars } from '../analysis/bar-series-fixtures.js';
+import { commitAnalysis } from '../support/commit-analysis.js';
 import { openTempStore, seedAnalysis } from './precompute-fixtures.js';
 
 const EXPECTED_KEYS = [
@@ -158,7 +159,7 @@ describe('precompute', () => {
   });
 
   it('full refresh clears every entry, then rebuilds them all', async () => {
-    await store.cache.set('leftover:old-layout', { x: 1 }, 15);
+    await store.cache.setMany([{ key: 'leftover:old-layout', value: { x: 1 } }], 15);
     await precompute({ store, cache });
     const stages: string[] = [];
     const summary = await fullRefresh({ store, cache, onProgress: (p) => stages.push(p.stage) });
@@ -187,7 +188,10 @@ describe('precompute', () => {
   });
 
   it('publishes an empty but well-formed dashboard when nothing is analysed yet', async () => {
-    await store.analysis.deleteAll();
+    await commitAnalysis(store, {
+      deleteSymbols: (await store.analysis.screenerRows()).map((r) => r.symbol),
+      breadth: { universe: 'cached', series: [] },
+    });
     const summary = await precompute({ store, cache });
     assert.equal(summary.details.metrics_cached.ticker_summaries, undefined);
     const o = (await cache.get<OverviewPayload>('overview'))!;

@@ -32,7 +32,7 @@ describe('HTTP API over a cache that is empty or expired', () => {
     const t = await startTestServer();
     try {
       const entry = (await t.store.cache.getEntry(CACHE_KEYS.overview))!;
-      await t.store.cache.set(CACHE_KEYS.overview, entry.value, -1);
+      await t.store.cache.setMany([{ key: CACHE_KEYS.overview, value: entry.value }], -1);
       const stale = await getJson(t.base, '/api/overview');
       assert.equal(stale.status, 200);
       assert.equal(stale.body.meta.stale, true);

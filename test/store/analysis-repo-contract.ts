@@ -5,6 +5,7 @@ import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
 import type { ScreenerRow } from '../../src/domain/screener-row.js';
 import type { Signal, SignalKind } from '../../src/domain/signal.js';
 import type { SignalColumns, Store } from '../../src/store/store.js';
+import { commitAnalysis, signalColumns } from '../support/commit-analysis.js';
 
 /**
  * What every Store adapter's AnalysisRepo must do, with no adapter specifics. `makeStore` returns a new,
@@ -22,8 +23,8 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
 
     describe('screener rows', () => {
       it('upserts rows by symbol and lists them by symbol', async () => {
-        await store.analysis.writeScreenerRows([row('MSFT', 410), row('AAPL', 180)]);
-        await store.analysis.writeScreenerRows([row('AAPL', 185)]);
+        await commitAnalysis(store, { screenerRows: [row('MSFT', 410), row('AAPL', 180)] });
+        await commitAnalysis(store, { screenerRows: [row('AAPL', 185)] });
         const rows = await store.analysis.screenerRows();
         assert.deepEqual(
           rows.map((r) => [r.symbol, r.close]),
@@ -39,11 +40,10 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
 
     describe('signals', () => {
       it("replaces only the given symbols' signals and returns them newest first", async () => {
-        await store.analysis.replaceSignals(
-          ['AAPL', 'MSFT'],
-          [sig('AAPL', '2017-03-01', 'golden-cross', 1), sig('MSFT', '2018-01-02', 'rsi-above-70', 71)],
-        );
-        await store.analysis.replaceSignals(['AAPL'], [sig('AAPL', '2016-05-05', 'volume-spike', 2.5)]);
+        await commitAnalysis(store, {
+          signals: [sig('AAPL', '2017-03-01', 'golden-cross', 1), sig('MSFT', '2018-01-02', 'rsi-above-70', 71)],
+        });
+        await commitAnalysis(store, { signals: [sig('AAPL', '2016-05-05', 'volume-spike', 2.5)] });
         const all = await store.analysis.signals();
         assert.deepEqual(all, [
           sig('MSFT', '2018-01-02', 'rsi-above-70', 71),
@@ -52,16 +52,15 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
       });
 
       it('filters by symbol, kind and date, and limits to the newest', async () => {
-        await store.analysis.replaceSignals(
-          ['A', 'B'],
-          [
+        await commitAnalysis(store, {
+          signals: [
             sig('A', '2015-06-01', 'new-52w-high', 10),
             sig('A', '2017-06-01', 'new-52w-high', 12),
             sig('A', '2017-06-01', 'golden-cross', 11),
             sig('B', '2017-09-01', 'new-52w-high', 30),
             sig('B', '2018-01-03', 'death-cross', 29),
           ],
-        );
+        });
         assert.deepEqual(
           (await store.analysis.signals({ symbol: 'A' })).map((s) => [s.date, s.kind]),
           [
@@ -85,18 +84,17 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
       });
 
       it("replaces a symbol's signals from a date on, keeping the earlier ones, across years", async () => {
-        await store.analysis.replaceSignals(
-          ['A'],
-          [
+        await commitAnalysis(store, {
+          signals: [
             sig('A', '2016-12-30', 'volume-spike', 3),
             sig('A', '2017-01-03', 'golden-cross', 1),
             sig('A', '2017-02-01', 'rsi-above-70', 72),
           ],
-        );
+        });
         await store.analysis.commitRun({
           screenerRows: [],
           signalsFrom: new Map([['A', day('2017-01-10')]]),
-          signals: columns([sig('A', '2017-01-10', 'death-cross', 2), sig('A', '2018-01-02', 'new-52w-low', 5)]),
+          signals: signalColumns([sig('A', '2017-01-10', 'death-cross', 2), sig('A', '2018-01-02', 'new-52w-low', 5)]),
           states: [],
         });
         assert.deepEqual(
@@ -111,13 +109,13 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
       });
 
       it('appends signals after the stored ones and folds them back when the span is replaced', async () => {
-        await store.analysis.replaceSignals(['A'], [sig('A', '2017-12-28', 'golden-cross', 1)]);
+        await commitAnalysis(store, { signals: [sig('A', '2017-12-28', 'golden-cross', 1)] });
         for (const s of [sig('A', '2018-01-02', 'volume-spike', 3), sig('A', '2018-01-03', 'rsi-above-70', 71)]) {
           await store.analysis.commitRun({
             screenerRows: [],
             signalsFrom: new Map(),
             signalsAppend: new Set(['A']),
-            signals: columns([s]),
+            signals: signalColumns([s]),
             states: [],
           });
         }
@@ -136,7 +134,7 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
         await store.analysis.commitRun({
           screenerRows: [],
           signalsFrom: new Map([['A', day('2018-01-03')]]),
-          signals: columns([sig('A', '2018-01-04', 'death-cross', 2)]),
+          signals: signalColumns([sig('A', '2018-01-04', 'death-cross', 2)]),
           states: [],
         });
         assert.deepEqual(
@@ -158,7 +156,7 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
           store.analysis.commitRun({
             screenerRows: [],
             signalsFrom: new Map([['A', day('2017-01-10')]]),
-            signals: columns([sig('A', '2017-01-09', 'death-cross', 2)]),
+            signals: signalColumns([sig('A', '2017-01-09', 'death-cross', 2)]),
             states: [],
           }),
           /before the replaced span/,
@@ -166,7 +164,7 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
       });
 
       it('accepts signal columns in any order and stores them by date', async () => {
-        const c = columns([sig('B', '2017-05-02', 'golden-cross', 1), sig('A', '2017-05-03', 'death-cross', 2)]);
+        const c = signalColumns([sig('B', '2017-05-02', 'golden-cross', 1), sig('A', '2017-05-03', 'death-cross', 2)]);
         const shuffled: SignalColumns = {
           ...c,
           symbolIndex: Int32Array.from([0, 1, 0]),
@@ -195,7 +193,9 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
 
     describe('breadth', () => {
       it("stores a universe's scopes, reads a date range, and drops scopes a later write leaves out", async () => {
-        await store.analysis.writeBreadth('sp500', [breadth('all', 5), breadth('sector:Energy', 3)]);
+        await commitAnalysis(store, {
+          breadth: { universe: 'sp500', series: [breadth('all', 5), breadth('sector:Energy', 3)] },
+        });
         assert.deepEqual(await store.analysis.breadthScopes('sp500'), ['all', 'sector:Energy']);
         const all = await store.analysis.breadth('sp500', 'all');
         assert.deepEqual(all, breadth('all', 5));
@@ -203,7 +203,7 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
         assert.deepEqual(Array.from(part!.dates), [17_001, 17_002, 17_003]);
         assert.deepEqual(Array.from(part!.advancers), [1, 2, 3]);
         assert.ok(Number.isNaN(all!.trin[0]), 'NaN survives the trip');
-        await store.analysis.writeBreadth('sp500', [breadth('all', 2)]);
+        await commitAnalysis(store, { breadth: { universe: 'sp500', series: [breadth('all', 2)] } });
         assert.deepEqual(await store.analysis.breadthScopes('sp500'), ['all']);
         assert.equal(await store.analysis.breadth('sp500', 'sector:Energy'), null);
         assert.equal(await store.analysis.breadth('other', 'all'), null);
@@ -213,10 +213,12 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
 
     describe('state and runs', () => {
       it('keeps per-ticker states byte for byte', async () => {
-        await store.analysis.putStates([
-          { symbol: 'A', barVersion: 3, lastDate: 17_000, state: Uint8Array.from([1, 2, 3]) },
-          { symbol: 'B', barVersion: 1, lastDate: 17_001, state: null },
-        ]);
+        await commitAnalysis(store, {
+          states: [
+            { symbol: 'A', barVersion: 3, lastDate: 17_000, state: Uint8Array.from([1, 2, 3]) },
+            { symbol: 'B', barVersion: 1, lastDate: 17_001, state: null },
+          ],
+        });
         const all = await store.analysis.getStates();
         assert.deepEqual(all.get('A'), {
           symbol: 'A',
@@ -236,7 +238,7 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
             ['A', null],
             ['B', null],
           ]),
-          signals: columns([sig('A', '2017-01-03', 'golden-cross', 1), sig('B', '2017-01-04', 'death-cross', 2)]),
+          signals: signalColumns([sig('A', '2017-01-03', 'golden-cross', 1), sig('B', '2017-01-04', 'death-cross', 2)]),
           states: [
             { symbol: 'A', barVersion: 1, lastDate: 17_000, state: Uint8Array.from([9]) },
             { symbol: 'B', barVersion: 1, lastDate: 17_000, state: Uint8Array.from([8]) },
@@ -248,7 +250,7 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
         await store.analysis.commitRun({
           screenerRows: [],
           signalsFrom: new Map(),
-          signals: columns([]),
+          signals: signalColumns([]),
           states: [],
           deleteSymbols: ['B'],
         });
@@ -262,14 +264,6 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
         );
         assert.deepEqual([...(await store.analysis.getStates()).keys()], ['A']);
       });
-
-      it('deletes everything with deleteAll', async () => {
-        await store.analysis.writeScreenerRows([row('A', 1)]);
-        await store.analysis.writeBreadth('cached', [breadth('all', 2)]);
-        await store.analysis.deleteAll();
-        assert.deepEqual(await store.analysis.screenerRows(), []);
-        assert.deepEqual(await store.analysis.breadthScopes('cached'), []);
-      });
     });
   });
 }
@@ -280,19 +274,6 @@ function day(iso: string): EpochDay {
 
 function sig(symbol: string, iso: string, kind: SignalKind, value: number): Signal {
   return { symbol, date: day(iso), kind, value };
-}
-
-function columns(signals: Signal[]): SignalColumns {
-  const symbols = [...new Set(signals.map((s) => s.symbol))];
-  const kinds = [...new Set(signals.map((s) => s.kind))];
-  return {
-    symbols,
-    kinds,
-    symbolIndex: Int32Array.from(signals, (s) => symbols.indexOf(s.symbol)),
-    dates: Int32Array.from(signals, (s) => s.date),
-    kindIndex: Uint8Array.from(signals, (s) => kinds.indexOf(s.kind)),
-    values: Float64Array.from(signals, (s) => s.value),
-  };
 }
 
 function row(symbol: string, close: number): ScreenerRow {

@@ -71,7 +71,7 @@ describe('SQLite store shared by two processes', () => {
         const one = await reader.bars.read('W007');
         if (one) roundOf(one);
         // The reader writes too, so both processes contend for the write lock (busy timeout at work).
-        await reader.cache.set(`pass-${passes}`, { passes }, 1);
+        await reader.cache.setMany([{ key: `pass-${passes}`, value: { passes } }], 1);
         passes++;
         await new Promise((r) => setImmediate(r));
       }

@@ -43,7 +43,7 @@ async function createAtFirstVersion(path: string): Promise<void> {
     const tickers = new SqliteTickerRepo(db);
     const bars = new SqliteBarRepo(db, tickers, new SqliteFetchStateRepo(db));
     await bars.writeTicker({ symbol: 'OLD', info: { name: 'Old Corp' }, bars: oldBars });
-    await new SqliteDashboardCacheRepo(db).set('k', { v: 1 }, 60);
+    await new SqliteDashboardCacheRepo(db).setMany([{ key: 'k', value: { v: 1 } }], 60);
   } finally {
     db.close();
   }

@@ -14,7 +14,6 @@ import {
   kindCode,
   lowerBoundIn,
   newestSignalsFirst,
-  signalColumnsOf,
   signalsFromYear,
   toBuffer,
   validateColumns,
@@ -42,10 +41,6 @@ const ROWS_PER_STATEMENT = 2000;
 export class PgAnalysisRepo implements AnalysisRepo {
   constructor(private readonly db: PgDb) {}
 
-  async writeScreenerRows(rows: readonly ScreenerRow[]): Promise<void> {
-    await this.db.tx((sql) => putTickers(sql, rows, []));
-  }
-
   async screenerRows(): Promise<ScreenerRow[]> {
     const { rows } = await this.db.query<{ row: string }>(
       'SELECT row FROM analysis_tickers WHERE row IS NOT NULL ORDER BY symbol COLLATE "C"',
@@ -58,17 +53,6 @@ export class PgAnalysisRepo implements AnalysisRepo {
       symbol,
     ]);
     return rows[0]?.row ? (JSON.parse(rows[0].row) as ScreenerRow) : null;
-  }
-
-  async replaceSignals(symbols: readonly string[], signals: readonly Signal[]): Promise<void> {
-    const columns = signalColumnsOf(symbols, signals);
-    const order = columns.symbols;
-    await this.commitRun({
-      screenerRows: [],
-      signalsFrom: new Map(order.map((s) => [s, null])),
-      signals: columns,
-      states: [],
-    });
   }
 
   /** Newest first (then by symbol and kind); `since` is an inclusive EpochDay. */
@@ -116,10 +100,6 @@ export class PgAnalysisRepo implements AnalysisRepo {
     return newestSignalsFirst(out, limit);
   }
 
-  async writeBreadth(universe: string, series: readonly BreadthSeries[]): Promise<void> {
-    await this.db.tx((sql) => writeBreadthIn(sql, universe, series));
-  }
-
   async breadth(universe: string, scope: string, range?: DateRange): Promise<BreadthSeries | null> {
     const { rows } = await this.db.query<{ n: number; dates: Buffer; fields: string; data: Buffer }>(
       'SELECT n, dates, fields, data FROM breadth WHERE universe = $1 AND scope = $2',
@@ -145,10 +125,6 @@ export class PgAnalysisRepo implements AnalysisRepo {
     return new Map(rows.map((r) => [r.symbol, analysisStateFromRow(r)]));
   }
 
-  async putStates(states: readonly AnalysisState[]): Promise<void> {
-    await this.db.tx((sql) => putTickers(sql, [], states));
-  }
-
   async commitRun(run: AnalysisRunWrite): Promise<void> {
     validateColumns(run.signals);
     await this.db.tx((sql) => commitIn(sql, run));
@@ -159,13 +135,6 @@ export class PgAnalysisRepo implements AnalysisRepo {
       universe,
     ]);
     return rows[0] ? new Uint8Array(rows[0].state) : null;
-  }
-
-  async deleteAll(): Promise<void> {
-    await this.db.tx(async (sql) => {
-      for (const table of ['analysis_tickers', 'signals', 'breadth', 'breadth_state'])
-        await sql.query(`DELETE FROM ${table}`);
-    });
   }
 }
 

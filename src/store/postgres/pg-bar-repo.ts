@@ -363,10 +363,6 @@ export class PgBarRepo implements BarRepo {
     );
   }
 
-  async clearSuperseded(symbols: readonly string[]): Promise<void> {
-    await this.db.query('DELETE FROM bars_superseded WHERE symbol = ANY($1::text[])', [[...symbols]]);
-  }
-
   async dividends(symbol: string, range?: DateRange): Promise<Dividend[]> {
     const { rows } = await this.db.query<Dividend>(
       `SELECT d.date, d.amount FROM dividends d JOIN tickers t ON t.id = d.ticker_id

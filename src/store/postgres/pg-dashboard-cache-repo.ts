@@ -22,10 +22,6 @@ export class PgDashboardCacheRepo implements DashboardCacheRepo {
     return rows[0] ? toMeta(rows[0]) : null;
   }
 
-  async set(key: string, value: unknown, ttlMinutes: number): Promise<void> {
-    await this.put(this.db, [{ key, value }], ttlMinutes);
-  }
-
   setMany(entries: readonly { key: string; value: unknown }[], ttlMinutes: number): Promise<number> {
     return this.db.tx((sql) => this.put(sql, entries, ttlMinutes));
   }
@@ -58,10 +54,6 @@ export class PgDashboardCacheRepo implements DashboardCacheRepo {
       );
     }
     return bytes;
-  }
-
-  async delete(key: string): Promise<void> {
-    await this.db.query('DELETE FROM dashboard_cache WHERE key = $1', [key]);
   }
 
   async clearAll(): Promise<number> {

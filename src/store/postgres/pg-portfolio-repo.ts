@@ -62,8 +62,4 @@ export class PgPortfolioRepo implements PortfolioRepo {
       GROUP BY p.name ORDER BY p.name COLLATE "C"`);
     return rows.map(portfolioSummaryFromRow);
   }
-
-  async delete(name: string): Promise<boolean> {
-    return ((await this.db.query('DELETE FROM portfolios WHERE name = $1', [name])).rowCount ?? 0) > 0;
-  }
 }

@@ -48,8 +48,4 @@ export class PgReportRepo implements ReportRepo {
     );
     return rows.map(reportFromRow);
   }
-
-  async prune(before: Date): Promise<number> {
-    return (await this.db.query('DELETE FROM reports WHERE created_at < $1', [toMs(before) ?? 0])).rowCount ?? 0;
-  }
 }

@@ -16,7 +16,6 @@ import {
   kindCode,
   lowerBoundIn,
   newestSignalsFirst,
-  signalColumnsOf,
   signalsFromYear,
   toBuffer,
   validateColumns,
@@ -44,32 +43,14 @@ type BreadthRow = { scope: string; n: number; dates: Buffer; fields: string; dat
 export class SqliteAnalysisRepo implements AnalysisRepo {
   private statements: ReturnType<typeof prepareStatements> | null = null;
   private readonly commitTx: (run: AnalysisRunWrite) => void;
-  private readonly putRowsTx: (rows: readonly ScreenerRow[]) => void;
-  private readonly putStatesTx: (states: readonly AnalysisState[]) => void;
-  private readonly writeBreadthTx: (universe: string, series: readonly BreadthSeries[]) => void;
-  private readonly deleteAllTx: () => void;
 
   constructor(private readonly db: Database.Database) {
-    this.putRowsTx = immediateTransaction(db, (rows: readonly ScreenerRow[]) => this.putRows(rows));
-    this.putStatesTx = immediateTransaction(db, (states: readonly AnalysisState[]) => this.putStatesSync(states));
-    this.writeBreadthTx = immediateTransaction(db, (universe: string, series: readonly BreadthSeries[]) =>
-      this.writeBreadthSync(universe, series),
-    );
     this.commitTx = immediateTransaction(db, (run: AnalysisRunWrite) => this.commitSync(run));
-    this.deleteAllTx = immediateTransaction(db, () => {
-      for (const table of ['analysis_tickers', 'signals', 'signals_recent', 'breadth', 'breadth_state']) {
-        db.prepare(`DELETE FROM ${table}`).run();
-      }
-    });
   }
 
   private get s() {
     this.statements ??= prepareStatements(this.db);
     return this.statements;
-  }
-
-  async writeScreenerRows(rows: readonly ScreenerRow[]): Promise<void> {
-    this.putRowsTx(rows);
   }
 
   async screenerRows(): Promise<ScreenerRow[]> {
@@ -79,17 +60,6 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
   async screenerRow(symbol: string): Promise<ScreenerRow | null> {
     const text = this.s.row.get(symbol);
     return text === undefined || text === null ? null : (JSON.parse(text) as ScreenerRow);
-  }
-
-  async replaceSignals(symbols: readonly string[], signals: readonly Signal[]): Promise<void> {
-    const columns = signalColumnsOf(symbols, signals);
-    const order = columns.symbols;
-    this.commitTx({
-      screenerRows: [],
-      signalsFrom: new Map(order.map((s) => [s, null])),
-      signals: columns,
-      states: [],
-    });
   }
 
   /**
@@ -130,10 +100,6 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     return newestSignalsFirst(out, limit);
   }
 
-  async writeBreadth(universe: string, series: readonly BreadthSeries[]): Promise<void> {
-    this.writeBreadthTx(universe, series);
-  }
-
   async breadth(universe: string, scope: string, range?: DateRange): Promise<BreadthSeries | null> {
     const row = this.s.breadth.get(universe, scope);
     return row ? decodeBreadthRow(scope, row, range) : null;
@@ -151,10 +117,6 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     if (symbols === undefined) for (const r of this.s.states.all()) add(r);
     else for (const symbol of symbols) add(this.s.state.get(symbol));
     return out;
-  }
-
-  async putStates(states: readonly AnalysisState[]): Promise<void> {
-    this.putStatesTx(states);
   }
 
   async commitRun(run: AnalysisRunWrite): Promise<void> {
@@ -228,10 +190,6 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     return blob === undefined ? null : new Uint8Array(blob);
   }
 
-  async deleteAll(): Promise<void> {
-    this.deleteAllTx();
-  }
-
   private commitSync(run: AnalysisRunWrite): void {
     // In the run's transaction: a crash before it leaves both the old counters and the old history.
     for (const symbol of run.clearSuperseded ?? []) this.s.clearSuperseded.run(symbol);
@@ -262,10 +220,6 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
         this.s.deleteBreadthState.run(run.breadth.universe);
       }
     }
-  }
-
-  private putRows(rows: readonly ScreenerRow[]): void {
-    for (const r of rows) this.s.putRow.run(r.symbol, r.date, JSON.stringify(r));
   }
 
   private putStatesSync(states: readonly AnalysisState[]): void {

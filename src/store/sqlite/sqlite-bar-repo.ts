@@ -57,7 +57,6 @@ export class SqliteBarRepo implements BarRepo {
   private readonly writeOneTx: (w: TickerWrite) => TickerWriteResult;
   private readonly writeManyTx: (ws: readonly TickerWrite[]) => TickerWriteResult[];
   private readonly deleteTx: (symbol: string) => void;
-  private readonly clearTx: (symbols: readonly string[]) => void;
   private readonly readBatchTx: (after: string) => BarSeries[];
   private readonly chunks: SqliteBarChunkWriter;
   private supStatements: SupersededStatements | null = null;
@@ -75,9 +74,6 @@ export class SqliteBarRepo implements BarRepo {
     this.writeOneTx = immediateTransaction(db, (w: TickerWrite) => this.writeOne(w));
     this.writeManyTx = immediateTransaction(db, (ws: readonly TickerWrite[]) => ws.map((w) => this.writeOne(w)));
     this.deleteTx = immediateTransaction(db, (symbol: string) => this.deleteOne(symbol));
-    this.clearTx = immediateTransaction(db, (symbols: readonly string[]) => {
-      for (const symbol of symbols) this.sup.deleteSuperseded.run(symbol);
-    });
   }
 
   private get sup(): SupersededStatements {
@@ -222,10 +218,6 @@ export class SqliteBarRepo implements BarRepo {
       for (const [symbol, barVersion, n, data] of this.sup.superseded.all()) add(symbol, barVersion, n, data);
     }
     return out;
-  }
-
-  async clearSuperseded(symbols: readonly string[]): Promise<void> {
-    this.clearTx(symbols);
   }
 
   private tickerRow(symbol: string): TickerBarsRow {

@@ -130,7 +130,6 @@ export interface SupersededStatements {
   putSuperseded: Stmt<[string, number, number, Buffer, string]>;
   superseded: Stmt<[], [string, number, number, Buffer]>;
   supersededOne: Stmt<[string], [number, number, Buffer]>;
-  deleteSuperseded: Stmt<[string]>;
 }
 
 /**
@@ -151,6 +150,5 @@ export function prepareSupersededStatements(db: Database.Database): SupersededSt
     supersededOne: db
       .prepare<[string], [number, number, Buffer]>('SELECT bar_version, n, data FROM bars_superseded WHERE symbol = ?')
       .raw(),
-    deleteSuperseded: db.prepare<[string]>('DELETE FROM bars_superseded WHERE symbol = ?'),
   };
 }

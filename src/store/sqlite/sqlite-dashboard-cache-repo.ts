@@ -9,7 +9,6 @@ export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
   private readonly getStmt: Database.Statement<[string], MetaRow & { value: string }>;
   private readonly metaStmt: Database.Statement<[string], MetaRow>;
   private readonly setStmt: Database.Statement<[string, string, number, number, number]>;
-  private readonly deleteStmt: Database.Statement<[string]>;
   private readonly clearStmt: Database.Statement<[]>;
   private readonly listStmt: Database.Statement<[], MetaRow>;
   private readonly setManyTx: (entries: readonly { key: string; value: unknown }[], ttlMinutes: number) => number;
@@ -21,7 +20,6 @@ export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
       INSERT INTO dashboard_cache (key, value, created_at, expires_at, bytes) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (key) DO UPDATE SET
         value = excluded.value, created_at = excluded.created_at, expires_at = excluded.expires_at, bytes = excluded.bytes`);
-    this.deleteStmt = db.prepare('DELETE FROM dashboard_cache WHERE key = ?');
     this.clearStmt = db.prepare('DELETE FROM dashboard_cache');
     this.listStmt = db.prepare('SELECT key, created_at, expires_at, bytes FROM dashboard_cache ORDER BY key');
     this.setManyTx = immediateTransaction(
@@ -44,10 +42,6 @@ export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
     return row ? toMeta(row) : null;
   }
 
-  async set(key: string, value: unknown, ttlMinutes: number): Promise<void> {
-    this.setOne(key, value, ttlMinutes);
-  }
-
   async setMany(entries: readonly { key: string; value: unknown }[], ttlMinutes: number): Promise<number> {
     return this.setManyTx(entries, ttlMinutes);
   }
@@ -61,10 +55,6 @@ export class SqliteDashboardCacheRepo implements DashboardCacheRepo {
     const now = Date.now();
     this.setStmt.run(key, text, now, now + Math.round(ttlMinutes * 60_000), bytes);
     return bytes;
-  }
-
-  async delete(key: string): Promise<void> {
-    this.deleteStmt.run(key);
   }
 
   async clearAll(): Promise<number> {

@@ -17,7 +17,6 @@ class PortfolioStatements implements PortfolioRepo {
   private readonly getStmt: Database.Statement<[string], PortfolioRow>;
   private readonly txStmt: Database.Statement<[string], TransactionRow>;
   private readonly listStmt: Database.Statement<[], PortfolioRow & { transactions: number; symbols: number }>;
-  private readonly deleteStmt: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
     const putPortfolio = db.prepare<[string, string, string | null, number]>(`
@@ -44,7 +43,6 @@ class PortfolioStatements implements PortfolioRepo {
       SELECT p.*, count(t.position) AS transactions, count(DISTINCT t.symbol) AS symbols
       FROM portfolios p LEFT JOIN portfolio_transactions t ON t.portfolio = p.name
       GROUP BY p.name ORDER BY p.name`);
-    this.deleteStmt = db.prepare('DELETE FROM portfolios WHERE name = ?');
   }
 
   async put(portfolio: PortfolioPut): Promise<void> {
@@ -59,10 +57,6 @@ class PortfolioStatements implements PortfolioRepo {
 
   async list(): Promise<PortfolioSummary[]> {
     return this.listStmt.all().map(portfolioSummaryFromRow);
-  }
-
-  async delete(name: string): Promise<boolean> {
-    return this.deleteStmt.run(name).changes > 0;
   }
 }
 
@@ -90,9 +84,5 @@ export class SqlitePortfolioRepo implements PortfolioRepo {
 
   list(): Promise<PortfolioSummary[]> {
     return this.s.list();
-  }
-
-  delete(name: string): Promise<boolean> {
-    return this.s.delete(name);
   }
 }

@@ -10,7 +10,6 @@ class ReportStatements implements ReportRepo {
   private readonly addTx: (reports: readonly TickerReport[]) => void;
   private readonly latestStmt: Database.Statement<[], ReportRow>;
   private readonly forSymbolStmt: Database.Statement<[string, number], ReportRow>;
-  private readonly pruneStmt: Database.Statement<[number]>;
 
   constructor(db: Database.Database) {
     const insert = db.prepare(`
@@ -36,7 +35,6 @@ class ReportStatements implements ReportRepo {
       WHERE r.id = (SELECT id FROM reports x WHERE x.symbol = r.symbol ORDER BY created_at DESC, id DESC LIMIT 1)
       ORDER BY r.symbol`);
     this.forSymbolStmt = db.prepare('SELECT * FROM reports WHERE symbol = ? ORDER BY created_at DESC, id DESC LIMIT ?');
-    this.pruneStmt = db.prepare('DELETE FROM reports WHERE created_at < ?');
   }
 
   async add(reports: readonly TickerReport[]): Promise<void> {
@@ -52,10 +50,6 @@ class ReportStatements implements ReportRepo {
 
   async forSymbol(symbol: string, limit = 20): Promise<TickerReport[]> {
     return this.forSymbolStmt.all(symbol, limit).map(fromRow);
-  }
-
-  async prune(before: Date): Promise<number> {
-    return this.pruneStmt.run(toMs(before) ?? 0).changes;
   }
 }
 
@@ -83,9 +77,5 @@ export class SqliteReportRepo implements ReportRepo {
 
   forSymbol(symbol: string, limit?: number): Promise<TickerReport[]> {
     return this.s.forSymbol(symbol, limit);
-  }
-
-  prune(before: Date): Promise<number> {
-    return this.s.prune(before);
   }
 }
