@@ -9,6 +9,7 @@ import {
   sliceBarSeries,
 } from '../../src/domain/bar-series.js';
 import { dayFromIso, type EpochDay, isoFromDay, weekdayOfDay } from '../../src/domain/epoch-day.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { SeededRandom } from '../../src/synthetic/seeded-random.js';
 import { commitAnalysis } from '../support/commit-analysis.js';
@@ -446,6 +447,40 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         );
         assert.equal((await store.fetchState.list()).length, 3);
         assert.equal(await store.fetchState.get('A', 'alphavantage'), null);
+      });
+
+      it("forgets every source's state of a deleted ticker and no other's", async () => {
+        if (!store.fetchState.forget) return assert.fail('the adapter must forget the fetch state of a deleted ticker');
+        const at = new Date();
+        await store.fetchState.record({ symbol: 'GONE', source: 'yahoo', at, error: null });
+        await store.fetchState.record({ symbol: 'GONE', source: 'stooq', at, error: 'HTTP 404' });
+        await store.fetchState.record({ symbol: 'KEPT', source: 'yahoo', at, error: null });
+        await store.fetchState.forget('GONE');
+        assert.deepEqual(
+          (await store.fetchState.list()).map((s) => [s.symbol, s.source]),
+          [['KEPT', 'yahoo']],
+        );
+      });
+    });
+
+    describe('readers', () => {
+      it("hands back a read snapshot's answer", async () => {
+        await store.bars.writeTicker({ symbol: 'S', bars: series('S', ['2024-01-02', '2024-01-03']) });
+        const bars = await store.readSnapshot(async () => (await store.bars.read('S'))?.dates.length);
+        assert.equal(bars, 2);
+      });
+
+      it('lets a worker opened at the reader location read what this store wrote', async () => {
+        await store.bars.writeTicker({ symbol: 'W', bars: series('W', ['2024-01-02']) });
+        const at = store.readerLocation();
+        // Only an in-memory database is out of every other connection's reach.
+        if (at === null) return assert.equal(store.location, ':memory:');
+        const reader = await openStore({ db: at }, { readOnly: true });
+        try {
+          assert.deepEqual(await reader.tickers.symbolsWithBars(), ['W']);
+        } finally {
+          await reader.close();
+        }
       });
     });
 
