@@ -45,6 +45,15 @@ interface Counts {
   removed: number;
 }
 
+/** A write's year rows (years, bar counts, encoded blobs) and its counts. */
+interface MergedYears extends Counts {
+  years: number[];
+  sizes: number[];
+  blobs: Buffer[];
+}
+
+const TICKER_BARS_COLUMNS = 'id, bar_count, bar_version, first_date, last_date';
+
 /**
  * Bars stored columnar per ticker and calendar year (the blob of bar-codec.ts), as the SQLite store keeps
  * them. A write locks its ticker's row first, so workers writing the same ticker from several machines take
@@ -89,8 +98,9 @@ export class PgBarRepo implements BarRepo {
 
   private async writeOne(sql: Sql, w: TickerWrite): Promise<TickerWriteResult> {
     const { symbol } = w;
-    if (w.info) await this.tickers.upsertIn(sql, [{ ...w.info, symbol }]);
-    const t = await this.lockTicker(sql, symbol);
+    const t = w.info
+      ? (await this.tickers.upsertIn<TickerBarsRow>(sql, [{ ...w.info, symbol }], TICKER_BARS_COLUMNS))[0]
+      : await this.lockTicker(sql, symbol);
     let count = t.bar_count;
     let first = count > 0 ? t.first_date : null;
     let last = count > 0 ? t.last_date : null;
@@ -101,16 +111,29 @@ export class PgBarRepo implements BarRepo {
     if (bars && (bars.dates.length > 0 || mode === 'replace')) {
       const before = await this.historyBefore(sql, symbol, t, bars, mode);
       if (before) await keepSuperseded(sql, symbol, t.bar_version, before);
-      const r = await this.writeYears(sql, t.id, { ...bars, symbol }, mode);
+      const r = await this.mergeYears(sql, t, { ...bars, symbol }, mode);
       added = r.added;
       changed = r.changed;
       if (r.added + r.changed + r.removed > 0) {
         count += r.added - r.removed;
         [first, last] = dateSpanAfterWrite(first, last, bars.dates, mode);
-        await sql.query(
-          'UPDATE tickers SET bar_count = $1, bar_version = $2, first_date = $3, last_date = $4 WHERE id = $5',
-          [count, t.bar_version + 1, first, last, t.id],
-        );
+        const update = [count, t.bar_version + 1, first, last, t.id];
+        // The year rows and the ticker's counts go in one statement: a round trip less per ticker written.
+        if (r.years.length > 0) {
+          await sql.query(
+            `WITH written AS (
+               INSERT INTO bars (ticker_id, year, n, data)
+               SELECT $5, y, n, d FROM unnest($6::int[], $7::int[], $8::bytea[]) AS x(y, n, d)
+               ON CONFLICT (ticker_id, year) DO UPDATE SET n = excluded.n, data = excluded.data)
+             UPDATE tickers SET bar_count = $1, bar_version = $2, first_date = $3, last_date = $4 WHERE id = $5`,
+            [...update, r.years, r.sizes, r.blobs],
+          );
+        } else {
+          await sql.query(
+            'UPDATE tickers SET bar_count = $1, bar_version = $2, first_date = $3, last_date = $4 WHERE id = $5',
+            update,
+          );
+        }
       }
     }
     const dividends = w.dividends ?? [];
@@ -148,7 +171,7 @@ export class PgBarRepo implements BarRepo {
 
   /** The ticker's row, created when missing, locked until the transaction ends. */
   private async lockTicker(sql: Sql, symbol: string): Promise<TickerBarsRow> {
-    const select = 'SELECT id, bar_count, bar_version, first_date, last_date FROM tickers WHERE symbol = $1 FOR UPDATE';
+    const select = `SELECT ${TICKER_BARS_COLUMNS} FROM tickers WHERE symbol = $1 FOR UPDATE`;
     let { rows } = await sql.query<TickerBarsRow>(select, [symbol]);
     if (rows.length === 0) {
       await this.ensureTickers(sql, [symbol]);
@@ -218,18 +241,29 @@ export class PgBarRepo implements BarRepo {
     return old && !extendsHistory(bars, old) ? old : null;
   }
 
-  /** Rewrites the year rows `bars` touches (every stored year for 'replace') in one statement; returns the counts. */
-  private async writeYears(sql: Sql, tickerId: number, bars: BarSeries, mode: 'merge' | 'replace'): Promise<Counts> {
+  /**
+   * The year rows `bars` touches (every stored year for 'replace'), merged with what is stored, and the
+   * counts; the caller writes the rows. Years 'replace' no longer has are deleted here.
+   */
+  private async mergeYears(
+    sql: Sql,
+    t: TickerBarsRow,
+    bars: BarSeries,
+    mode: 'merge' | 'replace',
+  ): Promise<MergedYears> {
+    const tickerId = t.id;
     const n = bars.dates.length;
     const [fromYear, toYear] =
       mode === 'replace' || n === 0 ? [MIN_YEAR, MAX_YEAR] : [yearOfDay(bars.dates[0]), yearOfDay(bars.dates[n - 1])];
     const stored = new Map<number, ChunkRow>();
-    // A new ticker has no rows: its first write skips the read.
-    const known = await sql.query<ChunkRow>(
-      'SELECT year, n, data FROM bars WHERE ticker_id = $1 AND year BETWEEN $2 AND $3',
-      [tickerId, fromYear, toYear],
-    );
-    for (const row of known.rows) stored.set(row.year, row);
+    // A ticker without bars has no year rows: its first write skips the read.
+    if (t.bar_count > 0) {
+      const known = await sql.query<ChunkRow>(
+        'SELECT year, n, data FROM bars WHERE ticker_id = $1 AND year BETWEEN $2 AND $3',
+        [tickerId, fromYear, toYear],
+      );
+      for (const row of known.rows) stored.set(row.year, row);
+    }
     const years: number[] = [];
     const sizes: number[] = [];
     const blobs: Buffer[] = [];
@@ -251,13 +285,6 @@ export class PgBarRepo implements BarRepo {
       counts.removed += r.removed;
       start = end;
     }
-    if (years.length > 0) {
-      await sql.query(
-        `INSERT INTO bars (ticker_id, year, n, data) SELECT $1, y, n, d FROM unnest($2::int[], $3::int[], $4::bytea[]) AS x(y, n, d)
-         ON CONFLICT (ticker_id, year) DO UPDATE SET n = excluded.n, data = excluded.data`,
-        [tickerId, years, sizes, blobs],
-      );
-    }
     // Left over after 'replace': stored years the new history no longer has.
     if (mode === 'replace' && stored.size > 0) {
       for (const row of stored.values()) counts.removed += row.n;
@@ -266,7 +293,7 @@ export class PgBarRepo implements BarRepo {
         [...stored.keys()],
       ]);
     }
-    return counts;
+    return { ...counts, years, sizes, blobs };
   }
 
   read(symbol: string, range?: DateRange): Promise<BarSeries | null> {

@@ -25,6 +25,7 @@ const TYPES = {
  */
 export class PgDb implements Sql {
   readonly pool: pg.Pool;
+  private readonly statements = new NamedStatements();
 
   constructor(connectionString: string, max: number) {
     this.pool = new pg.Pool({ connectionString, max, types: TYPES, idleTimeoutMillis: 30_000 });
@@ -33,14 +34,18 @@ export class PgDb implements Sql {
   }
 
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
-    return this.pool.query<R>(text, values);
+    return this.pool.query<R>(this.statements.of(text, values));
   }
 
   async tx<T>(fn: (sql: Sql) => Promise<T>, mode = 'BEGIN'): Promise<T> {
     const client = await this.pool.connect();
+    const sql: Sql = {
+      query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+        client.query<R>(this.statements.of(text, values)),
+    };
     try {
       await client.query(mode);
-      const result = await fn(client);
+      const result = await fn(sql);
       await client.query('COMMIT');
       return result;
     } catch (error) {
@@ -58,5 +63,28 @@ export class PgDb implements Sql {
 
   close(): Promise<void> {
     return this.pool.end();
+  }
+}
+
+/** Distinct statements named at most; any further one (a statement built from data) runs unnamed. */
+const MAX_NAMED_STATEMENTS = 256;
+
+/**
+ * Names each parameterised statement, so every connection parses and plans it once and then sends only its
+ * values: a fetch writes each ticker with the same few statements, and re-sending and re-planning their text
+ * per ticker cost the database and the worker more CPU than the bars themselves. Statements without values
+ * (several commands in one, migrations) keep the simple protocol, which cannot be prepared.
+ */
+class NamedStatements {
+  private readonly names = new Map<string, string>();
+
+  of(text: string, values: unknown[] | undefined): pg.QueryConfig {
+    if (values === undefined) return { text };
+    let name = this.names.get(text);
+    if (name === undefined && this.names.size < MAX_NAMED_STATEMENTS) {
+      name = `md${this.names.size}`;
+      this.names.set(text, name);
+    }
+    return { name, text, values };
   }
 }

@@ -24,8 +24,8 @@ export class PgTickerRepo implements TickerRepo {
   constructor(private readonly db: PgDb) {}
 
   /** Upserts inside the caller's transaction (ticker writes) or on its own. */
-  async upsertIn(sql: Sql, infos: readonly TickerInfo[]): Promise<void> {
-    if (infos.length === 0) return;
+  async upsertIn<R extends object = never>(sql: Sql, infos: readonly TickerInfo[], returning?: string): Promise<R[]> {
+    if (infos.length === 0) return [];
     // The last of several infos of one symbol wins, as one-by-one upserts would leave it.
     const merged = new Map<string, TickerInfo>();
     for (const info of infos) {
@@ -37,7 +37,8 @@ export class PgTickerRepo implements TickerRepo {
     }
     const rows = [...merged.values()];
     const col = <K extends keyof TickerInfo>(k: K) => rows.map((r) => r[k] ?? null);
-    await sql.query(UPSERT, [
+    // RETURNING hands a ticker write its row, locked by the upsert, without a second round trip.
+    const { rows: out } = await sql.query(returning ? `${UPSERT} RETURNING ${returning}` : UPSERT, [
       col('symbol'),
       col('name'),
       col('exchange'),
@@ -49,10 +50,11 @@ export class PgTickerRepo implements TickerRepo {
       col('firstDate'),
       col('lastDate'),
     ]);
+    return out as R[];
   }
 
-  upsert(infos: readonly TickerInfo[]): Promise<void> {
-    return this.upsertIn(this.db, infos);
+  async upsert(infos: readonly TickerInfo[]): Promise<void> {
+    await this.upsertIn(this.db, infos);
   }
 
   async get(symbol: string): Promise<TickerInfo | null> {
