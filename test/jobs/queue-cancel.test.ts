@@ -17,9 +17,11 @@ const skip = !pgOk.ok ? pgOk.reason : !redisOk.ok ? redisOk.reason : false;
 if (skip) console.log(`# ${skip}`);
 
 const CHUNK = 25;
-const TICKERS = Array.from({ length: 3 * CHUNK }, (_, i) => `K${String(i).padStart(4, '0')}`);
+/** Three chunks of tickers named from `prefix`. */
+const tickersOf = (prefix: string) =>
+  Array.from({ length: 3 * CHUNK }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
 /** The 11th ticker of each chunk: its request is held by the server until the client lets go of it. */
-const HELD = [TICKERS[10], TICKERS[CHUNK + 10], TICKERS[2 * CHUNK + 10]];
+const heldOf = (tickers: readonly string[]) => [tickers[10], tickers[CHUNK + 10], tickers[2 * CHUNK + 10]];
 
 /** Resolves once `condition` holds, looking again on each turn of a short timer. */
 async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
@@ -41,7 +43,11 @@ describe('cancelling a queued fetch stops its running chunks', { skip, timeout: 
     server = await startMarketTestServer({
       firstDay: '2024-01-02',
       lastDay: '2024-12-31',
-      knobs: { latencyMs: 5, scriptedFaults: { kind: 'stall', symbols: HELD }, stallMs: null },
+      knobs: {
+        latencyMs: 5,
+        scriptedFaults: { kind: 'stall', symbols: [...heldOf(tickersOf('K')), ...heldOf(tickersOf('U'))] },
+        stallMs: null,
+      },
     });
     database = await createTestDatabase('cancel');
     const db = await database.freshSchemaUrl();
@@ -83,10 +89,18 @@ describe('cancelling a queued fetch stops its running chunks', { skip, timeout: 
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('ends the run cancelled with the tickers fetched before the cancel stored whole, once each', async () => {
-    const handle = await queue.enqueue('fetch', { tickers: TICKERS.join(','), quotes: false });
-    // Both running chunks have fetched their first ten tickers and wait on the eleventh, which the server
-    // never answers: without a cancel reaching them they would wait for the HTTP timeout and go on.
+  /**
+   * Queues a run of `kind` over 75 new tickers, cancels it once two chunks wait mid-chunk, and checks that
+   * what reached the store is exactly the tickers fetched before the cancel, each whole and once.
+   */
+  const cancelMidChunk = async (kind: 'fetch' | 'update', prefix: string) => {
+    const tickers = tickersOf(prefix);
+    const held = heldOf(tickers);
+    server.reset();
+    const before = new Set(await store.tickers.symbolsWithBars());
+    const handle = await queue.enqueue(kind, { tickers: tickers.join(','), quotes: false });
+    // Both running chunks wait on their eleventh ticker, which the server never answers (a chunk sends one
+    // request at a time): without a cancel reaching them they would wait for the HTTP timeout and go on.
     await until(() => (server.stats().byPath.chart?.stalled ?? 0) === 2);
     assert.equal(await queue.cancel(handle.id), true);
     assert.ok(looks.size > 0, 'the worker watches the run while its chunks run');
@@ -94,13 +108,18 @@ describe('cancelling a queued fetch stops its running chunks', { skip, timeout: 
     const run = await handle.done;
 
     assert.equal(run.status, 'cancelled', run.error ?? '');
-    // Twenty tickers and the two held requests reached the server, of 75: the third chunk never started.
-    assert.equal(server.stats().chartSymbols, 2 * 10 + 2);
-    const stored = (await store.tickers.symbolsWithBars()).sort();
-    const runningChunks = [0, 1, 2].filter((c) => server.requestsFor(TICKERS[c * CHUNK]) > 0);
-    assert.equal(runningChunks.length, 2);
-    const expected = runningChunks.flatMap((c) => TICKERS.slice(c * CHUNK, c * CHUNK + 10)).sort();
-    assert.deepEqual(stored, expected);
+    const asked = (c: number) => tickers.slice(c * CHUNK, (c + 1) * CHUNK).filter((t) => server.requestsFor(t) > 0);
+    const running = [0, 1, 2].filter((c) => asked(c).length > 0);
+    assert.equal(running.length, 2, 'the third chunk, waiting for a free slot, never started');
+    for (const c of running) {
+      // A chunk's spare fetch loops pick a few tickers ahead of the held one; none gets past them.
+      const last = Math.max(...asked(c).map((t) => tickers.indexOf(t) - c * CHUNK));
+      assert.ok(last < 14, `chunk ${c} went on to its ticker ${last} of ${CHUNK} after the cancel`);
+    }
+    // Every answered ticker is stored (nothing fetched is lost) and nothing else is.
+    const answered = running.flatMap(asked).filter((t) => !held.includes(t));
+    const stored = (await store.tickers.symbolsWithBars()).filter((s) => !before.has(s));
+    assert.deepEqual(stored.sort(), answered.sort());
     for (const symbol of stored) {
       // Each ticker asked once and stored exactly as served: complete, not cut short, no bar twice.
       assert.equal(server.requestsFor(symbol), 1, symbol);
@@ -109,11 +128,23 @@ describe('cancelling a queued fetch stops its running chunks', { skip, timeout: 
       assert.deepEqual([...(bars?.dates ?? [])], [...served.dates], symbol);
       assert.deepEqual([...(bars?.close ?? [])], [...served.close], symbol);
     }
-    for (const symbol of HELD) assert.equal(await store.bars.read(symbol), null, `${symbol} was never answered`);
+    for (const symbol of held) assert.equal(await store.bars.read(symbol), null, `${symbol} was never answered`);
+    return { run, stored: stored.length };
+  };
 
+  it('ends a fetch cancelled with the tickers fetched before the cancel stored whole, once each', async () => {
+    const { run, stored } = await cancelMidChunk('fetch', 'K');
     const metrics = run.metrics as { tickers?: { fetched: number; failed: number; notRun: number } };
-    assert.equal(metrics.tickers?.fetched, 20);
+    assert.equal(metrics.tickers?.fetched, stored);
     assert.equal(metrics.tickers?.failed, 0, 'a ticker stopped by the cancel is not a failure');
-    assert.equal(metrics.tickers?.notRun, 2 * (CHUNK - 10));
+    assert.equal(metrics.tickers?.notRun, 2 * CHUNK - stored);
+  });
+
+  it('ends an update cancelled before its analysis, keeping the metrics of what it fetched', async () => {
+    const { run, stored } = await cancelMidChunk('update', 'U');
+    const metrics = run.metrics as { fetch?: { tickers?: { fetched: number } }; analyze?: unknown };
+    assert.equal(metrics.fetch?.tickers?.fetched, stored);
+    assert.equal(metrics.analyze, undefined, 'the analysis of a cancelled update does not run');
+    assert.equal((await store.analysis.screenerRows()).length, 0);
   });
 });

@@ -86,7 +86,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
 
   /**
    * Runs a part's handler with a signal its run's cancel aborts. A handler that throws because of the cancel
-   * was cancelled, not failed: the part ends with `onCancel` instead of being retried.
+   * was cancelled, not failed: the part ends with the metrics of what it did before it stopped (when its error
+   * carries them), else with `onCancel`, instead of being retried.
    */
   const watched = async (
     runId: string,
@@ -98,7 +99,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       const metrics = await run(watch.signal);
       return { metrics, cancelled: watch.signal.aborted };
     } catch (error) {
-      if (watch.signal.aborted) return { metrics: onCancel, cancelled: true };
+      if (watch.signal.aborted) return { metrics: metricsOfError(error) ?? onCancel, cancelled: true };
       throw error;
     } finally {
       watch.release();
@@ -259,6 +260,13 @@ function contextOf(
     progress: onProgress,
     log: (message) => void job.log(message),
   };
+}
+
+/** The metrics a handler that stopped part-way attached to its error (what it stored before it stopped). */
+function metricsOfError(error: unknown): JobMetrics | null {
+  if (!(error instanceof Error) || !('metrics' in error)) return null;
+  const m = error.metrics;
+  return m && typeof m === 'object' && !Array.isArray(m) ? (m as JobMetrics) : null;
 }
 
 /** The fetch's metrics from its chunks' (chunks skipped by a cancel count as not run). */
