@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { JobStatus } from '../domain/job-run.js';
 import type { Store } from '../store/store.js';
 import type { FetchRunMetrics } from './fetch-metrics.js';
 
@@ -23,13 +22,6 @@ export function fetchOutcome(m: FetchRunMetrics): 'ok' | 'partial' | 'failed' {
   if (m.tickers.failed === 0 && !m.cancelled && !quotesFailed) return 'ok';
   if (m.tickers.fetched === 0 && m.tickers.skippedFresh === 0 && m.tickers.failed > 0) return 'failed';
   return 'partial';
-}
-
-/** The job_runs status of a finished run. */
-export function fetchJobStatus(m: FetchRunMetrics): JobStatus {
-  if (m.cancelled || m.quotes?.cancelled) return 'cancelled';
-  const outcome = fetchOutcome(m);
-  return outcome === 'ok' ? 'succeeded' : outcome;
 }
 
 /** Every ticker and quote batch a run could not fetch, with its error kind and reason. */

@@ -1,6 +1,7 @@
 import type { JobProgress, JobRun, JobStatus } from '../domain/job-run.js';
 import type { JobRunRepo } from '../store/store.js';
 import { emitJobEvent } from './emit-job-event.js';
+import { JobErrorWithMetrics } from './job-error-with-metrics.js';
 import { type JobContext, type JobHandlers, partialOf } from './job-handler.js';
 import { newJobId, normalizeParams } from './job-ids.js';
 import { JOB_KINDS, type JobKind } from './job-kinds.js';
@@ -257,11 +258,17 @@ export class InProcessJobQueue implements JobQueue {
       await this.finish(job, { status: partial ? 'partial' : 'succeeded', metrics, error: partial?.message ?? null });
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      // What a stopped job did before it stopped (a fetch's stored tickers and requests) is recorded too.
+      const metrics = error instanceof JobErrorWithMetrics ? error.metrics : undefined;
       if (job.controller.signal.aborted) {
         const reason = job.controller.signal.reason;
-        await this.finish(job, { status: 'cancelled', error: reason instanceof Error ? reason.message : message });
+        await this.finish(job, {
+          status: 'cancelled',
+          error: reason instanceof Error ? reason.message : message,
+          metrics,
+        });
       } else {
-        await this.finish(job, { status: 'failed', error: message });
+        await this.finish(job, { status: 'failed', error: message, metrics });
       }
     } finally {
       unlock?.();

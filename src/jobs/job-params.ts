@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseDuration } from '../config/index.js';
 import { HISTORY_SOURCES } from '../fetch/create-history-source.js';
 import type { JobKind } from './job-kinds.js';
 
@@ -7,12 +8,21 @@ const universe = z.string().trim().min(1).max(1024);
 /** Explicit tickers, as `--tickers A,B` or a list; symbols are checked when the job resolves them. */
 const tickers = z.union([z.string().max(200_000), z.array(z.string().max(32)).max(20_000)]);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date YYYY-MM-DD');
+/** What a duration (`--max-age`, FETCH_MAX_AGE, a job's maxAge) looks like, for the messages refusing one. */
+export const DURATION_EXPECTED = 'expected a number and a unit, e.g. 90s, 30m, 24h, 7d';
+/** How long ago a ticker may have been fetched and still count as fresh (skipped). */
+const duration = z
+  .string()
+  .max(32)
+  .refine((v) => parseDuration(v) !== undefined, `not a duration; ${DURATION_EXPECTED}`);
 
 const fetchFields = {
   universe,
   tickers,
   source: z.enum(HISTORY_SOURCES),
   forceRefresh: z.boolean(),
+  /** Default: the fetching process's FETCH_MAX_AGE. */
+  maxAge: duration,
   /** false skips the quote phase that follows a Yahoo history fetch. */
   quotes: z.boolean(),
   maxStocks: z.int().min(1).max(100_000_000),

@@ -10,6 +10,7 @@ import { EXIT_ERROR, EXIT_PARTIAL, UsageError } from '../exit-codes.js';
 import { formatTable, printJson, printLine } from '../output.js';
 import { coverageSymbols } from './coverage-command.js';
 import { parseDayOption, parseIntOption } from './parse-options.js';
+import { stopOnInterrupt } from './stop-on-interrupt.js';
 
 /** Complete tickers listed as `no gaps` rows at most; more are only counted. */
 const NO_GAP_ROWS = 50;
@@ -90,12 +91,9 @@ async function backfillAction(flags: BackfillFlags, ctx: CliContext): Promise<vo
   }
 
   const controller = new AbortController();
-  const onSigint = () => {
-    process.stderr.write('\nmarketdeck: stopping after the requests in flight\n');
-    process.off('SIGINT', onSigint);
-    controller.abort(new Error('backfill cancelled by the user'));
-  };
-  process.on('SIGINT', onSigint);
+  const stopListening = stopOnInterrupt('stopping after the requests in flight (Ctrl-C again to quit at once)', () =>
+    controller.abort(new Error('backfill cancelled by the user')),
+  );
   const reporter = new ProgressReporter({ label: `backfill ${configured.source.name}` });
   let metrics: BackfillMetrics;
   try {
@@ -122,7 +120,7 @@ async function backfillAction(flags: BackfillFlags, ctx: CliContext): Promise<vo
     });
   } finally {
     reporter.finish();
-    process.off('SIGINT', onSigint);
+    stopListening();
   }
   if (metrics.failed > 0) process.exitCode = metrics.failed === metrics.tickers ? EXIT_ERROR : EXIT_PARTIAL;
   const summary = {

@@ -8,7 +8,10 @@ import { fetchErrorText, fetchFailures, fetchOutcome, recentRequestTimes } from 
 import type { RateLimiter } from '../../fetch/rate-limiter.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
+import { JobErrorWithMetrics } from '../job-error-with-metrics.js';
 import type { JobMetrics, JobPartial } from '../job-handler.js';
+import { DURATION_EXPECTED } from '../job-params.js';
+import { fetchProgressMessage, quoteProgressMessage } from './fetch-progress-message.js';
 import { fetchSymbolsOf } from './fetch-symbols.js';
 import type { StepRunner } from './step-runner.js';
 
@@ -19,9 +22,10 @@ type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
 /**
  * The fetch step of fetch and update jobs, set up from config like `marketdeck fetch` with no flags:
  * params (JOB_PARAM_SCHEMAS.fetch) may name `universe` (default: every stored ticker), `tickers`, `source`
- * (default yahoo), `maxStocks`, `expand`, `maxConcurrent`, `from`, `refetchGaps`, `forceRefresh` and `quotes`
- * (false skips the quote phase that follows a Yahoo history fetch). Some tickers
- * or quote batches failing is a success with the failures in the metrics; every ticker failing fails the step.
+ * (default yahoo), `maxStocks`, `expand`, `maxConcurrent`, `from`, `refetchGaps`, `forceRefresh`, `maxAge`
+ * (default FETCH_MAX_AGE) and `quotes` (false skips the quote phase that follows a Yahoo history fetch). Some
+ * tickers or quote batches failing is a success with the failures in the metrics; every ticker failing fails
+ * the step, and a cancel ends it cancelled, both with the metrics of what was done (JobErrorWithMetrics).
  */
 export function createConfiguredFetchStep(
   store: Store,
@@ -34,6 +38,7 @@ export function createConfiguredFetchStep(
 ): StepRunner {
   return async (ctx) => {
     const p = ctx.params;
+    const maxAgeMs = maxAgeOf(p.maxAge, config.fetchMaxAge);
     const configured = createHistorySource(typeof p.source === 'string' ? p.source : 'yahoo', config, options);
     const rateLimiter = options.rateLimiter ?? configured.rateLimiter;
     const planned = await fetchSymbolsOf(store, p);
@@ -46,7 +51,9 @@ export function createConfiguredFetchStep(
     if (!options.rateLimiter && !configured.rateLimiter.unlimited) {
       configured.rateLimiter.recordPastMany(await recentRequestTimes(store, configured.source.name, now));
     }
-    const maxAgeMs = parseDuration(config.fetchMaxAge) ?? 86_400_000;
+    // The phase starts now: a terminal's bar times its rate and ETA from here, not from the first ticker done.
+    const started = { fetched: 0, failed: 0, skipped: 0 };
+    ctx.progress({ done: 0, total: symbols.length, stage: 'fetch', message: fetchProgressMessage(started) });
     const metrics = await runFetch({
       store,
       source: configured.source,
@@ -58,7 +65,7 @@ export function createConfiguredFetchStep(
           done: f.done,
           total: f.total,
           stage: 'fetch',
-          message: `${f.fetched} fetched, ${f.failed} failed, ${f.skipped} fresh`,
+          message: fetchProgressMessage(f),
         }),
       options: {
         runId: ctx.id,
@@ -92,12 +99,18 @@ export function createConfiguredFetchStep(
             done: q.done,
             total: q.batches,
             stage: 'quotes',
-            message: `${q.stored} quotes stored, ${q.missing} missing, ${q.failed} batches failed`,
+            message: quoteProgressMessage(q),
           }),
       });
     }
+    // What was fetched before a cancel stays stored; the run ends cancelled with the metrics saying how far it got.
+    if (ctx.signal.aborted) {
+      throw new JobErrorWithMetrics(fetchErrorText(metrics) ?? 'cancelled', metrics as unknown as JobMetrics);
+    }
     const outcome = fetchOutcome(metrics);
-    if (outcome === 'failed') throw new Error(fetchErrorText(metrics) ?? 'every ticker failed');
+    if (outcome === 'failed') {
+      throw new JobErrorWithMetrics(fetchErrorText(metrics) ?? 'every ticker failed', metrics as unknown as JobMetrics);
+    }
     if (outcome === 'ok') return metrics as unknown as JobMetrics;
     const partial: JobPartial = {
       message: fetchErrorText(metrics) ?? 'cancelled before every ticker was fetched',
@@ -105,4 +118,12 @@ export function createConfiguredFetchStep(
     };
     return { ...(metrics as unknown as JobMetrics), partial };
   };
+}
+
+/** A job's maxAge in ms, else the configured one's; a value the job schema would refuse is named. */
+function maxAgeOf(param: unknown, configured: string): number {
+  if (param === undefined) return parseDuration(configured) ?? 86_400_000;
+  const ms = typeof param === 'string' ? parseDuration(param) : undefined;
+  if (ms === undefined) throw new Error(`maxAge ${JSON.stringify(param)} is not a duration; ${DURATION_EXPECTED}`);
+  return ms;
 }

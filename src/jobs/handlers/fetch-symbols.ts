@@ -27,7 +27,9 @@ export async function fetchSymbolsOf(store: Store, p: Readonly<Record<string, un
     const why =
       expand && alreadyStored > 0
         ? `every ticker of ${universe.name} (${alreadyStored}) is stored already`
-        : `universe ${universe.name} is empty`;
+        : universe.name === 'cached'
+          ? 'the store has no tickers yet; choose some with --universe (e.g. sp500, nasdaq100) or --tickers'
+          : `universe ${universe.name} is empty`;
     return { symbols: [], nothing: `nothing to fetch: ${why}` };
   }
   await recordUniverseInfo(store, universe, symbols);
