@@ -1,4 +1,5 @@
 import type { EpochDay } from '../domain/epoch-day.js';
+import { LateForSlotError } from '../sources/late-for-slot-error.js';
 import { detectQualityFlags } from '../sources/quality/detect-quality-flags.js';
 import { type HistorySource, SourceError, type SourceHistory } from '../sources/source.js';
 import type { QualityFlag, Store } from '../store/store.js';
@@ -131,22 +132,32 @@ export async function runFetch(args: RunFetchArgs): Promise<FetchRunMetrics> {
         let attempted = false;
         let sentAt: number | undefined;
         try {
-          await limiter.acquire(waitSignal);
-          // Checked again after the waits: another worker may have learnt meanwhile that the quota is spent.
-          if (stopped) throw stopped;
-          attempted = true;
-          sentAt = concurrency.stamp();
-          // A whole 2xx answer frees its slot before it is parsed, so the next request is already on the wire; a
-          // failing answer keeps it until its outcome is recorded (a 429 must slow the others down first).
-          const answer = await source.fetchHistory({
-            symbol,
-            from,
-            signal,
-            onAnswered: (status) => {
-              answered = true;
-              if (status >= 200 && status < 300) release();
-            },
-          });
+          let answer: SourceHistory | undefined;
+          while (answer === undefined) {
+            const sendBy = await limiter.acquire(waitSignal);
+            // Checked again after the waits: another worker may have learnt meanwhile that the quota is spent.
+            if (stopped) throw stopped;
+            attempted = true;
+            sentAt = concurrency.stamp();
+            try {
+              // A whole 2xx answer frees its slot before it is parsed, so the next request is already on the wire;
+              // a failing answer keeps it until its outcome is recorded (a 429 must slow the others down first).
+              answer = await source.fetchHistory({
+                symbol,
+                from,
+                signal,
+                sendBy: typeof sendBy === 'number' ? sendBy : undefined,
+                onAnswered: (status) => {
+                  answered = true;
+                  if (status >= 200 && status < 300) release();
+                },
+              });
+            } catch (error) {
+              // Not sent (its connection opened after the slot): the source saw nothing; a new slot, no retry.
+              if (!(error instanceof LateForSlotError)) throw error;
+              attempted = false;
+            }
+          }
           answered = true;
           lastProgressAt = performance.now();
           concurrency.record('success');

@@ -1,4 +1,5 @@
 import type { HttpGet } from '../sources/http-get.js';
+import { LateForSlotError } from '../sources/late-for-slot-error.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 /** What went over the wire during a run, counted below the sources so that they need not know. */
@@ -51,6 +52,11 @@ export function instrumentHttpGet(
     try {
       response = await inner(url, init);
     } catch (error) {
+      // Not sent at all (its slot passed while its connection opened): no request the source saw.
+      if (error instanceof LateForSlotError) {
+        stats.requests--;
+        throw error;
+      }
       stats.failedRequests++;
       stats.latency.record(now() - started);
       throw error;

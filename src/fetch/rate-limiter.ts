@@ -8,10 +8,16 @@ export interface RateLimiter {
    * Resolves when one request may be sent. Callers are served first come, first served, so a ticker that
    * has waited longest goes next. Rejects with the signal's reason when the signal aborts while waiting.
    */
-  acquire(signal?: AbortSignal): Promise<void>;
+  acquire(signal?: AbortSignal): Promise<SendBy> | Promise<void>;
   /** Callers waiting right now (for progress and diagnostics). */
   readonly waiting: number;
 }
+
+/**
+ * What an admission may return: the performance.now() time after which the request must not leave any more
+ * (a limiter that keeps a schedule, see HttpGetInit.sendBy), or nothing when it may leave any time.
+ */
+export type SendBy = number | undefined;
 
 /** The limits of one source; 0 or absent = no limit for that window. */
 export interface RateLimits {

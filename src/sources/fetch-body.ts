@@ -20,6 +20,7 @@ export interface RequestContext {
   signal?: AbortSignal;
   headers?: Record<string, string>;
   onAnswered?: (status: number) => void;
+  sendBy?: number;
 }
 
 /**
@@ -29,7 +30,12 @@ export interface RequestContext {
 export async function fetchBody(httpGet: HttpGet, url: string, ctx: RequestContext): Promise<FetchedBody> {
   const masked = maskUrl(url);
   try {
-    const response = await httpGet(url, { signal: ctx.signal, headers: ctx.headers, onAnswered: ctx.onAnswered });
+    const response = await httpGet(url, {
+      signal: ctx.signal,
+      headers: ctx.headers,
+      onAnswered: ctx.onAnswered,
+      sendBy: ctx.sendBy,
+    });
     const body = await response.text();
     return { url: masked, status: response.status, headers: response.headers, body };
   } catch (error) {

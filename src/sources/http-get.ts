@@ -33,6 +33,12 @@ export interface HttpGetInit {
    * the wire while this answer is still being read into bars.
    */
   onAnswered?: (status: number) => void;
+  /**
+   * performance.now() time after which the request must not leave (its rate-limit slot has passed). A transport
+   * that has to open a connection first fails the request with LateForSlotError, sending nothing, when the
+   * connection opens later than this; one that cannot tell (global fetch) sends it.
+   */
+  sendBy?: number;
 }
 
 /** What a source reads of a response: a subset of the WHATWG Response, easy to fake. */

@@ -24,6 +24,8 @@ export interface HistoryRequest {
   signal?: AbortSignal;
   /** See HttpGetInit.onAnswered: the answer is all in, its parsing not begun (a source may not call it). */
   onAnswered?: (status: number) => void;
+  /** See HttpGetInit.sendBy: the request's rate-limit slot is over after this performance.now() time. */
+  sendBy?: number;
 }
 
 export interface SourceHistory {

@@ -4,6 +4,7 @@ import { barAt } from '../../src/domain/bar-series.js';
 import { dayFromIso } from '../../src/domain/epoch-day.js';
 import { runFetch } from '../../src/fetch/fetch-engine.js';
 import { HttpStats, instrumentHttpGet } from '../../src/fetch/instrumented-http-get.js';
+import type { RateLimiter } from '../../src/fetch/rate-limiter.js';
 import { TokenBucketLimiter } from '../../src/fetch/token-bucket.js';
 import { AlphaVantageDailySource } from '../../src/sources/alphavantage/alpha-vantage-daily-source.js';
 import { createHttpGet } from '../../src/sources/create-http-get.js';
@@ -282,5 +283,30 @@ describe('runFetch against Alpha Vantage limits', () => {
     assert.match(m.failed[1].reason, /not attempted/);
     const state = await kit.store.fetchState.get('PEP', 'alphavantage');
     assert.match(state?.lastError ?? '', /quota/);
+  });
+});
+
+describe('runFetch with a rate-limit slot its connection cannot keep', () => {
+  let kit: FetchKit;
+  before(async () => {
+    // A kit of its own: its transport has no connection open yet, so the first request must open one.
+    kit = await openFetchKit();
+  });
+  after(() => kit.close());
+
+  it('takes a new slot instead of sending late, and the source sees the ticker asked once', async () => {
+    let acquired = 0;
+    const limiter: RateLimiter = {
+      waiting: 0,
+      // The first slot is over before any connection could open; the next ones may leave any time.
+      acquire: async () => (++acquired === 1 ? performance.now() - 1 : undefined),
+    };
+    const m = await kit.fetch(['S0300'], { maxConcurrent: 1, rateLimiter: limiter });
+    assert.equal(m.tickers.fetched, 1, JSON.stringify(m.failed));
+    assert.equal(acquired, 2, 'a second slot was taken');
+    assert.equal(kit.server.requestsFor('S0300'), 1);
+    assert.equal(m.requests, 1, 'the request not sent is not counted');
+    assert.equal(m.retries, 0, 'a slot missed is not a retry');
+    await assertStoredAsServed(kit, 'S0300');
   });
 });

@@ -3,6 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { createSocketHttpGet } from '../../src/sources/http1/create-socket-http-get.js';
+import { LateForSlotError } from '../../src/sources/late-for-slot-error.js';
 import { SourceError } from '../../src/sources/source.js';
 
 /** What only the own transport decides: how it keeps, reuses, closes and limits its connections. */
@@ -46,6 +47,29 @@ describe('createSocketHttpGet connections', () => {
     const bodies = await Promise.all(Array.from({ length: 6 }, async () => (await get(`${url}/slow`, {})).text()));
     assert.deepEqual(bodies, Array(6).fill('slow'));
     assert.equal(sockets.size, 2);
+  });
+
+  it('sends nothing when a new connection opens after the send-by time, and keeps that connection for the next request', async () => {
+    sockets.clear();
+    let requests = 0;
+    const count = () => requests++;
+    server.on('request', count);
+    try {
+      const get = createSocketHttpGet({ timeoutMs: 2_000 });
+      // A slot already over: a connection that still has to open cannot carry the request inside it.
+      await assert.rejects(get(`${url}/plain`, { sendBy: performance.now() - 1 }), (error: unknown) => {
+        assert.ok(error instanceof LateForSlotError, String(error));
+        assert.match(error.message, /not sent: its connection opened \d+ ms after the rate-limit slot/);
+        return true;
+      });
+      assert.equal(requests, 0, 'the server saw no request');
+      // The connection it opened is open and idle: the next request goes on it at once, even past a send-by time.
+      assert.equal(await (await get(`${url}/plain`, { sendBy: performance.now() - 1 })).text(), 'ok');
+      assert.equal(requests, 1);
+      assert.equal(sockets.size, 1);
+    } finally {
+      server.off('request', count);
+    }
   });
 
   it('opens a new connection after an answer that closes its own', async () => {

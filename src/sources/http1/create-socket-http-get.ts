@@ -8,6 +8,7 @@ import {
   transportError,
 } from '../http-body.js';
 import { DEFAULT_USER_AGENT, type HttpGet, type HttpHeadersLike, type HttpResponse, maskUrl } from '../http-get.js';
+import { LateForSlotError } from '../late-for-slot-error.js';
 import { DEFAULT_MAX_REDIRECTS, isCredentialHeader, REDIRECT_STATUSES, redirectHop } from '../redirect-hop.js';
 import { SourceError } from '../source.js';
 import { whenAborted } from '../when-aborted.js';
@@ -167,82 +168,93 @@ export function createSocketHttpGet(options: SocketHttpGetOptions): HttpGet {
           let size = 0;
           let encoding: string | undefined;
           let redirect: URL | null = null;
-          connection.request(head, {
-            head(h) {
-              if (settled) return;
-              const location = h.headers.get('location')?.[0];
-              if (REDIRECT_STATUSES.has(h.status) && location !== undefined) {
-                if (redirectsLeft <= 0) {
-                  fail(
-                    new SourceError('network', `GET ${evidenceUrl} redirected more than ${maxRedirects} times`, {
-                      url: evidenceUrl,
-                      status: h.status,
-                    }),
-                  );
+          connection.request(
+            head,
+            {
+              head(h) {
+                if (settled) return;
+                const location = h.headers.get('location')?.[0];
+                if (REDIRECT_STATUSES.has(h.status) && location !== undefined) {
+                  if (redirectsLeft <= 0) {
+                    fail(
+                      new SourceError('network', `GET ${evidenceUrl} redirected more than ${maxRedirects} times`, {
+                        url: evidenceUrl,
+                        status: h.status,
+                      }),
+                    );
+                    return;
+                  }
+                  try {
+                    const hop = redirectHop(target, location, evidenceUrl, h.status);
+                    if (hop.crossOrigin) leaveCredentials();
+                    redirect = hop.target;
+                  } catch (error) {
+                    fail(error);
+                  }
                   return;
                 }
-                try {
-                  const hop = redirectHop(target, location, evidenceUrl, h.status);
-                  if (hop.crossOrigin) leaveCredentials();
-                  redirect = hop.target;
-                } catch (error) {
-                  fail(error);
+                const announced = announcedTooLarge(
+                  h.headers.get('content-length')?.[0],
+                  evidenceUrl,
+                  h.status,
+                  maxBodyBytes,
+                );
+                if (announced !== null) {
+                  fail(announced);
+                  return;
                 }
-                return;
-              }
-              const announced = announcedTooLarge(
-                h.headers.get('content-length')?.[0],
-                evidenceUrl,
-                h.status,
-                maxBodyBytes,
-              );
-              if (announced !== null) {
-                fail(announced);
-                return;
-              }
-              status = h.status;
-              encoding = h.headers.get('content-encoding')?.join(', ');
-              phase = 'while reading the body';
-              const body = new Promise<string>((resolveText, rejectText) => {
-                resolveBody = resolveText;
-                rejectBody = rejectText;
-              });
-              // Read whether or not text() is called; a failure nobody asks about is not an unhandled rejection.
-              body.catch(() => {});
-              resolve({ status, headers: new HeaderListView(h.headers), text: () => body });
+                status = h.status;
+                encoding = h.headers.get('content-encoding')?.join(', ');
+                phase = 'while reading the body';
+                const body = new Promise<string>((resolveText, rejectText) => {
+                  resolveBody = resolveText;
+                  rejectBody = rejectText;
+                });
+                // Read whether or not text() is called; a failure nobody asks about is not an unhandled rejection.
+                body.catch(() => {});
+                resolve({ status, headers: new HeaderListView(h.headers), text: () => body });
+              },
+              data(chunk) {
+                // Counted whatever the answer (a redirect's body too): past the limit the connection is closed.
+                size += chunk.length;
+                if (size > maxBodyBytes) fail(tooLargeBody(evidenceUrl, status, maxBodyBytes, 'received'));
+                else if (redirect === null) chunks.push(chunk);
+              },
+              end(reusable) {
+                current = null;
+                pool.release(connection, reusable);
+                if (settled) return;
+                if (redirect !== null) {
+                  evidenceUrl = maskUrl(redirect.href);
+                  send(redirect, redirectsLeft - 1, true);
+                  return;
+                }
+                init.onAnswered?.(status ?? 0);
+                const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
+                decodeHttpBody(raw, encoding, evidenceUrl, status, maxBodyBytes, finish, fail);
+              },
+              error(error) {
+                current = null;
+                connection.destroy();
+                if (settled) return;
+                // A kept-alive connection the server closed while it sat idle fails on first use: the request never
+                // reached the server, so it is sent once more on a new connection (what HTTP clients do for GETs).
+                if (!error.answered && reused && mayRetry && phase === 'before the response headers') {
+                  send(target, redirectsLeft, false);
+                  return;
+                }
+                fail(transportError(error, evidenceUrl, phase, status));
+              },
+              late(lateMs) {
+                // Nothing was sent and the connection is open: it serves the next request.
+                current = null;
+                pool.release(connection, true);
+                fail(new LateForSlotError(evidenceUrl, lateMs));
+              },
+              // The slot is the first request's; a redirect's hop follows the answer it was given.
             },
-            data(chunk) {
-              // Counted whatever the answer (a redirect's body too): past the limit the connection is closed.
-              size += chunk.length;
-              if (size > maxBodyBytes) fail(tooLargeBody(evidenceUrl, status, maxBodyBytes, 'received'));
-              else if (redirect === null) chunks.push(chunk);
-            },
-            end(reusable) {
-              current = null;
-              pool.release(connection, reusable);
-              if (settled) return;
-              if (redirect !== null) {
-                evidenceUrl = maskUrl(redirect.href);
-                send(redirect, redirectsLeft - 1, true);
-                return;
-              }
-              init.onAnswered?.(status ?? 0);
-              const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-              decodeHttpBody(raw, encoding, evidenceUrl, status, maxBodyBytes, finish, fail);
-            },
-            error(error) {
-              current = null;
-              connection.destroy();
-              if (settled) return;
-              // A kept-alive connection the server closed while it sat idle fails on first use: the request never
-              // reached the server, so it is sent once more on a new connection (what HTTP clients do for GETs).
-              if (!error.answered && reused && mayRetry && phase === 'before the response headers') {
-                send(target, redirectsLeft, false);
-                return;
-              }
-              fail(transportError(error, evidenceUrl, phase, status));
-            },
-          });
+            redirectsLeft === maxRedirects ? init.sendBy : undefined,
+          );
         });
       };
 

@@ -69,10 +69,25 @@ export class Http1Connection {
    * (reset, closed early, unreadable answer) reaches `handlers.error` as an Http1ProtocolError whose
    * `answered` says whether any byte of the answer had arrived.
    */
-  request(head: string, handlers: ResponseHandlers): void {
+  request(head: string, handlers: ResponseHandlers, sendBy?: number): void {
     this.requestsSent++;
     this.reader.expect(handlers);
-    this.socket.write(head, 'latin1');
+    if (this.connected || sendBy === undefined || this.socket.destroyed) {
+      this.socket.write(head, 'latin1');
+      return;
+    }
+    // A connection still opening: the request leaves when it opens, unless that is after its rate-limit slot;
+    // then nothing is sent and the open connection stays for the next request.
+    this.socket.once(this.socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
+      const late = performance.now() - sendBy;
+      if (late <= 0) {
+        this.socket.write(head, 'latin1');
+        return;
+      }
+      this.requestsSent--;
+      this.reader.withdraw();
+      handlers.late?.(late);
+    });
   }
 
   /** Waiting in the pool: it must not keep the process alive. */

@@ -21,6 +21,8 @@ export interface ResponseHandlers {
   /** The whole response was read; `reusable` says whether the connection may carry another request. */
   end(reusable: boolean): void;
   error(error: Http1ProtocolError): void;
+  /** The request was not sent: its connection opened this many ms after its send-by time. */
+  late?(lateMs: number): void;
 }
 
 /** A response this reader cannot make sense of: the connection must be dropped. */
@@ -75,6 +77,13 @@ export class Http1ResponseReader {
     this.answered = false;
     this.lines = [];
     this.headBytes = 0;
+  }
+
+  /** Forgets the expected response of a request that was never sent: the connection is free again. */
+  withdraw(): void {
+    if (this.state !== 'head' || this.answered) throw new Error('only a request not yet sent can be withdrawn');
+    this.state = 'idle';
+    this.handlers = null;
   }
 
   /** Bytes from the connection. Bytes nobody asked for (no request outstanding) are a protocol error. */

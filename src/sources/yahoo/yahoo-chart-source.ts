@@ -68,6 +68,7 @@ export class YahooChartSource implements HistorySource {
       signal: request.signal,
       headers: this.headers,
       onAnswered: request.onAnswered,
+      sendBy: request.sendBy,
     });
     const result = readChartResult(r, what);
     return coerceChartResult(result, symbol, request, r, what, this.days);
