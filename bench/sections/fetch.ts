@@ -9,6 +9,7 @@ import { runFetch } from '../../src/fetch/fetch-engine.js';
 import type { FetchRunMetrics } from '../../src/fetch/fetch-metrics.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { cliEntry, runNodeChild } from '../../test/support/run-node-child.js';
+import { MarketTestServerProcess } from '../../test/support/spawn-market-test-server.js';
 import {
   atLeast,
   atMost,
@@ -19,7 +20,6 @@ import {
   medianBy,
 } from '../bench-section.js';
 import { benchSymbols } from '../support/bench-symbols.js';
-import { MarketTestServerProcess } from '../support/spawn-market-test-server.js';
 
 const LATENCY_MS = 20;
 /**

@@ -13,9 +13,9 @@ import { YahooChartSource } from '../../src/sources/yahoo/yahoo-chart-source.js'
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { TickerWrite } from '../../src/store/store.js';
 import { timeStoreCalls } from '../../src/store/store-call-timings.js';
+import { MarketTestServerProcess } from '../../test/support/spawn-market-test-server.js';
 import { atLeast, atMost, type BenchFigure, type BenchSection, info, median } from '../bench-section.js';
 import { benchSymbols } from '../support/bench-symbols.js';
-import { MarketTestServerProcess } from '../support/spawn-market-test-server.js';
 
 const TICKERS = Number(process.env.BENCH_OPERATIONS_TICKERS ?? 10_000);
 const FIRST_DAY = '2016-01-04';

@@ -11,9 +11,9 @@ import { runReport } from '../../src/report/run-report.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { generateUniverse } from '../../src/synthetic/generate-universe.js';
 import { startChatTestServer } from '../../test/support/chat-completions-test-server.js';
+import { MarketTestServerProcess } from '../../test/support/spawn-market-test-server.js';
 import { atMost, type BenchContext, type BenchFigure, type BenchSection, info, median } from '../bench-section.js';
 import { benchSymbols } from '../support/bench-symbols.js';
-import { MarketTestServerProcess } from '../support/spawn-market-test-server.js';
 
 const TICKERS = 66;
 const SOURCE_LATENCY_MS = 20;

@@ -11,6 +11,7 @@ export interface Config {
   readonly queuePrefix: string;
   readonly queueChunkSize: number;
   readonly workerLockMs: number;
+  readonly sharedRateMarginMs: number;
   readonly dataDir: string;
   readonly logLevel: 'error' | 'warn' | 'info' | 'debug';
   readonly fetchMaxConcurrent: number;

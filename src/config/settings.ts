@@ -141,6 +141,14 @@ export const SETTINGS = [
     'How long a worker holds a queued job without renewing its lock before another worker takes the job over (a worker that died or hung).',
   ),
   spec(
+    'SHARED_RATE_MARGIN_MS',
+    'sharedRateMarginMs',
+    int(0, 1_000),
+    20,
+    'an integer 0-1000',
+    "Spacing margin of the rate limits shared by a queue's workers: each second's allowance is spread over 1 s plus this many ms, so requests that reach the source up to this much unevenly late still never exceed the limit in any second (20 = 98% of the limit).",
+  ),
+  spec(
     'MARKETDECK_DATA_DIR',
     'dataDir',
     z.string(),

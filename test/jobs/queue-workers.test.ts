@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres-test-database.js';
 import { redisAvailable, TEST_REDIS_URL, testRedisPrefix } from '../support/redis-test-prefix.js';
 import { runNodeChild } from '../support/run-node-child.js';
+import { MarketTestServerProcess } from '../support/spawn-market-test-server.js';
 
 const pgOk = await postgresAvailable();
 const redisOk = await redisAvailable();
@@ -35,7 +35,7 @@ function maxInAnySecond(arrivals: readonly number[]): number {
 }
 
 describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 }, () => {
-  let server: MarketTestServer;
+  let server: MarketTestServerProcess;
   let database: TestDatabase;
   let db: string;
   let dir: string;
@@ -62,7 +62,13 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
   };
 
   before(async () => {
-    server = await startMarketTestServer({ firstDay: '2024-01-02', lastDay: '2024-12-31', knobs: { latencyMs: 5 } });
+    // The source in a process of its own: the arrivals it counts per second are then the source's, never
+    // bunched by this test process's own work (spawning and killing workers, reading the store).
+    server = await MarketTestServerProcess.start({
+      firstDay: '2024-01-02',
+      lastDay: '2024-12-31',
+      knobs: { latencyMs: 5 },
+    });
     database = await createTestDatabase('queue');
     db = await database.freshSchemaUrl();
     dir = mkdtempSync(join(tmpdir(), 'marketdeck-queue-'));
@@ -76,6 +82,12 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
       WORKER_LOCK_MS: '2000',
       YAHOO_BASE_URL: server.url,
       YAHOO_RATE_PER_SECOND: String(LIMIT),
+      // Three workers, two update commands starting, PostgreSQL, Redis and this test share two cores here:
+      // measured, requests that left on time reached the server up to 70 ms apart from their slots, far beyond
+      // the default's 20 ms (which holds on a machine with cores to spare, see `npm run bench -- scale`). The
+      // margin is set for this machine, as an operator sets it for the spread between their workers and the
+      // source.
+      SHARED_RATE_MARGIN_MS: '100',
       MARKETDECK_DATA_DIR: join(dir, 'data'),
       FETCH_RETRIES: '2',
       ENABLE_ALPHA_VANTAGE: 'false',
@@ -97,8 +109,8 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
       runNodeChild([script, 'update', '--universe', `file:${join(dir, 'tickers.txt')}`, '--json'], env);
     const fetchedAtLeast = (n: number) =>
       new Promise<void>((resolve) => {
-        const poll = setInterval(() => {
-          if (server.stats().chartSymbols >= n) {
+        const poll = setInterval(async () => {
+          if ((await server.stats()).chartSymbols >= n) {
             clearInterval(poll);
             resolve();
           }
@@ -127,11 +139,13 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
     try {
       const stored = await store.tickers.symbolsWithBars();
       assert.equal(stored.length, TICKERS);
+      const served = new Map((await server.served(stored)).map((s) => [s.symbol, s.dates]));
+      const requestCounts = await server.requestsFor(stored);
       let refetched = 0;
-      for (const symbol of stored) {
+      for (const [i, symbol] of stored.entries()) {
         const bars = await store.bars.read(symbol);
-        assert.deepEqual([...(bars?.dates ?? [])], [...server.series(symbol)!.bars.dates], symbol);
-        const requests = server.requestsFor(symbol);
+        assert.deepEqual([...(bars?.dates ?? [])], [...(served.get(symbol) ?? [])], symbol);
+        const requests = requestCounts[i];
         assert.ok(requests >= 1 && requests <= 2, `${symbol}: ${requests} chart requests`);
         if (requests === 2) refetched++;
       }
@@ -144,17 +158,16 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
     } finally {
       await store.close();
     }
-    const peak = maxInAnySecond(server.arrivals());
+    const peak = maxInAnySecond(await server.arrivals());
     assert.ok(peak <= LIMIT, `the server saw ${peak} requests within one second; the global limit is ${LIMIT}`);
   });
 
   it('runs marketdeck fetch as a queued job: the workers fetch what is new and skip what is fresh', async () => {
-    server.reset();
+    await server.reset();
     const r = await runNodeChild([script, 'fetch', '--tickers', 'Q0001,NEW01,NEW02', '--no-quotes', '--json'], env);
     assert.equal(r.code, 0, r.stderr);
     const m = JSON.parse(r.stdout) as { tickers: { requested: number; fetched: number; skippedFresh: number } };
     assert.deepEqual([m.tickers.requested, m.tickers.fetched, m.tickers.skippedFresh], [3, 2, 1]);
-    assert.equal(server.requestsFor('Q0001'), 0);
-    assert.equal(server.requestsFor('NEW01'), 1);
+    assert.deepEqual(await server.requestsFor(['Q0001', 'NEW01']), [0, 1]);
   });
 });

@@ -1,13 +1,10 @@
-import {
-  type MarketTestServer,
-  type MarketTestServerOptions,
-  startMarketTestServer,
-} from '../../test/support/market-test-server.js';
+import { type MarketTestServer, type MarketTestServerOptions, startMarketTestServer } from './market-test-server.js';
 
 /**
- * Entry of a child process that runs the market test server for a bench (see spawn-market-test-server.ts).
- * The server gets a core of its own to compete for instead of sharing the bench process's event loop; the
- * parent drives it over the IPC channel. Options come as JSON in argv[2].
+ * Entry of a child process that runs the market test server for a bench or a test (see
+ * spawn-market-test-server.ts). The server gets a core of its own to compete for instead of sharing its
+ * driver's event loop, so the arrival times it records are a source's, never held up by the driver's work;
+ * the parent drives it over the IPC channel. Options come as JSON in argv[2].
  */
 
 /** A call from the parent. */
@@ -16,6 +13,9 @@ export type ServerCall =
   | { id: number; op: 'stats' }
   | { id: number; op: 'cpu' }
   | { id: number; op: 'served'; symbols: string[] }
+  | { id: number; op: 'arrivals' }
+  | { id: number; op: 'requestsFor'; symbols: string[] }
+  | { id: number; op: 'reset' }
   | { id: number; op: 'close' };
 
 /** What the bench compares a stored ticker with: dates and closes as served. */
@@ -50,6 +50,19 @@ async function main(): Promise<void> {
           reply(call.id, out);
           return;
         }
+        case 'arrivals':
+          reply(call.id, server.arrivals());
+          return;
+        case 'requestsFor':
+          reply(
+            call.id,
+            call.symbols.map((symbol) => server.requestsFor(symbol)),
+          );
+          return;
+        case 'reset':
+          server.reset();
+          reply(call.id, null);
+          return;
         case 'close':
           await server.close();
           reply(call.id, null);

@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MarketTestServerOptions, MarketTestServerStats } from '../../test/support/market-test-server.js';
+import type { MarketTestServerOptions, MarketTestServerStats } from './market-test-server.js';
 import type { ServedBars, ServerCall } from './market-test-server-process.js';
 
 /** A call without its id (the id is added when it is sent). */
@@ -32,7 +32,7 @@ export class MarketTestServerProcess {
   }
 
   static async start(options: MarketTestServerOptions): Promise<MarketTestServerProcess> {
-    // From dist/bench/support (or bench/support under tsx): the entry sits next to this file.
+    // From dist/test/support (or test/support under tsx): the entry sits next to this file.
     const here = dirname(fileURLToPath(import.meta.url));
     const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
     const child = fork(join(here, `market-test-server-process${ext}`), [JSON.stringify(options)], {
@@ -72,6 +72,21 @@ export class MarketTestServerProcess {
   /** CPU the server process has used so far (process.cpuUsage of the child), µs. */
   cpu(): Promise<NodeJS.CpuUsage> {
     return this.call({ op: 'cpu' });
+  }
+
+  /** Arrival times of the chart and quote requests since start or reset(), ms on the server process's clock. */
+  arrivals(): Promise<number[]> {
+    return this.call({ op: 'arrivals' });
+  }
+
+  /** Chart requests seen per symbol since start or reset(), in the order asked. */
+  requestsFor(symbols: readonly string[]): Promise<number[]> {
+    return this.call({ op: 'requestsFor', symbols: [...symbols] });
+  }
+
+  /** Forgets the arrivals and counters, as MarketTestServer.reset() does. */
+  async reset(): Promise<void> {
+    await this.call({ op: 'reset' });
   }
 
   served(symbols: readonly string[]): Promise<ServedBars[]> {
