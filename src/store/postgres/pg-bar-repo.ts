@@ -337,39 +337,50 @@ export class PgBarRepo implements BarRepo {
 
   async *readAll(symbols?: readonly string[]): AsyncIterable<BarSeries> {
     const wanted = symbols ? [...new Set(symbols)].sort(cmp) : null;
-    let after = '';
-    for (let at = 0; ; ) {
-      let batch: string[] | null = null;
-      if (wanted) {
-        if (at >= wanted.length) return;
-        batch = wanted.slice(at, at + READ_ALL_BATCH);
-        at += READ_ALL_BATCH;
+    type Rows = { symbol: string; n: number; data: Buffer }[];
+    // One statement per batch reads from one snapshot; the year rows of each ticker arrive in order.
+    const query = async (batch: string[] | null, after: string): Promise<Rows> =>
+      (
+        await this.db.query<Rows[number]>(
+          batch
+            ? `SELECT t.symbol, b.n, b.data FROM tickers t JOIN bars b ON b.ticker_id = t.id
+               WHERE t.symbol = ANY($1::text[]) ORDER BY t.symbol COLLATE "C", b.year`
+            : `WITH next AS (SELECT id, symbol FROM tickers WHERE bar_count > 0 AND symbol COLLATE "C" > $1
+                             ORDER BY symbol COLLATE "C" LIMIT $2)
+               SELECT t.symbol, b.n, b.data FROM next t JOIN bars b ON b.ticker_id = t.id
+               ORDER BY t.symbol COLLATE "C", b.year`,
+          batch ? [batch] : [after, READ_ALL_BATCH],
+        )
+      ).rows;
+    let at = 0;
+    const nextBatch = (after: string): Promise<Rows> | null => {
+      if (!wanted) return query(null, after);
+      if (at >= wanted.length) return null;
+      const batch = wanted.slice(at, at + READ_ALL_BATCH);
+      at += READ_ALL_BATCH;
+      return query(batch, after);
+    };
+    let pending = nextBatch('');
+    try {
+      while (pending) {
+        const rows = await pending;
+        if (rows.length === 0 && !wanted) return;
+        // The next batch is asked for before this one is decoded: the database reads and sends it meanwhile, so
+        // its work and this process's decoding overlap instead of taking turns.
+        pending = nextBatch(rows.length > 0 ? rows[rows.length - 1].symbol : '');
+        let i = 0;
+        const out: BarSeries[] = [];
+        while (i < rows.length) {
+          const symbol = rows[i].symbol;
+          const chunks: { n: number; bytes: Buffer }[] = [];
+          for (; i < rows.length && rows[i].symbol === symbol; i++) chunks.push({ n: rows[i].n, bytes: rows[i].data });
+          out.push(decodeBarChunks(symbol, chunks));
+        }
+        for (const s of out) yield s;
       }
-      // One statement per batch reads from one snapshot; the year rows of each ticker arrive in order.
-      const { rows } = await this.db.query<{ symbol: string; n: number; data: Buffer }>(
-        batch
-          ? `SELECT t.symbol, b.n, b.data FROM tickers t JOIN bars b ON b.ticker_id = t.id
-             WHERE t.symbol = ANY($1::text[]) ORDER BY t.symbol COLLATE "C", b.year`
-          : `WITH next AS (SELECT id, symbol FROM tickers WHERE bar_count > 0 AND symbol COLLATE "C" > $1
-                           ORDER BY symbol COLLATE "C" LIMIT $2)
-             SELECT t.symbol, b.n, b.data FROM next t JOIN bars b ON b.ticker_id = t.id
-             ORDER BY t.symbol COLLATE "C", b.year`,
-        batch ? [batch] : [after, READ_ALL_BATCH],
-      );
-      if (rows.length === 0) {
-        if (batch) continue;
-        return;
-      }
-      let i = 0;
-      const out: BarSeries[] = [];
-      while (i < rows.length) {
-        const symbol = rows[i].symbol;
-        const chunks: { n: number; bytes: Buffer }[] = [];
-        for (; i < rows.length && rows[i].symbol === symbol; i++) chunks.push({ n: rows[i].n, bytes: rows[i].data });
-        out.push(decodeBarChunks(symbol, chunks));
-      }
-      after = out[out.length - 1].symbol;
-      for (const s of out) yield s;
+    } finally {
+      // A consumer that stops early leaves the batch asked for ahead: its failure must not go unhandled.
+      void pending?.catch(() => {});
     }
   }
 
