@@ -144,9 +144,9 @@ export const SETTINGS = [
     'SHARED_RATE_MARGIN_MS',
     'sharedRateMarginMs',
     int(0, 1_000),
-    20,
+    15,
     'an integer 0-1000',
-    "Spacing margin of the rate limits shared by a queue's workers: each second's allowance is spread over 1 s plus this many ms, so requests that reach the source up to this much unevenly late still never exceed the limit in any second (20 = 98% of the limit).",
+    "Spacing margin of the rate limits shared by a queue's workers: each second's allowance is spread over 1 s plus this many ms, so requests that reach the source up to this much unevenly late still never exceed the limit in any second (15 = 98.5% of the limit; raise it when workers on other machines or busy cores reach the source less evenly).",
   ),
   spec(
     'MARKETDECK_DATA_DIR',

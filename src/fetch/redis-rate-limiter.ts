@@ -92,9 +92,9 @@ export class RedisRateLimiter implements RateLimiter {
   ) {
     // The margin is the spread of arrival times at the source the schedule absorbs. Measured with the source in
     // a process of its own on a quiet machine, requests left their workers within 3 ms of their slots and
-    // travelled 0.2-2 ms, so 20 ms holds every second at or under the limit at 98% of it. Half the margin is
+    // travelled 0.2-2 ms, so 15 ms holds every second at or under the limit at 98.5% of it. Half the margin is
     // how late a request may still leave; the other half is left for the way to the source.
-    const margin = options.marginMs ?? 20;
+    const margin = options.marginMs ?? 15;
     if (!(margin >= 0) || !Number.isFinite(margin)) {
       throw new RangeError(`rate limit margin ${margin} ms is not allowed; expected a number of ms >= 0`);
     }

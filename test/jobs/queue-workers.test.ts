@@ -84,7 +84,7 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
       YAHOO_RATE_PER_SECOND: String(LIMIT),
       // Three workers, two update commands starting, PostgreSQL, Redis and this test share two cores here:
       // measured, requests that left on time reached the server up to 70 ms apart from their slots, far beyond
-      // the default's 20 ms (which holds on a machine with cores to spare, see `npm run bench -- scale`). The
+      // the default's 15 ms (which holds on a machine with cores to spare, see `npm run bench -- scale`). The
       // margin is set for this machine, as an operator sets it for the spread between their workers and the
       // source.
       SHARED_RATE_MARGIN_MS: '100',
