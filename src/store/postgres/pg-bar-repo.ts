@@ -336,38 +336,39 @@ export class PgBarRepo implements BarRepo {
   }
 
   async *readAll(symbols?: readonly string[]): AsyncIterable<BarSeries> {
-    const wanted = symbols ? [...new Set(symbols)].sort(cmp) : null;
+    // Every ticker with bars when none are named: the list first, then its batches by name, which PostgreSQL
+    // answers faster than paging through the tickers in symbol order.
+    const wanted = symbols
+      ? [...new Set(symbols)].sort(cmp)
+      : (
+          await this.db.query<{ symbol: string }>(
+            'SELECT symbol FROM tickers WHERE bar_count > 0 ORDER BY symbol COLLATE "C"',
+          )
+        ).rows.map((r) => r.symbol);
     type Rows = { symbol: string; n: number; data: Buffer }[];
     // One statement per batch reads from one snapshot; the year rows of each ticker arrive in order.
-    const query = async (batch: string[] | null, after: string): Promise<Rows> =>
+    const query = async (batch: string[]): Promise<Rows> =>
       (
         await this.db.query<Rows[number]>(
-          batch
-            ? `SELECT t.symbol, b.n, b.data FROM tickers t JOIN bars b ON b.ticker_id = t.id
-               WHERE t.symbol = ANY($1::text[]) ORDER BY t.symbol COLLATE "C", b.year`
-            : `WITH next AS (SELECT id, symbol FROM tickers WHERE bar_count > 0 AND symbol COLLATE "C" > $1
-                             ORDER BY symbol COLLATE "C" LIMIT $2)
-               SELECT t.symbol, b.n, b.data FROM next t JOIN bars b ON b.ticker_id = t.id
-               ORDER BY t.symbol COLLATE "C", b.year`,
-          batch ? [batch] : [after, READ_ALL_BATCH],
+          `SELECT t.symbol, b.n, b.data FROM tickers t JOIN bars b ON b.ticker_id = t.id
+           WHERE t.symbol = ANY($1::text[]) ORDER BY t.symbol COLLATE "C", b.year`,
+          [batch],
         )
       ).rows;
+    // The next batch is asked for before this one is decoded: the database reads and sends it meanwhile, so
+    // its work and this process's decoding overlap instead of taking turns (more ahead only contend for cores).
     let at = 0;
-    const nextBatch = (after: string): Promise<Rows> | null => {
-      if (!wanted) return query(null, after);
+    const nextBatch = (): Promise<Rows> | null => {
       if (at >= wanted.length) return null;
       const batch = wanted.slice(at, at + READ_ALL_BATCH);
       at += READ_ALL_BATCH;
-      return query(batch, after);
+      return query(batch);
     };
-    let pending = nextBatch('');
+    let pending = nextBatch();
     try {
       while (pending) {
         const rows = await pending;
-        if (rows.length === 0 && !wanted) return;
-        // The next batch is asked for before this one is decoded: the database reads and sends it meanwhile, so
-        // its work and this process's decoding overlap instead of taking turns.
-        pending = nextBatch(rows.length > 0 ? rows[rows.length - 1].symbol : '');
+        pending = nextBatch();
         let i = 0;
         const out: BarSeries[] = [];
         while (i < rows.length) {
