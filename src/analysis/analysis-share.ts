@@ -1,3 +1,4 @@
+import type { BarSeries } from '../domain/bar-series.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Store } from '../store/store.js';
 import { BreadthCounts } from './breadth-counts.js';
@@ -73,8 +74,18 @@ export class AnalysisShare {
     const before = { ...this.analyzer.times };
     let load = 0;
     const results: WireResult[] = [];
-    for (const wire of jobs) {
-      const state = wire.decoded !== undefined ? wire.decoded : decodeTickerState(wire.state);
+    const states = jobs.map((wire) => (wire.decoded !== undefined ? wire.decoded : decodeTickerState(wire.state)));
+    // The whole histories this chunk needs, read together: one statement for the chunk where a server store
+    // would otherwise answer one query per ticker (on PostgreSQL, half of a full analysis's time).
+    const whole = jobs.filter((wire, i) => !(wire.resume && states[i]?.resumable)).map((wire) => wire.symbol);
+    const prefetched = new Map<string, BarSeries>();
+    if (whole.length > 1) {
+      const t0 = performance.now();
+      for await (const series of this.store.bars.readAll(whole)) prefetched.set(series.symbol, series);
+      load += performance.now() - t0;
+    }
+    for (const [i, wire] of jobs.entries()) {
+      const state = states[i];
       const job = {
         symbol: wire.symbol,
         bucket: wire.bucket,
@@ -91,7 +102,8 @@ export class AnalysisShare {
       }
       if (!result) {
         const t0 = performance.now();
-        const series = await this.store.bars.read(wire.symbol);
+        const series = prefetched.get(wire.symbol) ?? (await this.store.bars.read(wire.symbol));
+        prefetched.delete(wire.symbol);
         load += performance.now() - t0;
         if (series && series.dates.length > 0) result = this.analyzer.analyzeFull(series, job);
       }
