@@ -19,7 +19,7 @@ import {
   partialOfSteps,
 } from '../job-handler.js';
 import { createRuntimeHandlers } from '../job-runtime.js';
-import { connectRedis } from './connect-redis.js';
+import { connectRedis, redisReady } from './connect-redis.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
 import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
 import { type CancelPoll, RunCancelWatch } from './run-cancel-watch.js';
@@ -69,7 +69,20 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const { store, config } = opts;
   const log = opts.log ?? (() => {});
   const prefix = config.queuePrefix;
-  const redis = connectRedis(config.redisUrl);
+  let lastRedisError = 0;
+  // A Redis away for an hour is one line a minute, not one per reconnect.
+  const onError = (message: string) => {
+    if (Date.now() - lastRedisError < 60_000) return;
+    lastRedisError = Date.now();
+    log(message);
+  };
+  const redis = connectRedis(config.redisUrl, { onError });
+  try {
+    await redisReady(redis, config.redisUrl);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   const limits = sharedRateLimits(config);
   const limiters = new Map<string, RedisRateLimiter>();
   const limiterOf = (source: string) => {
@@ -205,7 +218,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     await redis.del(runKeys(prefix, runId).counters);
   };
 
-  const workerConnection = connectRedis(config.redisUrl, { forBullMQ: true });
+  const workerConnection = connectRedis(config.redisUrl, { forBullMQ: true, onError });
   const worker: Worker<QueuedWork> = new Worker<QueuedWork>(QUEUE_NAME, runPart, {
     connection: workerConnection,
     prefix,
