@@ -66,6 +66,8 @@ export async function runJobInCli(
   let stopListening = () => {};
   try {
     const handle = await queue.enqueue(kind, checked);
+    if (handle.joined) process.stderr.write(`marketdeck: joined the ${kind} job ${handle.id} already running\n`);
+    if (ctx.config.redisUrl !== '') await warnWithoutWorkers(ctx, kind);
     // A joined run is another's request too: Ctrl-C only stops this command's wait for it.
     if (!handle.joined) {
       stopListening = stopOnInterrupt(
@@ -126,4 +128,17 @@ function reportPartial(run: JobRun, listedElsewhere: boolean): void {
     }
   }
   process.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** A job queued where no worker listens waits until one starts: the user hears it instead of a silent wait. */
+async function warnWithoutWorkers(ctx: CliContext, kind: string): Promise<void> {
+  try {
+    const { readQueueStatus } = await import('../../jobs/queue/queue-status.js');
+    if ((await readQueueStatus(ctx.config)).workers > 0) return;
+    process.stderr.write(
+      `marketdeck: no worker is connected to the queue; the ${kind} job waits until one starts (marketdeck worker)\n`,
+    );
+  } catch {
+    // The queue's own errors reach the user through the job; this is only a hint.
+  }
 }

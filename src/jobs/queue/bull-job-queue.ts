@@ -136,6 +136,8 @@ export class BullJobQueue implements JobQueue {
     const run = await this.opts.store.jobRuns.create({ id, kind, params: normalized, owner: this.owner });
     this.emit({ type: 'queued', run });
     try {
+      // Where a cancel finds the join key of a run no worker has started.
+      await redis.hset(runKeys(prefix, id).counters, 'join', key);
       await flows.add(await this.flowOf(id, kind, normalized, key));
     } catch (error) {
       await redis.del(key);
@@ -252,7 +254,16 @@ export class BullJobQueue implements JobQueue {
     const run = await this.opts.store.jobRuns.get(id);
     if (!run || FINISHED.includes(run.status)) return false;
     const { redis } = await this.connect();
-    await redis.set(runKeys(this.opts.config.queuePrefix, id).cancel, '1', 'PX', JOIN_TTL_MS);
+    const keys = runKeys(this.opts.config.queuePrefix, id);
+    await redis.set(keys.cancel, '1', 'PX', JOIN_TTL_MS);
+    // A run no worker has started (none may be running) ends now: taking 'started' first keeps any worker from
+    // marking it running, and its parts are skipped whenever a worker takes them. A new equal request then
+    // queues a run of its own instead of joining this one.
+    if ((await redis.hsetnx(keys.counters, 'started', 'cancelled')) === 1) {
+      await this.opts.store.jobRuns.update(id, { status: 'cancelled', finishedAt: new Date() });
+      const join = await redis.hget(keys.counters, 'join');
+      if (join && (await redis.get(join)) === id) await redis.del(join);
+    }
     return true;
   }
 
