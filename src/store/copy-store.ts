@@ -140,7 +140,14 @@ export async function copyStore(
 
     for (const run of (await from.jobRuns.list()).reverse()) {
       if (run.kind === MIGRATE_JOB_KIND || (await to.jobRuns.get(run.id))) continue;
-      await to.jobRuns.create({ id: run.id, kind: run.kind, params: run.params, status: run.status, owner: run.owner });
+      await to.jobRuns.create({
+        id: run.id,
+        kind: run.kind,
+        params: run.params,
+        status: run.status,
+        owner: run.owner,
+        createdAt: run.createdAt,
+      });
       await to.jobRuns.update(run.id, {
         progress: run.progress,
         startedAt: run.startedAt,

@@ -78,7 +78,8 @@ export async function storeChecksums(store: Store): Promise<Record<CopiedSection
   });
   await sum('jobRuns', async (add) => {
     const runs = (await store.jobRuns.list()).filter((r) => r.kind !== MIGRATE_JOB_KIND);
-    for (const { createdAt: _at, ...r } of runs.reverse()) add(r);
+    // With its creation time: a migrated run keeps it (copyStore passes it on).
+    for (const r of runs.reverse()) add(r);
   });
   return out;
 }

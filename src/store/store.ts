@@ -279,6 +279,8 @@ export interface JobRunRepo {
     params: Record<string, unknown>;
     status?: JobStatus;
     owner?: string | null;
+    /** When the run was asked for (default now): a migrated run keeps its own. */
+    createdAt?: Date;
   }): Promise<JobRun>;
   update(
     id: string,

@@ -749,6 +749,13 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         assert.equal(await store.jobRuns.get('nope'), null);
       });
 
+      it('keeps the creation time it is given (a migrated run)', async () => {
+        const at = new Date('2023-02-03T04:05:06.789Z');
+        const run = await store.jobRuns.create({ id: 'old-run', kind: 'update', params: {}, createdAt: at });
+        assert.equal(run.createdAt.getTime(), at.getTime());
+        assert.equal((await store.jobRuns.get('old-run'))?.createdAt.getTime(), at.getTime());
+      });
+
       it('lists runs newest first, filtered by kind, status and limit', async () => {
         await store.jobRuns.create({ id: 'a', kind: 'fetch', params: {} });
         await store.jobRuns.create({ id: 'b', kind: 'analyze', params: {} });

@@ -25,7 +25,7 @@ export class PgJobRunRepo implements JobRunRepo {
         run.kind,
         toJson(run.params ?? {}, `params of job ${run.id}`),
         checkJobStatus(run.status ?? 'queued'),
-        Date.now(),
+        run.createdAt?.getTime() ?? Date.now(),
         run.owner ?? null,
       ],
     );

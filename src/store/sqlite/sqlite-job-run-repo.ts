@@ -58,7 +58,7 @@ export class SqliteJobRunRepo implements JobRunRepo {
       kind: run.kind,
       params: toJson(run.params ?? {}, `params of job ${run.id}`),
       status: checkStatus(run.status ?? 'queued'),
-      createdAt: Date.now(),
+      createdAt: run.createdAt?.getTime() ?? Date.now(),
       owner: run.owner ?? null,
     };
     await retryWhileBusy(() => this.insertStmt.run(row), `job run ${run.id}`);
