@@ -26,6 +26,13 @@ export function registerWorkerCommand(program: Command, ctx: CliContext): void {
       const concurrency = parseIntOption('--concurrency', opts.concurrency, 1, 256) ?? 4;
       const store = await ctx.store();
       const log = (m: string) => process.stderr.write(`${new Date().toISOString()} ${m}\n`);
+      if (store.kind === 'sqlite') {
+        // Workers on other machines cannot open this file: each would fetch into a store of its own.
+        log(
+          `the store is the SQLite file ${store.location}: only workers on this machine share it; ` +
+            'set DATABASE_URL (PostgreSQL) for workers on other machines',
+        );
+      }
       const worker = await startQueueWorker({ store, config, concurrency, log });
       printLine(
         `marketdeck worker ${process.pid} is taking jobs (concurrency ${concurrency}) against ${store.location}`,
