@@ -84,6 +84,16 @@ export function buildApp(opts: BuildAppOptions): App {
   const read = createDashboardReader(runtime.cache, queue);
   const streams = new Set<() => void>();
   const web = opts.webDir === null ? undefined : loadStaticApp(opts.webDir ?? DEFAULT_WEB_DIR);
+  // The shared queue's section of the status, as `status --json` prints it; read at most every 5 s, since each
+  // reading opens its own Redis connections and the dashboard asks for the status on every page.
+  const queueStatus = memoizeFor(5_000, async (): Promise<unknown> => {
+    const { readQueueStatus } = await import('../jobs/queue/queue-status.js');
+    try {
+      return await readQueueStatus(config);
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  });
 
   // Each payload's bytes held in memory until a precompute replaces it (see PayloadMemo).
   const memo = new PayloadMemo({
@@ -274,7 +284,8 @@ export function buildApp(opts: BuildAppOptions): App {
       pattern: ['api', 'status'],
       handler: async (_req, res, url) => {
         noParams(url);
-        sendJson(res, 200, await buildStatus(store, config));
+        const status = await buildStatus(store, config);
+        sendJson(res, 200, config.redisUrl === '' ? status : { ...status, queue: await queueStatus() });
       },
     },
     {
@@ -536,4 +547,14 @@ function unknownTicker(symbol: string): ApiError {
     'MD_ERR_UNKNOWN_TICKER',
     `ticker "${symbol}" has no analysed data; run \`marketdeck analyze\` after fetching it`,
   );
+}
+
+/** `read` called at most once every `ms`: callers in between share its last (or pending) answer. */
+function memoizeFor<T>(ms: number, read: () => Promise<T>): () => Promise<T> {
+  let last: { at: number; value: Promise<T> } | null = null;
+  return () => {
+    const now = Date.now();
+    if (!last || now - last.at >= ms) last = { at: now, value: read() };
+    return last.value;
+  };
 }
