@@ -20,37 +20,43 @@ function copyAnswer(rows: (Buffer | null)[][], trailer = true): Buffer {
   return Buffer.concat(parts);
 }
 
+/** The answer as a stream would deliver it: in pieces of `size` bytes, so rows and fields span pieces. */
+async function* inPieces(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+async function rowsOf(bytes: Buffer, size = 3): Promise<(Buffer | null)[][]> {
+  const out: (Buffer | null)[][] = [];
+  for await (const row of binaryCopyRows(inPieces(bytes, size))) out.push(row.map((f) => (f ? Buffer.from(f) : f)));
+  return out;
+}
+
 describe('binaryCopyRows', () => {
-  it('reads each row as its fields, NULL as null and an empty field as no bytes', () => {
-    const blob = Buffer.from([1, 2, 3, 250]);
-    const rows = [
-      ...binaryCopyRows(
-        copyAnswer([
-          [Buffer.from('A'), blob],
-          [null, Buffer.alloc(0)],
-        ]),
-      ),
-    ];
-    assert.equal(rows.length, 2);
-    assert.deepEqual(rows[0], [Buffer.from('A'), blob]);
-    assert.deepEqual(rows[1], [null, Buffer.alloc(0)]);
+  it('reads each row as its fields, NULL as null and an empty field as no bytes, however the stream is cut', async () => {
+    const blob = Buffer.from([1, 2, 3, 250, 0xff, 0xff]);
+    const expected = [[Buffer.from('A'), blob], [null, Buffer.alloc(0)], [Buffer.from('last')]];
+    const answer = copyAnswer(expected);
+    for (const size of [1, 2, 3, 7, 64, answer.length]) {
+      assert.deepEqual(await rowsOf(answer, size), expected, `pieces of ${size}`);
+    }
   });
 
-  it('refuses text that is not the binary format, naming the byte', () => {
-    assert.throws(() => [...binaryCopyRows(Buffer.from('1\tA\n'))], /not the binary format at byte 0: its signature/);
-  });
-
-  it('refuses an answer cut inside a row or before its trailer', () => {
-    const whole = copyAnswer([[Buffer.from('ABCDEF')]]);
-    assert.throws(
-      () => [...binaryCopyRows(whole.subarray(0, whole.length - 5))],
-      /a field of 6 bytes runs past its end/,
+  it('refuses text that is not the binary format, naming the byte', async () => {
+    await assert.rejects(
+      rowsOf(Buffer.from('1\tA\nsome more text here')),
+      /not the binary format at byte 0: its signature/,
     );
-    assert.throws(() => [...binaryCopyRows(copyAnswer([[Buffer.from('A')]], false))], /ends before its trailer/);
   });
 
-  it('refuses bytes after the trailer', () => {
+  it('refuses an answer cut inside a row or before its trailer', async () => {
+    const whole = copyAnswer([[Buffer.from('ABCDEF')]]);
+    await assert.rejects(rowsOf(whole.subarray(0, whole.length - 5)), /ends inside a row or before its trailer/);
+    await assert.rejects(rowsOf(copyAnswer([[Buffer.from('A')]], false)), /ends inside a row or before its trailer/);
+  });
+
+  it('refuses bytes after the trailer', async () => {
     const extra = Buffer.concat([copyAnswer([]), Buffer.from([0])]);
-    assert.throws(() => [...binaryCopyRows(extra)], /bytes follow its trailer/);
+    await assert.rejects(rowsOf(extra, 100), /bytes follow its trailer/);
+    await assert.rejects(rowsOf(extra, 1), /bytes follow its trailer/);
   });
 });

@@ -386,10 +386,8 @@ export class PgBarRepo implements BarRepo {
                  ORDER BY b.ticker_id, b.year) TO STDOUT (FORMAT binary)`,
         ),
       );
-      const parts: Buffer[] = [];
-      for await (const part of stream as AsyncIterable<Buffer>) parts.push(part);
       const chunksOf = new Map<number, { n: number; bytes: Buffer }[]>();
-      for (const [id, n, data] of binaryCopyRows(Buffer.concat(parts))) {
+      for await (const [id, n, data] of binaryCopyRows(stream as AsyncIterable<Buffer>)) {
         if (!id || !n || !data) throw new Error('a bars row without its ticker, size or blob');
         const tickerId = Number(id.readBigInt64BE(0));
         let list = chunksOf.get(tickerId);
