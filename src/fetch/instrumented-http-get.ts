@@ -46,21 +46,19 @@ export function instrumentHttpGet(
   now: () => number = performance.now.bind(performance),
 ): HttpGet {
   return async (url, init) => {
-    stats.requests++;
     const started = now();
     let response: Awaited<ReturnType<HttpGet>>;
     try {
       response = await inner(url, init);
     } catch (error) {
       // Not sent at all (its slot passed while its connection opened): no request the source saw.
-      if (error instanceof LateForSlotError) {
-        stats.requests--;
-        throw error;
-      }
+      if (error instanceof LateForSlotError) throw error;
+      stats.requests++;
       stats.failedRequests++;
       stats.latency.record(now() - started);
       throw error;
     }
+    stats.requests++;
     const status = response.status;
     stats.statuses.set(status, (stats.statuses.get(status) ?? 0) + 1);
     if (status === 429) stats.status429++;

@@ -8,6 +8,7 @@ import type { JobRun } from '../../src/domain/job-run.js';
 import type { FetchRunMetrics } from '../../src/fetch/fetch-metrics.js';
 import { parseJobParams } from '../../src/jobs/job-params.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { fetchCliEnv } from '../support/fetch-cli-env.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import { cliEntry, runNodeChild } from '../support/run-node-child.js';
 
@@ -32,13 +33,7 @@ describe('marketdeck fetch runs the fetch job', () => {
   before(async () => {
     server = await startMarketTestServer({ firstDay: '2024-10-01', lastDay: '2024-12-31' });
     dir = mkdtempSync(join(tmpdir(), 'marketdeck-fetch-job-'));
-    env = {
-      YAHOO_BASE_URL: server.url,
-      MARKETDECK_DATA_DIR: join(dir, 'data'),
-      FETCH_RETRIES: '1',
-      ENABLE_ALPHA_VANTAGE: 'false',
-      ALPHA_VANTAGE_API_KEY: '',
-    };
+    env = fetchCliEnv(server.url, dir);
   });
   after(async () => {
     await server.close();

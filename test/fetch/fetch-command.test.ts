@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { barAt } from '../../src/domain/bar-series.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { fetchCliEnv } from '../support/fetch-cli-env.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import { cliEntry, runNodeChild } from '../support/run-node-child.js';
 
@@ -24,13 +25,7 @@ describe('marketdeck fetch', () => {
     server = await startMarketTestServer({ firstDay: '2024-09-02', lastDay: '2024-12-31' });
     dir = mkdtempSync(join(tmpdir(), 'marketdeck-fetch-cli-'));
     db = join(dir, 'cli.db');
-    Object.assign(baseEnv, {
-      YAHOO_BASE_URL: server.url,
-      MARKETDECK_DATA_DIR: join(dir, 'data'),
-      FETCH_RETRIES: '2',
-      ENABLE_ALPHA_VANTAGE: 'false',
-      ALPHA_VANTAGE_API_KEY: '',
-    });
+    Object.assign(baseEnv, fetchCliEnv(server.url, dir, 2));
   });
   after(async () => {
     await server.close();

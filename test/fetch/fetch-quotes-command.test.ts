@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { fetchCliEnv } from '../support/fetch-cli-env.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import { cliEntry, runNodeChild } from '../support/run-node-child.js';
 
@@ -23,13 +24,7 @@ describe('marketdeck fetch: the quote phase', () => {
     server = await startMarketTestServer({ firstDay: '2024-09-02', lastDay: '2024-12-31' });
     dir = mkdtempSync(join(tmpdir(), 'marketdeck-fetch-quotes-cli-'));
     db = join(dir, 'cli.db');
-    env = {
-      YAHOO_BASE_URL: server.url,
-      MARKETDECK_DATA_DIR: join(dir, 'data'),
-      FETCH_RETRIES: '1',
-      ENABLE_ALPHA_VANTAGE: 'false',
-      ALPHA_VANTAGE_API_KEY: '',
-    };
+    env = fetchCliEnv(server.url, dir);
   });
   after(async () => {
     await server.close();

@@ -11,7 +11,7 @@ import { JOB_KINDS, type JobKind } from '../job-kinds.js';
 import { isJobOwnerAlive, QUEUE_OWNER_PREFIX } from '../job-owner.js';
 import type { JobEvent, JobHandle, JobListener, JobQueue } from '../job-queue.js';
 import { pruneJobRuns } from '../prune-job-runs.js';
-import { connectRedis, redisReady } from './connect-redis.js';
+import { connectReadyRedis, connectRedis, redisErrorLog } from './connect-redis.js';
 import { joinKey, QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys, workJobId } from './queued-work.js';
 
 export interface BullJobQueueOptions {
@@ -57,30 +57,16 @@ export class BullJobQueue implements JobQueue {
     this.owner = `${QUEUE_OWNER_PREFIX}${opts.config.queuePrefix}`;
   }
 
-  /** A Redis error logged once a minute at most: a Redis away for an hour is one line a minute, not thousands. */
-  private redisErrorLog(): (message: string) => void {
-    let lastAt = 0;
-    return (message) => {
-      const now = Date.now();
-      if (now - lastAt < 60_000) return;
-      lastAt = now;
-      this.log(message);
-    };
-  }
-
   /** Connects on first use, so a process that never queues a job never loads BullMQ or opens a connection. */
   private connect() {
     this.parts ??= (async () => {
       const { FlowProducer, QueueEvents } = await import('bullmq');
       const { redisUrl, queuePrefix: prefix } = this.opts.config;
-      const onError = this.redisErrorLog();
-      // Redis is known to answer before BullMQ gets a connection: BullMQ would pass a refused login on as an
-      // error event carrying AUTH's arguments.
-      const redis = connectRedis(redisUrl, { onError });
+      const onError = redisErrorLog(this.log);
+      let redis: Redis;
       try {
-        await redisReady(redis, redisUrl);
+        redis = await connectReadyRedis(redisUrl, onError);
       } catch (error) {
-        redis.disconnect();
         this.parts = null;
         throw error;
       }

@@ -32,6 +32,21 @@ export function connectRedis(
 }
 
 /**
+ * A plain connection known to answer: Redis is checked this way before BullMQ gets connections of its own,
+ * since BullMQ passes a refused login on as an error event carrying AUTH's arguments.
+ */
+export async function connectReadyRedis(url: string, onError?: (message: string) => void): Promise<Redis> {
+  const redis = connectRedis(url, { onError });
+  try {
+    await redisReady(redis, url);
+    return redis;
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
+}
+
+/**
  * Resolves once `redis` is connected and authenticated; rejects with a RedisUnavailableError on its first
  * failure (refused, unknown host, wrong password) or after `timeoutMs`, so a command says at once that the
  * queue is out of reach instead of retrying behind the user's back.
@@ -56,4 +71,18 @@ export function redisReady(redis: Redis, url: string, timeoutMs = 10_000): Promi
     redis.once('ready', onReady);
     redis.once('error', onError);
   });
+}
+
+/**
+ * `log` at most once every `everyMs`, for the connections of one process to share: a Redis away for an hour
+ * is one line a minute, not one per reconnect of each connection.
+ */
+export function redisErrorLog(log: (message: string) => void, everyMs = 60_000): (message: string) => void {
+  let lastAt = Number.NEGATIVE_INFINITY;
+  return (message) => {
+    const now = Date.now();
+    if (now - lastAt < everyMs) return;
+    lastAt = now;
+    log(message);
+  };
 }

@@ -1,6 +1,6 @@
 import { type Config, maskUrlPassword } from '../../config/index.js';
 import { readSharedRateUsage, type SharedRateUsage } from '../../fetch/redis-rate-limiter.js';
-import { connectRedis, redisReady } from './connect-redis.js';
+import { connectReadyRedis, connectRedis } from './connect-redis.js';
 import { sharedRateLimits } from './queue-worker.js';
 import { QUEUE_NAME } from './queued-work.js';
 
@@ -19,15 +19,7 @@ export interface QueueStatus {
 /** What `marketdeck status` shows of a shared queue: its parts, its workers and the shared rate limits. */
 export async function readQueueStatus(config: Config): Promise<QueueStatus> {
   const { Queue } = await import('bullmq');
-  // Redis is known to answer before BullMQ gets a connection: BullMQ would pass a refused login on as an
-  // error event carrying AUTH's arguments.
-  const redis = connectRedis(config.redisUrl);
-  try {
-    await redisReady(redis, config.redisUrl);
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
+  const redis = await connectReadyRedis(config.redisUrl);
   const connection = connectRedis(config.redisUrl, { forBullMQ: true });
   const queue = new Queue(QUEUE_NAME, { connection, prefix: config.queuePrefix });
   queue.on('error', () => {});

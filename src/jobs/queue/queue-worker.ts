@@ -19,7 +19,7 @@ import {
   partialOfSteps,
 } from '../job-handler.js';
 import { createRuntimeHandlers } from '../job-runtime.js';
-import { connectRedis, redisReady } from './connect-redis.js';
+import { connectReadyRedis, connectRedis, redisErrorLog } from './connect-redis.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
 import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
 import { type CancelPoll, RunCancelWatch } from './run-cancel-watch.js';
@@ -69,20 +69,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const { store, config } = opts;
   const log = opts.log ?? (() => {});
   const prefix = config.queuePrefix;
-  let lastRedisError = 0;
-  // A Redis away for an hour is one line a minute, not one per reconnect.
-  const onError = (message: string) => {
-    if (Date.now() - lastRedisError < 60_000) return;
-    lastRedisError = Date.now();
-    log(message);
-  };
-  const redis = connectRedis(config.redisUrl, { onError });
-  try {
-    await redisReady(redis, config.redisUrl);
-  } catch (error) {
-    redis.disconnect();
-    throw error;
-  }
+  const onError = redisErrorLog(log);
+  const redis = await connectReadyRedis(config.redisUrl, onError);
   const limits = sharedRateLimits(config);
   const limiters = new Map<string, RedisRateLimiter>();
   const limiterOf = (source: string) => {
