@@ -1,5 +1,13 @@
 import type { Redis } from 'ioredis';
 import type { RateLimiter, RateLimits, SendBy } from './rate-limiter.js';
+import {
+  enforcedRateLimits,
+  formatRateLimits,
+  RECORD_EVERY_MS,
+  type RecordedRateLimits,
+  readRecordedRateLimits,
+  recordRateLimits,
+} from './recorded-rate-limits.js';
 import { sleep } from './sleep.js';
 
 const WINDOWS = [
@@ -59,7 +67,16 @@ return {1, math.floor(at - now)}
 
 export interface SharedRateUsage {
   source: string;
+  /**
+   * Where the limits come from: 'workers' when limiters in use recorded the limits they enforce (see
+   * RedisRateLimiter), 'settings' when none did and the reading process's own settings are shown instead.
+   */
+  limitsFrom: 'workers' | 'settings';
   windows: { window: 'perSecond' | 'perMinute' | 'perDay'; limit: number; used: number }[];
+  /** Each distinct set of limits the workers recorded, and which worker used it last. */
+  recorded: RecordedRateLimits[];
+  /** Set when workers enforce different limits for the source: what it is really held to. */
+  warning?: string;
 }
 
 /**
@@ -80,6 +97,8 @@ export class RedisRateLimiter implements RateLimiter {
   private sequence = 0;
   /** How late after its slot a request may still go, ms. */
   private readonly lateMs: number;
+  /** When this limiter last recorded its limits in Redis (performance.now()). */
+  private recordedAt = Number.NEGATIVE_INFINITY;
   /** Slots given up because the request would have left too late (for diagnostics). */
   lateSlots = 0;
 
@@ -87,7 +106,7 @@ export class RedisRateLimiter implements RateLimiter {
     private readonly redis: Redis,
     private readonly keyPrefix: string,
     readonly source: string,
-    limits: RateLimits,
+    private readonly limits: RateLimits,
     options: { marginMs?: number } = {},
   ) {
     // The margin is the spread of arrival times at the source the schedule absorbs. Measured with the source in
@@ -127,6 +146,8 @@ export class RedisRateLimiter implements RateLimiter {
 
   async acquire(signal?: AbortSignal): Promise<SendBy> {
     signal?.throwIfAborted();
+    // Recorded even when unlimited: a worker without a limit lets its requests through past everyone else's.
+    await this.recordLimits();
     if (this.unlimited) return;
     this.inQueue++;
     try {
@@ -156,20 +177,43 @@ export class RedisRateLimiter implements RateLimiter {
       this.inQueue--;
     }
   }
+
+  /**
+   * Records the limits this limiter enforces, on its first use and then every RECORD_EVERY_MS while it is used,
+   * so `status` shows what the workers enforce rather than the reading process's settings.
+   */
+  private async recordLimits(): Promise<void> {
+    const now = performance.now();
+    if (now - this.recordedAt < RECORD_EVERY_MS) return;
+    this.recordedAt = now;
+    try {
+      await recordRateLimits(this.redis, this.keyPrefix, this.source, this.limits);
+    } catch (error) {
+      this.recordedAt = Number.NEGATIVE_INFINITY;
+      throw error;
+    }
+  }
 }
 
 function windowKey(prefix: string, source: string, window: string): string {
   return `${prefix}:rate:${source}:${window}`;
 }
 
-/** Every source's shared limits and how much of each window is in use right now, for `status`. */
+/**
+ * Every source's shared limits and how much of each window is in use right now, for `status`. The limits are
+ * the ones the workers recorded while using them; `settings` (the reading process's own) stand in for a source
+ * no worker used lately. Workers enforcing different limits for one source get a warning saying what the
+ * source is really held to.
+ */
 export async function readSharedRateUsage(
   redis: Redis,
   keyPrefix: string,
-  limitsBySource: Readonly<Record<string, RateLimits>>,
+  settings: Readonly<Record<string, RateLimits>>,
 ): Promise<SharedRateUsage[]> {
   const out: SharedRateUsage[] = [];
-  for (const [source, limits] of Object.entries(limitsBySource)) {
+  for (const [source, own] of Object.entries(settings)) {
+    const recorded = await readRecordedRateLimits(redis, keyPrefix, source);
+    const limits = recorded.length > 0 ? enforcedRateLimits(recorded.map((r) => r.limits)) : own;
     const windows: SharedRateUsage['windows'] = [];
     for (const [name, ms] of WINDOWS) {
       const limit = limits[name];
@@ -179,7 +223,23 @@ export async function readSharedRateUsage(
       const used = await redis.zcount(windowKey(keyPrefix, source, name), nowMs - ms, '+inf');
       windows.push({ window: name, limit, used });
     }
-    out.push({ source, windows });
+    const usage: SharedRateUsage = {
+      source,
+      limitsFrom: recorded.length > 0 ? 'workers' : 'settings',
+      windows,
+      recorded,
+    };
+    if (recorded.length > 1) usage.warning = mismatchWarning(source, recorded, limits);
+    out.push(usage);
   }
   return out;
+}
+
+/** What a source is held to when its workers disagree, and the way out. */
+function mismatchWarning(source: string, recorded: RecordedRateLimits[], enforced: RateLimits): string {
+  const sets = recorded.map((r) => `${formatRateLimits(r.limits)} (${r.by})`).join('; ');
+  return (
+    `workers enforce different limits for ${source}: ${sets}. Each request is held to its own worker's limits, ` +
+    `so ${source} may get up to ${formatRateLimits(enforced)}; start every worker with the same limits`
+  );
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { RedisRateLimiter, readSharedRateUsage } from '../../src/fetch/redis-rate-limiter.js';
+import { RedisRateLimiter, readSharedRateUsage, type SharedRateUsage } from '../../src/fetch/redis-rate-limiter.js';
 import { redisAvailable, TEST_REDIS_URL, testRedisPrefix } from '../support/redis-test-prefix.js';
 import { runNodeChild } from '../support/run-node-child.js';
 
@@ -16,6 +16,8 @@ const skip = available.ok ? false : available.reason;
 describe('RedisRateLimiter', { skip }, () => {
   const keys = testRedisPrefix('limiter');
   const statusKeys = testRedisPrefix('limiter-status');
+  const ownKeys = testRedisPrefix('limiter-own');
+  const mixedKeys = testRedisPrefix('limiter-mixed');
   let a: Redis;
   let b: Redis;
   let dir: string;
@@ -29,6 +31,8 @@ describe('RedisRateLimiter', { skip }, () => {
     b.disconnect();
     await keys.cleanup();
     await statusKeys.cleanup();
+    await ownKeys.cleanup();
+    await mixedKeys.cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -37,8 +41,8 @@ describe('RedisRateLimiter', { skip }, () => {
     const first = new RedisRateLimiter(a, keys.prefix, 'yahoo', limits);
     const second = new RedisRateLimiter(b, keys.prefix, 'yahoo', limits);
     for (const limiter of [first, second, first, second, first]) await limiter.acquire();
-    const usage = await readSharedRateUsage(a, keys.prefix, { yahoo: limits });
-    assert.deepEqual(usage, [{ source: 'yahoo', windows: [{ window: 'perMinute', limit: 5, used: 5 }] }]);
+    const [usage] = await readSharedRateUsage(a, keys.prefix, { yahoo: limits });
+    assert.deepEqual(usage.windows, [{ window: 'perMinute', limit: 5, used: 5 }]);
     // The sixth waits for the minute to pass: cancelled while waiting, it was never admitted.
     const controller = new AbortController();
     const sixth = second.acquire(controller.signal);
@@ -55,31 +59,76 @@ describe('RedisRateLimiter', { skip }, () => {
     );
   });
 
-  it('is shown by marketdeck status with the queue', async () => {
-    const script = fileURLToPath(
-      new URL(`../../src/cli/run${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
-    );
+  it("is shown by marketdeck status with the workers' own limits, not the caller's settings", async () => {
     const db = join(dir, 'status.db');
     // Slots of its own, under a prefix of its own: the test holds whatever order the others ran in.
     const prefix = statusKeys.prefix;
-    const limiter = new RedisRateLimiter(a, prefix, 'yahoo', { perMinute: 5 });
-    await limiter.acquire();
-    await limiter.acquire();
+    // The caller runs with a limit of 5 a minute; the worker was started with 7.
     const env = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, YAHOO_RATE_PER_MINUTE: '5' };
-    assert.equal((await runNodeChild([script, '--db', db, 'generate', '--tickers', '2', '--days', '5'], env)).code, 0);
-    const r = await runNodeChild([script, '--db', db, 'status', '--json'], env);
-    assert.equal(r.code, 0, r.stderr);
-    const status = JSON.parse(r.stdout) as {
-      queue: {
-        workers: number;
-        rateLimits: { source: string; windows: { window: string; limit: number; used: number }[] }[];
-      };
-    };
-    assert.equal(status.queue.workers, 0);
-    const yahoo = status.queue.rateLimits.find((l) => l.source === 'yahoo')!;
-    assert.deepEqual(
-      yahoo.windows.find((w) => w.window === 'perMinute'),
-      { window: 'perMinute', limit: 5, used: 2 },
+    assert.equal(
+      (await runNodeChild([cliScript(), '--db', db, 'generate', '--tickers', '2', '--days', '5'], env)).code,
+      0,
     );
+    const before = await queueStatusOf(db, env);
+    assert.equal(before.limitsFrom, 'settings', 'no worker has recorded limits yet: the caller says it shows its own');
+    assert.deepEqual(before.windows, [{ window: 'perMinute', limit: 5, used: 0 }]);
+
+    const worker = new RedisRateLimiter(a, prefix, 'yahoo', { perMinute: 7 });
+    await worker.acquire();
+    await worker.acquire();
+    const after = await queueStatusOf(db, env);
+    assert.equal(after.limitsFrom, 'workers');
+    assert.deepEqual(after.windows, [{ window: 'perMinute', limit: 7, used: 2 }]);
+    assert.equal(after.warning, undefined);
+    const text = await runNodeChild([cliScript(), '--db', db, 'status'], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /yahoo\s+perMinute\s+7\s+2\s+workers/);
+    // The record lapses when no worker uses it any more.
+    const ttl = await a.ttl(`${prefix}:rate:yahoo:limits`);
+    assert.ok(ttl > 0 && ttl <= 600, `the recorded limits expire (ttl ${ttl} s)`);
+  });
+
+  it("falls back to the caller's settings, saying so, for a source no worker used", async () => {
+    const [yahoo] = await readSharedRateUsage(a, ownKeys.prefix, { yahoo: { perSecond: 3 } });
+    assert.deepEqual(yahoo, {
+      source: 'yahoo',
+      limitsFrom: 'settings',
+      windows: [{ window: 'perSecond', limit: 3, used: 0 }],
+      recorded: [],
+    });
+  });
+
+  it('shows what is really enforced when two workers enforce different limits, and warns', async () => {
+    const prefix = mixedKeys.prefix;
+    const strict = new RedisRateLimiter(a, prefix, 'yahoo', { perMinute: 2, perDay: 1000 });
+    const loose = new RedisRateLimiter(b, prefix, 'yahoo', { perMinute: 4 });
+    await strict.acquire();
+    await strict.acquire();
+    // The strict worker's minute is full, yet the loose one is still admitted twice more: the shared window holds
+    // each request to its own limiter's limit, so the source gets up to the loosest.
+    await loose.acquire();
+    await loose.acquire();
+    const [yahoo] = await readSharedRateUsage(a, prefix, { yahoo: { perMinute: 1 } });
+    assert.equal(yahoo.limitsFrom, 'workers');
+    assert.deepEqual(yahoo.windows, [{ window: 'perMinute', limit: 4, used: 4 }], 'no perDay: one worker sets none');
+    assert.deepEqual(
+      yahoo.recorded.map((r) => r.limits),
+      [{ perMinute: 2, perDay: 1000 }, { perMinute: 4 }],
+    );
+    assert.match(yahoo.warning ?? '', /different limits for yahoo: .*perMinute=2, perDay=1000 .*perMinute=4 /);
+    assert.match(yahoo.warning ?? '', /may get up to perMinute=4;/);
   });
 });
+
+function cliScript(): string {
+  return fileURLToPath(new URL(`../../src/cli/run${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+}
+
+/** `marketdeck status --json`'s shared limit of yahoo. */
+async function queueStatusOf(db: string, env: Record<string, string>): Promise<SharedRateUsage> {
+  const r = await runNodeChild([cliScript(), '--db', db, 'status', '--json'], env);
+  assert.equal(r.code, 0, r.stderr);
+  const status = JSON.parse(r.stdout) as { queue: { workers: number; rateLimits: SharedRateUsage[] } };
+  assert.equal(status.queue.workers, 0);
+  return status.queue.rateLimits.find((l) => l.source === 'yahoo')!;
+}

@@ -45,8 +45,15 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
         printLine(
           `\nqueue      ${queue.redis} prefix ${queue.prefix}: ${queue.workers} workers; parts ${p.waiting ?? 0} waiting, ${p.active ?? 0} active, ${p.delayed ?? 0} retrying, ${p.failed ?? 0} failed`,
         );
-        const limits = queue.rateLimits.flatMap((r) => r.windows.map((w) => [r.source, w.window, w.limit, w.used]));
-        if (limits.length > 0) printLine(formatTable(['source', 'shared limit', 'limit', 'used now'], limits));
+        // Whose limits: the workers' own when they recorded them, else this process's settings as a stand-in.
+        const setBy = { workers: 'workers', settings: "this process's settings" } as const;
+        const limits = queue.rateLimits.flatMap((r) =>
+          r.windows.map((w) => [r.source, w.window, w.limit, w.used, setBy[r.limitsFrom]]),
+        );
+        if (limits.length > 0) {
+          printLine(formatTable(['source', 'shared limit', 'limit', 'used now', 'limits set by'], limits));
+        }
+        for (const r of queue.rateLimits) if (r.warning) printLine(`warning: ${r.warning}`);
       }
       if (status.recentJobs.length > 0) {
         printLine('\nrecent jobs');
