@@ -201,6 +201,20 @@ describe('POST /api/update and POST /api/jobs/:id/cancel', () => {
     release();
   });
 
+  it('takes forceRefresh, the one spelling of the job param, and force as its alias', async () => {
+    const canonical = await postJson(t.base, '/api/update', { tickers: 'AAA', forceRefresh: true });
+    assert.equal(canonical.status, 202, JSON.stringify(canonical.body));
+    assert.deepEqual((await t.runtime.queue.get(canonical.body.jobId))?.params, { tickers: 'AAA', forceRefresh: true });
+    // The dashboard's run settings still send the old spelling: the same params, so the same run.
+    const alias = await postJson(t.base, '/api/update', { tickers: 'AAA', force: true });
+    assert.equal(alias.body.jobId, canonical.body.jobId);
+    assert.equal(alias.body.joined, true);
+    const both = await postJson(t.base, '/api/update', { tickers: 'AAA', forceRefresh: true, force: false });
+    assert.equal(both.status, 400);
+    assert.match(both.body.error.message, /"forceRefresh" \(true\) and its alias "force" \(false\) disagree/);
+    await postJson(t.base, `/api/jobs/${canonical.body.jobId}/cancel`, {});
+  });
+
   it('takes the scripts` {"universe": "sp500", "expand": true}', async () => {
     const r = await postJson(t.base, '/api/update', { universe: 'sp500', expand: true });
     assert.equal(r.status, 202);
