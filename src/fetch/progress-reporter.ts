@@ -56,7 +56,9 @@ export class ProgressReporter {
     }
     const percent = p.total > 0 ? (100 * p.done) / p.total : 100;
     const dueByTime = t - this.lastDrawAt >= this.logEveryMs;
-    const dueByPercent = percent - this.lastLogPercent >= this.logEveryPercent;
+    // The last ticker is always logged: a log must not end at 31/32 because the line before came less than 10% ago.
+    const dueByPercent =
+      percent - this.lastLogPercent >= this.logEveryPercent || (percent >= 100 && this.lastLogPercent < 100);
     if (!dueByTime && !dueByPercent) return;
     if (this.lastDrawAt === Number.NEGATIVE_INFINITY && !dueByPercent) {
       // The first log line waits for real progress or for the interval, not for the first ticker.

@@ -277,7 +277,15 @@ export class InProcessJobQueue implements JobQueue {
 
   private progress(job: ActiveJob, update: Partial<JobProgress>): void {
     const prev = job.run.progress ?? { done: 0, total: 0, stage: '', message: '' };
-    job.run.progress = { ...prev, ...update };
+    const next = { ...prev, ...update };
+    // A step's last count is never lost to the throttle: one held back goes out before the next stage's first
+    // (else a fetch seemed to end at 31/32 when its quotes began), and a stage's last ticker goes out at once.
+    if (job.progressTimer && next.stage !== prev.stage) this.flushProgress(job);
+    job.run.progress = next;
+    if (next.total > 0 && next.done >= next.total) {
+      this.flushProgress(job);
+      return;
+    }
     if (job.progressTimer) return;
     const wait = job.lastProgressAt + this.progressIntervalMs - Date.now();
     if (wait <= 0) this.flushProgress(job);
@@ -288,6 +296,7 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private flushProgress(job: ActiveJob): void {
+    if (job.progressTimer) clearTimeout(job.progressTimer);
     job.progressTimer = null;
     if (job.run.status !== 'running' || !job.run.progress) return;
     job.lastProgressAt = Date.now();

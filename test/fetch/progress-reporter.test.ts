@@ -59,6 +59,19 @@ describe('ProgressReporter', () => {
     assert.match(chunks[9], /1000\/1000 100%.*in 1s/);
   });
 
+  it('always logs the last ticker, even when the line before came less than 10% earlier', () => {
+    let t = 0;
+    const { stream, chunks } = sink(false);
+    const r = new ProgressReporter({ stream, now: () => t, logEveryMs: 5_000 });
+    for (let done = 1; done <= 32; done++) {
+      // A line every 4 tickers (12.5%) up to 28; the slow 29th is logged by time, 3 short of the end.
+      t = done === 29 ? 10_000 : done < 29 ? done * 100 : 10_000 + done;
+      r.update(progress(done, 32));
+    }
+    assert.match(chunks[chunks.length - 2], /^fetch\s+29\/32 /);
+    assert.match(chunks[chunks.length - 1], /^fetch\s+32\/32 100%/);
+  });
+
   it('writes a log line at least every logEveryMs even when progress is slow', () => {
     let t = 0;
     const { stream, chunks } = sink(false);

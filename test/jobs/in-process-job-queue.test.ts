@@ -219,6 +219,34 @@ describe('InProcessJobQueue', () => {
     assert.deepEqual(events, ['queued', 'started', 'progress 1', 'finished']);
   });
 
+  it("ends each step's progress with its last count, however closely the events follow each other", async () => {
+    // Only the first event of the run is due within a minute's throttle: what the others show is all the fix's.
+    queue = new InProcessJobQueue({
+      jobRuns: store.jobRuns,
+      progressIntervalMs: 60_000,
+      handlers: {
+        update: async (ctx) => {
+          for (let done = 0; done <= 32; done++) ctx.progress({ done, total: 32, stage: 'fetch', message: '' });
+          for (let done = 0; done <= 31; done++) ctx.progress({ done, total: 40, stage: 'analyze', message: '' });
+          ctx.progress({ done: 0, total: 1, stage: 'precompute', message: 'cache' });
+          return {};
+        },
+      },
+    });
+    const events: string[] = [];
+    queue.subscribe((e: JobEvent) => {
+      if (e.type === 'progress') events.push(`${e.progress.stage} ${e.progress.done}/${e.progress.total}`);
+    });
+    await (await queue.enqueue('update')).done;
+    const lastOf = (stage: string) => events.filter((e) => e.startsWith(`${stage} `)).at(-1);
+    assert.equal(lastOf('fetch'), 'fetch 32/32', 'a finished step says so at once');
+    assert.equal(
+      lastOf('analyze'),
+      'analyze 31/40',
+      'a step left unfinished ends with its last count, not an earlier one',
+    );
+  });
+
   it('refuses a kind it has no handler for, naming it', async () => {
     const q = makeQueue({ precompute: async () => ({}) });
     await assert.rejects(q.enqueue('fetch'), /job kind "fetch" has no handler here; this queue runs precompute/);
