@@ -8,6 +8,7 @@ import { parseCsv } from '../../web/src/state/csv.js';
 import { cellText, SCREENER_COLUMNS } from '../../web/src/state/screener-columns.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import {
+  buildBundledSampleDatabase,
   buildSampleDatabase,
   type DashboardServer,
   HOSTILE_SECTOR,
@@ -59,7 +60,8 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     dir = mkdtempSync(join(tmpdir(), 'md-web-'));
     mkdirSync(SHOTS, { recursive: true });
     yahoo = await startMarketTestServer({ firstDay: '2017-06-01', lastDay: '2018-02-09' });
-    const db = await buildSampleDatabase(dir);
+    // The screenshots show the bundled sample as a user sees it; the hostile ticker has a database of its own.
+    const db = await buildBundledSampleDatabase(dir);
     server = await startDashboardServer(db, { YAHOO_BASE_URL: yahoo.url, FETCH_RETRIES: '1' });
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -209,19 +211,37 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     assert.equal(await page.getByTestId('screener-search').inputValue(), 'AAP');
   });
 
+  it('photographs a market without the test-only hostile ticker', async () => {
+    for (const path of ['/', '/heatmap', `/screener?q=${HOSTILE_SYMBOL}`]) {
+      await page.goto(server.url + path);
+      await page.locator('.page-title').first().waitFor();
+      await page.waitForLoadState('networkidle');
+      assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /<img|Evil|XSSA/, path);
+    }
+  });
+
   it('renders a sector holding markup as text', async () => {
-    await page.goto(`${server.url}/screener?q=${HOSTILE_SYMBOL}&cols=symbol,name,sector,close`);
-    const row = page.getByTestId('screener-row').first();
-    await row.waitFor();
-    assert.match((await row.textContent()) ?? '', /<img src=x onerror=window.__xss=1>/);
-    assert.match((await row.textContent()) ?? '', /<b>Evil<\/b> Corp/);
-    await page.goto(`${server.url}/heatmap`);
-    await waitForScript(page, canvasDrawnScript('[data-testid=heatmap-canvas]'));
-    await page.goto(`${server.url}/ticker/${HOSTILE_SYMBOL}`);
-    await page.getByText(HOSTILE_SECTOR).first().waitFor();
-    assert.equal(await page.locator('img[src="x"]').count(), 0);
-    assert.equal(await page.locator('main b').count(), 0);
-    assert.equal(await page.evaluate('window.__xss'), undefined);
+    const hostileDir = join(dir, 'hostile');
+    mkdirSync(hostileDir);
+    const hostile = await startDashboardServer(await buildSampleDatabase(hostileDir));
+    try {
+      await page.goto(`${hostile.url}/screener?q=${HOSTILE_SYMBOL}&cols=symbol,name,sector,close`);
+      const row = page.getByTestId('screener-row').first();
+      await row.waitFor();
+      assert.match((await row.textContent()) ?? '', /<img src=x onerror=window.__xss=1>/);
+      assert.match((await row.textContent()) ?? '', /<b>Evil<\/b> Corp/);
+      await page.goto(`${hostile.url}/`);
+      await page.getByTestId('change-bars').getByText(HOSTILE_SECTOR).waitFor();
+      await page.goto(`${hostile.url}/heatmap`);
+      await waitForScript(page, canvasDrawnScript('[data-testid=heatmap-canvas]'));
+      await page.goto(`${hostile.url}/ticker/${HOSTILE_SYMBOL}`);
+      await page.getByText(HOSTILE_SECTOR).first().waitFor();
+      assert.equal(await page.locator('img[src="x"]').count(), 0);
+      assert.equal(await page.locator('main b').count(), 0);
+      assert.equal(await page.evaluate('window.__xss'), undefined);
+    } finally {
+      await hostile.close();
+    }
     assert.deepEqual(consoleErrors, []);
   });
 

@@ -27,12 +27,21 @@ export async function marketdeck(args: string[], env: Record<string, string> = {
 }
 
 /**
+ * The bundled sample alone, analysed and precomputed: what a user has after `marketdeck up`. The pages
+ * photographed for people to look at show this, a market as it is, with no test-only ticker in it.
+ */
+export async function buildBundledSampleDatabase(dir: string, name = 'sample.db'): Promise<string> {
+  const db = join(dir, name);
+  await marketdeck(['up', '--no-serve', '--json', '--db', db]);
+  return db;
+}
+
+/**
  * The bundled sample plus one imported ticker whose sector is markup, analysed and precomputed: what a
  * user has after `marketdeck up` and an import of their own file.
  */
 export async function buildSampleDatabase(dir: string): Promise<string> {
-  const db = join(dir, 'dashboard.db');
-  await marketdeck(['up', '--no-serve', '--json', '--db', db]);
+  const db = await buildBundledSampleDatabase(dir, 'dashboard.db');
   const csv = [`Date,Open,High,Low,Close,Adj Close,Volume`];
   const day = new Date('2017-01-03T00:00:00Z');
   let price = 50;
