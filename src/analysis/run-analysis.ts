@@ -12,6 +12,7 @@ import { breadthSeriesFromCounts } from './breadth-series-from-counts.js';
 import { type BreadthState, type CountedTicker, decodeBreadthState, encodeBreadthState } from './breadth-state.js';
 import { inReadSnapshot } from './read-snapshot.js';
 import { applyRelativeStrength, type Benchmark } from './relative-strength.js';
+import type { RemoteChunks } from './remote-chunks.js';
 import { SIGNAL_KINDS } from './signal-kinds.js';
 import { extendsState } from './ticker-analyzer.js';
 import { decodeTickerState, type TickerState } from './ticker-state.js';
@@ -50,6 +51,11 @@ export interface RunAnalysisOptions {
    * own to every breadth list). Default true.
    */
   storeBreadth?: boolean;
+  /**
+   * Other processes to run the pass's chunks (the workers of a shared queue). Used when a pass has more
+   * tickers to analyse than one remote chunk holds; a smaller pass runs here as without them.
+   */
+  remote?: RemoteChunks;
 }
 
 export interface AnalysisSummary {
@@ -78,6 +84,8 @@ export interface AnalysisSummary {
   breadthDates: number;
   benchmark: Benchmark;
   threads: number;
+  /** Chunks run by other processes (RunAnalysisOptions.remote); 0 when the pass ran here. */
+  remoteChunks: number;
   /**
    * Wall time of the run and of the planning and storing phases; load, indicators, signals and breadth
    * are summed over the threads that ran them (so they can add up to more than the wall time).
@@ -145,10 +153,13 @@ class ThreadChoice {
     private readonly workers: number,
   ) {
     const tickers = opts.universe.symbols.length;
+    // With other processes to run a large pass, threads here start only for a pass too small to send.
     const likely =
-      opts.minTickersForWorkers !== undefined
-        ? tickers >= opts.minTickersForWorkers
-        : tickers * (opts.full ? FULL_WORK_GUESS : RESUME_WORK) >= WORK_FOR_WORKERS;
+      opts.remote !== undefined
+        ? false
+        : opts.minTickersForWorkers !== undefined
+          ? tickers >= opts.minTickersForWorkers
+          : tickers * (opts.full ? FULL_WORK_GUESS : RESUME_WORK) >= WORK_FOR_WORKERS;
     if (likely) this.start();
   }
 
@@ -288,10 +299,13 @@ async function attempt(
   }
   const planned = performance.now();
 
-  const pool = threadChoice.forJobs(jobs, infos);
+  const remote = opts.remote && jobs.length > opts.remote.chunkTickers ? opts.remote : null;
+  const pool = remote ? null : threadChoice.forJobs(jobs, infos);
   const threads = pool ? pool.size : 1;
   // Several chunks per thread, so the one that ends last has little left to do.
-  const chunkSize = Math.max(1, Math.min(MAX_CHUNK_TICKERS, Math.ceil(jobs.length / (threads * 4))));
+  const chunkSize = remote
+    ? remote.chunkTickers
+    : Math.max(1, Math.min(MAX_CHUNK_TICKERS, Math.ceil(jobs.length / (threads * 4))));
   // A ticker counted in the stored breadth whose history turns out rewritten makes this a full run: no
   // point analysing the rest first.
   const breadthAfterOf = new Map(jobs.map((j) => [j.symbol, j.breadthAfter]));
@@ -329,9 +343,11 @@ async function attempt(
           );
           return writeError !== null || stop(c);
         };
-    const run = pool
-      ? await pool.run(layout, chunks, stopOrWrite, opts.onProgress)
-      : await runHere(store, layout, chunks, stop, opts.onProgress);
+    const run = remote
+      ? await remote.run(layout, chunks, stop, opts.onProgress)
+      : pool
+        ? await pool.run(layout, chunks, stopOrWrite, opts.onProgress)
+        : await runHere(store, layout, chunks, stop, opts.onProgress);
     // A failed write fails the run (the writer rolled back everything written so far).
     await Promise.all(writes);
     if (writeError !== null) throw writeError;
@@ -455,6 +471,7 @@ async function attempt(
       breadthDates: series[0].dates.length,
       benchmark,
       threads,
+      remoteChunks: remote ? run.chunks.length : 0,
       seconds: {
         total: (done - started) / 1000,
         plan: (planned - started) / 1000,

@@ -10,6 +10,7 @@ export interface Config {
   readonly redisUrl: string;
   readonly queuePrefix: string;
   readonly queueChunkSize: number;
+  readonly queueAnalysisChunkSize: number;
   readonly workerLockMs: number;
   readonly sharedRateMarginMs: number;
   readonly dataDir: string;

@@ -133,6 +133,14 @@ export const SETTINGS = [
     'Tickers per queued fetch chunk: the unit of work a worker takes, retries and takes over from a worker that died.',
   ),
   spec(
+    'QUEUE_ANALYSIS_CHUNK_SIZE',
+    'queueAnalysisChunkSize',
+    int(10, 100_000),
+    250,
+    'an integer 10-100000',
+    "Tickers per queued analysis chunk: an analyze step with more tickers to recompute than this sends its chunks to every worker, each returning its tickers' results and breadth counters. Fewer, larger chunks send fewer counters (each spans every day of every sector).",
+  ),
+  spec(
     'WORKER_LOCK_MS',
     'workerLockMs',
     int(1_000, 600_000),

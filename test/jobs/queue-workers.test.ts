@@ -79,6 +79,8 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
       REDIS_URL: TEST_REDIS_URL,
       QUEUE_PREFIX: redis.prefix,
       QUEUE_CHUNK_SIZE: '20',
+      // The update's analysis goes to the workers in five chunks.
+      QUEUE_ANALYSIS_CHUNK_SIZE: '100',
       WORKER_LOCK_MS: '2000',
       YAHOO_BASE_URL: server.url,
       YAHOO_RATE_PER_SECOND: String(LIMIT),
@@ -128,11 +130,13 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
     const runA = JSON.parse(a.stdout) as {
       id: string;
       status: string;
-      metrics: { fetch: { tickers: { fetched: number } } };
+      metrics: { fetch: { tickers: { fetched: number } }; analyze: { tickers: number; remoteChunks: number } };
     };
     const runB = JSON.parse(second.stdout) as { id: string };
     assert.equal(runB.id, runA.id, 'the second update joined the running one');
     assert.equal(runA.status, 'succeeded');
+    assert.equal(runA.metrics.analyze.tickers, TICKERS);
+    assert.equal(runA.metrics.analyze.remoteChunks, TICKERS / 100, "the workers analysed the update's chunks");
 
     // Every ticker stored exactly as served, once; no ticker asked for its history more than twice.
     const store = await PostgresStore.open(db);

@@ -1,8 +1,9 @@
+import type { RemoteChunks } from '../../analysis/remote-chunks.js';
 import { type RunAnalysisOptions, runAnalysis } from '../../analysis/run-analysis.js';
 import type { Config } from '../../config/index.js';
 import type { Store } from '../../store/store.js';
 import { resolveUniverse } from '../../universe/resolve-universe.js';
-import type { JobMetrics } from '../job-handler.js';
+import type { JobContext, JobMetrics } from '../job-handler.js';
 import type { StepRunner } from './step-runner.js';
 
 /**
@@ -12,7 +13,11 @@ import type { StepRunner } from './step-runner.js';
 export function createConfiguredAnalyzeStep(
   store: Store,
   config: Pick<Config, 'analysisWorkers'>,
-  opts: { exclusiveStore?: boolean } = {},
+  opts: {
+    exclusiveStore?: boolean;
+    /** Where a large pass sends its chunks (a shared queue's workers), per run; absent = this process only. */
+    remote?: (ctx: JobContext) => RemoteChunks;
+  } = {},
 ): StepRunner {
   return async (ctx) => {
     const p = ctx.params;
@@ -28,6 +33,7 @@ export function createConfiguredAnalyzeStep(
       // Writing while the workers compute keeps one transaction open on the shared connection: safe only
       // when no other job of this process writes meanwhile (a one-shot command), never inside serve.
       storeWhileComputing: opts.exclusiveStore === true,
+      remote: opts.remote?.(ctx),
       onProgress: (done, total) =>
         ctx.progress({ done, total, stage: 'analyze', message: `${done} of ${total} tickers analysed` }),
     };

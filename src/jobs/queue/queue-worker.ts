@@ -9,6 +9,7 @@ import type { RateLimits } from '../../fetch/rate-limiter.js';
 import { RedisRateLimiter } from '../../fetch/redis-rate-limiter.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
+import { createConfiguredAnalyzeStep } from '../handlers/configured-analyze-step.js';
 import { createConfiguredFetchStep } from '../handlers/configured-fetch-step.js';
 import {
   type JobContext,
@@ -19,6 +20,8 @@ import {
   partialOfSteps,
 } from '../job-handler.js';
 import { createRuntimeHandlers } from '../job-runtime.js';
+import { AnalysisChunkQueue } from './analysis-chunk-queue.js';
+import { startAnalysisChunkWorker } from './analysis-chunk-worker.js';
 import { connectReadyRedis, connectRedis, redisErrorLog } from './connect-redis.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
 import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
@@ -32,6 +35,8 @@ export interface QueueWorkerOptions {
   log?: (message: string) => void;
   /** Replaces the network transport of the sources (tests, benches). */
   httpGet?: HttpGet;
+  /** How this worker names itself in what it ran (default host:pid). */
+  name?: string;
   /** When the worker looks whether its running parts' runs were cancelled; default every second. */
   cancelPoll?: CancelPoll;
 }
@@ -81,7 +86,17 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     }
     return l;
   };
-  const { handlers } = createRuntimeHandlers({ store, config, log });
+  // An analyze step sends a large pass's chunks to every worker's chunk runner, this one's included.
+  const chunkQueue = await AnalysisChunkQueue.open({ config, redis, onError });
+  const chunkWorker = await startAnalysisChunkWorker({ store, config, redis, name: opts.name, onError, log });
+  const { handlers } = createRuntimeHandlers({
+    store,
+    config,
+    log,
+    runAnalyze: createConfiguredAnalyzeStep(store, config, {
+      remote: (ctx) => chunkQueue.forRun(ctx.id, ctx.signal),
+    }),
+  });
   // One transport for every chunk: its kept-alive connections serve the next chunk's requests at once, where a
   // transport per chunk would open new connections (and send late) at each chunk's start.
   const httpGet = opts.httpGet ?? createConfiguredHttpGet(config);
@@ -240,6 +255,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   return {
     close: async () => {
       await worker.close();
+      await chunkWorker.close();
+      await chunkQueue.close();
       // BullMQ leaves a connection it was given open.
       workerConnection.disconnect();
       redis.disconnect();

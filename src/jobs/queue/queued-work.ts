@@ -63,3 +63,34 @@ export interface RunProgressEvent {
   kind: JobKind;
   progress: JobProgress;
 }
+
+/**
+ * The BullMQ queue of analysis chunks: the chunks of one analyze step, planned by the worker running that
+ * step and run by every worker's chunk runner. A queue of its own, so a worker whose every slot of the main
+ * queue waits on a step still runs the chunks that step waits for.
+ */
+export const ANALYSIS_QUEUE_NAME = 'analysis';
+
+/** One analysis chunk: its input and output travel as binary values under Redis keys, not as job data. */
+export interface AnalysisChunkWork {
+  runId: string;
+  /** The pass this chunk belongs to (a step retried after its worker died plans a new pass). */
+  pass: string;
+  index: number;
+  tickers: number;
+  input: string;
+  output: string;
+}
+
+/** What a chunk's job returns: where its output is and which worker ran it. */
+export interface AnalysisChunkDone {
+  output: string;
+  worker: string;
+  /** The run was cancelled before the chunk started: it ran nothing. */
+  skipped?: boolean;
+}
+
+/** Redis keys of one analysis chunk's input and output (outside the BullMQ queue's own keys). */
+export function analysisChunkKeys(prefix: string, pass: string, index: number) {
+  return { input: `${prefix}:chunk:${pass}:${index}:in`, output: `${prefix}:chunk:${pass}:${index}:out` };
+}

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type { Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ChunkResult, CountsLayout, WireJob } from '../../analysis/analysis-share.js';
+import { addTimes, type ExecutedRun, emptyRun } from '../../analysis/analysis-worker-pool.js';
+import type { RemoteChunks } from '../../analysis/remote-chunks.js';
+import type { Config } from '../../config/index.js';
+import { decodeChunkOutput, encodeChunkInput } from './analysis-chunk-codec.js';
+import { connectRedis } from './connect-redis.js';
+import {
+  ANALYSIS_QUEUE_NAME,
+  type AnalysisChunkDone,
+  type AnalysisChunkWork,
+  analysisChunkKeys,
+} from './queued-work.js';
+
+/** How long a chunk's input and output stay in Redis: they are deleted when the pass ends, this is for a pass that died. */
+export const CHUNK_KEY_TTL_MS = 3_600_000;
+/** Attempts of a chunk before its pass fails (the analyze step is then retried as a whole). */
+const CHUNK_ATTEMPTS = 3;
+
+/**
+ * The planning side of analysis on a shared queue: the worker running an analyze step sends the pass's chunks
+ * to the analysis queue, where every worker's chunk runner (its own included) takes them, and adds up what
+ * comes back. The step holds the plan in memory meanwhile; if its worker dies, the step is taken over and
+ * plans a new pass, whose chunks have new ids, so a chunk of the old pass never counts twice.
+ */
+export class AnalysisChunkQueue {
+  private constructor(
+    private readonly queue: Queue<AnalysisChunkWork, AnalysisChunkDone>,
+    private readonly events: QueueEvents,
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    private readonly chunkTickers: number,
+    private readonly connections: Redis[],
+  ) {}
+
+  static async open(opts: {
+    config: Pick<Config, 'redisUrl' | 'queuePrefix' | 'queueAnalysisChunkSize'>;
+    redis: Redis;
+    onError?: (message: string) => void;
+  }): Promise<AnalysisChunkQueue> {
+    const { Queue, QueueEvents } = await import('bullmq');
+    const { redisUrl, queuePrefix: prefix } = opts.config;
+    const queueConnection = connectRedis(redisUrl, { forBullMQ: true, onError: opts.onError });
+    const eventConnection = connectRedis(redisUrl, { forBullMQ: true, onError: opts.onError });
+    const queue = new Queue<AnalysisChunkWork, AnalysisChunkDone>(ANALYSIS_QUEUE_NAME, {
+      connection: queueConnection,
+      prefix,
+    });
+    const events = new QueueEvents(ANALYSIS_QUEUE_NAME, { connection: eventConnection, prefix });
+    // connectRedis logs the connections' errors, masked; BullMQ passes them on here too.
+    queue.on('error', () => {});
+    events.on('error', () => {});
+    // Listening before any chunk is added: a chunk that ends at once is still heard.
+    await events.waitUntilReady();
+    return new AnalysisChunkQueue(queue, events, opts.redis, prefix, opts.config.queueAnalysisChunkSize, [
+      queueConnection,
+      eventConnection,
+    ]);
+  }
+
+  /** The chunks of one analyze step's passes; `signal` (the run's cancel) drops the chunks not yet run. */
+  forRun(runId: string, signal: AbortSignal): RemoteChunks {
+    return {
+      chunkTickers: this.chunkTickers,
+      run: (layout, chunks, stop, onProgress) => this.runPass(runId, signal, layout, chunks, stop, onProgress),
+    };
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.events.close(), this.queue.close()]);
+    // BullMQ leaves the connections it was given open.
+    for (const c of this.connections) c.disconnect();
+  }
+
+  private async runPass(
+    runId: string,
+    signal: AbortSignal,
+    layout: CountsLayout,
+    chunks: readonly WireJob[][],
+    stop: (c: ChunkResult) => boolean,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ExecutedRun> {
+    signal.throwIfAborted();
+    const pass = `${runId}.${randomUUID().slice(0, 8)}`;
+    const keys = chunks.map((_, i) => analysisChunkKeys(this.prefix, pass, i));
+    let jobs: Job<AnalysisChunkWork, AnalysisChunkDone>[] = [];
+    const finished = new Set<number>();
+    try {
+      const inputs = this.redis.multi();
+      chunks.forEach((jobsOfChunk, i) => {
+        inputs.set(keys[i].input, encodeChunkInput(layout, jobsOfChunk), 'PX', CHUNK_KEY_TTL_MS);
+      });
+      await inputs.exec();
+      jobs = await this.queue.addBulk(
+        chunks.map((c, i) => ({
+          name: 'chunk',
+          data: { runId, pass, index: i, tickers: c.length, ...keys[i] },
+          opts: {
+            jobId: `${pass}.${i}`,
+            attempts: CHUNK_ATTEMPTS,
+            backoff: { type: 'exponential', delay: 1000 },
+            removeOnComplete: { age: 3600 },
+            removeOnFail: { age: 86_400 },
+          },
+        })),
+      );
+      return await this.collect(runId, signal, layout, jobs, finished, stop, onProgress);
+    } finally {
+      // Chunks not started are dropped (one already running ends on its own and its output expires); the
+      // finished ones stay on the queue for a while, for who ran what.
+      await Promise.allSettled(jobs.filter((j) => !finished.has(j.data.index)).map((j) => this.queue.remove(j.id!)));
+      await this.redis.del(...keys.flatMap((k) => [k.input, k.output]));
+    }
+  }
+
+  /** Adds up the chunks' outputs in the order they end. */
+  private collect(
+    runId: string,
+    signal: AbortSignal,
+    layout: CountsLayout,
+    jobs: readonly Job<AnalysisChunkWork, AnalysisChunkDone>[],
+    finished: Set<number>,
+    stop: (c: ChunkResult) => boolean,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ExecutedRun> {
+    const out = emptyRun();
+    const total = jobs.reduce((n, j) => n + j.data.tickers, 0);
+    let done = 0;
+    let pending = jobs.length;
+    return new Promise<ExecutedRun>((resolve, reject) => {
+      let settled = false;
+      const settle = (error?: unknown) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', onAbort);
+        if (error === undefined) resolve(out);
+        else reject(error);
+      };
+      const onAbort = () => settle(signal.reason ?? new Error(`analysis of run ${runId} was cancelled`));
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (pending === 0) settle();
+      for (const job of jobs) {
+        const index = job.data.index;
+        job
+          .waitUntilFinished(this.events)
+          .then(async (value: AnalysisChunkDone) => {
+            finished.add(index);
+            if (value.skipped) throw new Error('its run was cancelled');
+            const bytes = await this.redis.getBuffer(value.output);
+            if (!bytes) throw new Error('its output is gone from Redis');
+            return decodeChunkOutput(bytes, layout);
+          })
+          .then(({ result, counts }) => {
+            if (settled) return;
+            out.chunks.push(result);
+            out.counts.push(counts);
+            addTimes(out.times, result);
+            done += result.results.length;
+            onProgress?.(done, total);
+            if (stop(result) || --pending === 0) settle();
+          })
+          .catch((error: unknown) =>
+            settle(new Error(`analysis chunk ${index} of run ${runId} failed: ${(error as Error)?.message ?? error}`)),
+          );
+      }
+    });
+  }
+}
