@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { parseCsv } from '../../web/src/state/csv.js';
-import { cellText, SCREENER_COLUMNS } from '../../web/src/state/screener-columns.js';
+import { cellText, DEFAULT_COLUMNS, SCREENER_COLUMNS } from '../../web/src/state/screener-columns.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import {
   buildBundledSampleDatabase,
@@ -199,6 +199,18 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
       [...symbols].sort((a, b) => a.localeCompare(b)),
     );
     assert.match((await page.getByTestId('sort-symbol').textContent()) ?? '', /▲/);
+    // The sample has no quotes: each market cap is unknown, and says so with a dash rather than a blank.
+    const capColumn = DEFAULT_COLUMNS.indexOf('marketCap') + 1;
+    const caps = await page.locator(`[data-testid=screener-row] .cell:nth-child(${capColumn})`).allTextContents();
+    assert.ok(caps.length > 0);
+    assert.deepEqual(new Set(caps), new Set(['—']));
+    // A name cut to its column's width is read whole on hover.
+    const names = page.locator(`[data-testid=screener-row] .cell:nth-child(${DEFAULT_COLUMNS.indexOf('name') + 1})`);
+    const cut = (await names.evaluateAll((cells) =>
+      cells.filter((c) => c.scrollWidth > c.clientWidth).map((c) => [c.textContent, c.getAttribute('title')]),
+    )) as [string, string][];
+    assert.ok(cut.length > 0, 'some sample names are longer than the column');
+    for (const [text, title] of cut) assert.equal(title, text);
     await page.getByTestId('screener-search').pressSequentially('AAP');
     await page.waitForURL(/q=AAP/);
     await page

@@ -46,7 +46,8 @@ export function JobProgressBar() {
       {running.length === 0 && last ? (
         <div class={`job-line ${last.status}`} data-testid="job-result">
           <span class="job-kind">{last.kind}</span>
-          <span class="job-message">
+          {/* A result longer than the strip is cut with an ellipsis: the whole of it is read on hover. */}
+          <span class="job-message" title={`${last.status === 'succeeded' ? 'done: ' : ''}${last.result ?? ''}`}>
             {last.status === 'succeeded' ? 'done: ' : ''}
             {last.result}
           </span>

@@ -217,7 +217,9 @@ function Sectors({ a }: { a: Analytics }) {
       <tbody>
         {a.sectors.map((s) => (
           <tr key={s.sector}>
-            <td class="truncate">{s.sector}</td>
+            <td class="truncate" title={s.sector}>
+              {s.sector}
+            </td>
             <td class="num">{fmtNumber(s.value)}</td>
             <td class="num">{fmtNumber(s.weight * 100, 1)}%</td>
           </tr>
@@ -309,7 +311,9 @@ function HoldingsTable({ holdings }: { holdings: Holding[] }) {
             <td>
               <Link href={`/ticker/${encodeURIComponent(h.symbol)}`}>{h.symbol}</Link>
             </td>
-            <td class="truncate">{h.sector}</td>
+            <td class="truncate" title={h.sector}>
+              {h.sector}
+            </td>
             <td class="num">{fmtNumber(h.shares, 2)}</td>
             <td class="num" title={h.priceDate ? `close of ${h.priceDate}` : ''}>
               {fmtNumber(h.price)} {h.currency}

@@ -386,8 +386,15 @@ class ScreenerRowView extends Component<RowProps> {
           const v = row[colIndex.get(c.key)!];
           const numeric = c.kind !== 'text' && c.kind !== 'list';
           const tone = c.kind === 'percent' || c.key === 'change1d' ? signClass(v as number | null) : '';
+          const text = cellText(c.kind, v);
           return (
-            <div key={c.key} class={`cell ${numeric ? 'num' : ''} ${tone}`} style={{ width: `${c.width}px` }}>
+            <div
+              key={c.key}
+              class={`cell ${numeric ? 'num' : ''} ${tone}`}
+              style={{ width: `${c.width}px` }}
+              // A name, sector or signal list cut to the column's width is read whole on hover.
+              title={numeric || !text ? undefined : text}
+            >
               {c.key === 'symbol' ? (
                 <a
                   href={`/ticker/${encodeURIComponent(String(v))}`}
@@ -399,7 +406,7 @@ class ScreenerRowView extends Component<RowProps> {
                   {String(v)}
                 </a>
               ) : (
-                cellText(c.kind, v)
+                text
               )}
             </div>
           );

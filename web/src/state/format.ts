@@ -1,6 +1,7 @@
 /** Number formatting shared by every page: one style for prices, percents and large counts. */
 
-const DASH = '—';
+/** What a missing figure shows: a dash, so an unknown value never reads as an empty or forgotten cell. */
+export const DASH = '—';
 
 /** One formatter per number of decimals: toLocaleString builds a new one per call, too slow for a table. */
 const formatters = new Map<number, Intl.NumberFormat>();

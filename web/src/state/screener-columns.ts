@@ -1,5 +1,5 @@
 import type { ScreenerCell } from './api-types.js';
-import { fmtCompact, fmtNumber, fmtPercent } from './format.js';
+import { DASH, fmtCompact, fmtNumber, fmtPercent } from './format.js';
 
 export type ColumnKind = 'text' | 'price' | 'percent' | 'number' | 'compact' | 'integer' | 'list';
 
@@ -80,9 +80,12 @@ export function screenerColumn(key: string): ScreenerColumn | undefined {
   return BY_KEY.get(key);
 }
 
-/** The text a cell shows (the CSV export writes the raw value instead). */
+/**
+ * The text a cell shows (the CSV export writes the raw value instead). A figure nobody has (a market cap
+ * before any quote was fetched) shows a dash, as on every other page; a missing name or list stays blank.
+ */
 export function cellText(kind: ColumnKind, value: ScreenerCell | undefined): string {
-  if (value === null || value === undefined) return '';
+  if (value === null || value === undefined) return kind === 'text' || kind === 'list' ? '' : DASH;
   if (Array.isArray(value)) return value.join(' ');
   if (typeof value === 'string') return value;
   switch (kind) {
