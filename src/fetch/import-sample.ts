@@ -4,6 +4,7 @@ import {
   bundledConstituentsFile,
   bundledSampleDir,
   SAMPLE_DESCRIPTION,
+  SAMPLE_SOURCE,
   SAMPLE_UNIVERSE,
 } from '../sources/csv/bundled-sample.js';
 import type { Store } from '../store/store.js';
@@ -12,7 +13,8 @@ import type { ImportSummary } from './import-summary.js';
 
 /**
  * Imports the bundled sample (sample/*.csv.gz) with names and sectors from the shipped 2018 S&P 500 list,
- * and records its tickers as the 'sample' universe so every page can say the data is the sample.
+ * and records its tickers as the 'sample' universe so every page can say the data is the sample (until a real
+ * source stores a ticker's bars again, see sampleSymbols).
  * Idempotent like any import: running it again changes nothing.
  */
 export async function importSample(
@@ -27,7 +29,7 @@ export async function importSample(
   const symbols = new Set<string>();
   const summary = await importFiles(store, files, {
     ...opts,
-    source: 'sample',
+    source: SAMPLE_SOURCE,
     sectorFile: bundledConstituentsFile(),
     onTicker: (symbol) => symbols.add(symbol),
   });

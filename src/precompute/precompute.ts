@@ -4,7 +4,8 @@ import type { JobProgress, JobRun } from '../domain/job-run.js';
 import type { ScreenerRow } from '../domain/screener-row.js';
 import type { Signal } from '../domain/signal.js';
 import type { Store } from '../store/store.js';
-import { type DataSetDescription, describeDataSet, SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
+import { type DataSetDescription, describeDataSet } from '../universe/describe-data-set.js';
+import { sampleSymbols as loadSampleSymbols } from '../universe/sample-symbols.js';
 import { type BreadthIndexPayload, buildBreadthPayload } from './build-breadth-payload.js';
 import { buildHeatmap } from './build-heatmap.js';
 import { buildOverview, type OverviewPayload } from './build-overview.js';
@@ -135,20 +136,19 @@ export interface DashboardInputs {
 }
 
 export async function loadDashboardInputs(store: PrecomputeOptions['store'], now: Date): Promise<DashboardInputs> {
-  const [analysed, quotes, fetchStates, runs, breadth, dataSet, sampleMembers] = await Promise.all([
+  const [analysed, quotes, fetchStates, runs, breadth, dataSet, sampleSymbols] = await Promise.all([
     store.analysis.screenerRows(),
     store.quotes ? store.quotes.list() : [],
     store.fetchState.list(),
     store.jobRuns.list({ since: new Date(now.getTime() - PIPELINE_HISTORY_MS) }),
     loadBreadth(store),
     describeDataSet(store),
-    store.universes.get(SAMPLE_UNIVERSE_NAME),
+    loadSampleSymbols(store),
   ]);
   const rows = mergeQuoteFields(analysed, quotes);
   let latest: number | null = null;
   for (const r of rows) if (latest === null || r.date > latest) latest = r.date;
   const signals = latest === null ? [] : await store.analysis.signals({ since: latest - RECENT_SIGNAL_DAYS });
-  const sampleSymbols = new Set((sampleMembers ?? []).map((m) => m.symbol));
   return { rows, fetchStates, runs, breadth, signals, dataSet, sampleSymbols };
 }
 

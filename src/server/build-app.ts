@@ -11,7 +11,7 @@ import type { ScreenerPayload } from '../precompute/build-screener.js';
 import { buildTickerBars, seriesFingerprint } from '../precompute/build-ticker-bars.js';
 import { breadthCacheKey, CACHE_KEYS, tickerCacheKey } from '../precompute/cache-keys.js';
 import type { HealthSample, Store } from '../store/store.js';
-import { SAMPLE_UNIVERSE_NAME } from '../universe/describe-data-set.js';
+import { isSampleTicker } from '../universe/sample-symbols.js';
 import { ApiError } from './api-error.js';
 import { badParam, noParams } from './bad-param.js';
 import { createBearerAuth } from './bearer-auth.js';
@@ -217,13 +217,13 @@ export function buildApp(opts: BuildAppOptions): App {
         const fingerprint = seriesFingerprint(series);
         let held = barAnswers.get(id);
         if (held?.fingerprint !== fingerprint) {
-          const [bars, sampleMembers] = await Promise.all([
+          const [bars, sample] = await Promise.all([
             buildTickerBars(store, symbol, query, series),
-            store.universes.get(SAMPLE_UNIVERSE_NAME),
+            isSampleTicker(store, symbol),
           ]);
           const meta = {
             symbol,
-            sample: sampleMembers?.some((m) => m.symbol === symbol) ?? false,
+            sample,
             lastDate: bars?.dates.at(-1) ?? null,
           };
           const bytes = ServedBytes.ofJson({ data: bars, meta });

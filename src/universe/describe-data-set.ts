@@ -1,5 +1,6 @@
 import { isoFromDay } from '../domain/epoch-day.js';
 import type { Store } from '../store/store.js';
+import { sampleSymbols } from './sample-symbols.js';
 
 /** The universe name the bundled sample's tickers are recorded under (see importSample). */
 export const SAMPLE_UNIVERSE_NAME = 'sample';
@@ -28,16 +29,23 @@ export interface DataSetDescription {
   notice: string;
 }
 
-export async function describeDataSet(store: Pick<Store, 'bars' | 'universes'>): Promise<DataSetDescription> {
-  const [stats, universes] = await Promise.all([store.bars.stats(), store.universes.list()]);
+export async function describeDataSet(
+  store: Pick<Store, 'bars' | 'universes' | 'fetchState'>,
+): Promise<DataSetDescription> {
+  const [stats, universes, stillSample] = await Promise.all([
+    store.bars.stats(),
+    store.universes.list(),
+    sampleSymbols(store),
+  ]);
   const from = stats.firstDate === null ? null : isoFromDay(stats.firstDate);
   const to = stats.lastDate === null ? null : isoFromDay(stats.lastDate);
-  const sampleUniverse = universes.find((u) => u.name === SAMPLE_UNIVERSE_NAME);
-  const allSample = sampleUniverse !== undefined && stats.tickers <= sampleUniverse.members;
-  const sampleRange = allSample ? { from, to } : sampleUniverse ? await sampleDates(store) : null;
+  // Only the tickers whose bars are still the sample's: one fetched again from a real source is not sample data.
+  const sampleUniverse = stillSample.size > 0 ? universes.find((u) => u.name === SAMPLE_UNIVERSE_NAME) : undefined;
+  const allSample = sampleUniverse !== undefined && stats.tickers <= stillSample.size;
+  const sampleRange = allSample ? { from, to } : sampleUniverse ? await sampleDates(store, stillSample) : null;
   const sample = sampleUniverse
     ? {
-        tickers: sampleUniverse.members,
+        tickers: stillSample.size,
         description: sampleUniverse.description,
         allSample,
         from: sampleRange?.from ?? null,
@@ -54,10 +62,13 @@ export async function describeDataSet(store: Pick<Store, 'bars' | 'universes'>):
 }
 
 /** The first and last bar dates of the sample's own tickers. */
-async function sampleDates(store: Pick<Store, 'bars' | 'universes'>): Promise<{ from: string; to: string } | null> {
+async function sampleDates(
+  store: Pick<Store, 'bars'>,
+  symbols: ReadonlySet<string>,
+): Promise<{ from: string; to: string } | null> {
   let first = Number.POSITIVE_INFINITY;
   let last = Number.NEGATIVE_INFINITY;
-  for (const { symbol } of (await store.universes.get(SAMPLE_UNIVERSE_NAME)) ?? []) {
+  for (const symbol of symbols) {
     const bars = await store.bars.read(symbol);
     if (!bars || bars.dates.length === 0) continue;
     first = Math.min(first, bars.dates[0]);

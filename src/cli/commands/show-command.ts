@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isoFromDay } from '../../domain/epoch-day.js';
 import { normalizeSymbol } from '../../domain/symbol.js';
 import { buildTickerBars, type TickerBarsPayload } from '../../precompute/build-ticker-bars.js';
-import { SAMPLE_UNIVERSE_NAME } from '../../universe/describe-data-set.js';
+import { isSampleTicker } from '../../universe/sample-symbols.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, UsageError } from '../exit-codes.js';
 import { formatTable, printJson, printLine } from '../output.js';
@@ -61,7 +61,7 @@ export function registerShowCommand(program: Command, ctx: CliContext): void {
       }
       const { dividends, splits } = payload;
       // Sample prices are from 2013-2018: said wherever they are shown, so they are never taken for today's.
-      const sample = ((await store.universes.get(SAMPLE_UNIVERSE_NAME)) ?? []).some((m) => m.symbol === symbol);
+      const sample = await isSampleTicker(store, symbol);
       if (opts.json) {
         printJson({ ...payload, sample });
         return;

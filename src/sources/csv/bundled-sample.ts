@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 /** Name of the universe the bundled sample is recorded under, and what `marketdeck status` says about it. */
 export const SAMPLE_UNIVERSE = 'sample';
+/** The source the sample's bars are recorded from in the fetch state, told apart from a real source's. */
+export const SAMPLE_SOURCE = 'sample';
 export const SAMPLE_DESCRIPTION =
   'Bundled sample: ~100 S&P 500 tickers, 2013-02-08..2018-02-07, IEX via Kaggle (real data with its defects, see sample/README.md)';
 /** The S&P 500 list shipped with the package (2018-04-02, the sample's period), with names and sectors. */
