@@ -23,6 +23,8 @@ const WORKER_COUNTS = (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').ma
 const STORE_TICKERS = Number(process.env.BENCH_SCALE_TICKERS ?? 2_000);
 const STORE_DAYS = Number(process.env.BENCH_SCALE_DAYS ?? 2_520);
 const LIMIT = Number(process.env.BENCH_SCALE_LIMIT ?? 50);
+/** Worker counts (one analysis thread each) whose queued `analyze --full` on PostgreSQL is timed. */
+const ANALYSIS_WORKER_COUNTS = (process.env.BENCH_SCALE_ANALYSIS_WORKERS ?? '1,2').split(',').map(Number);
 const PG_SERVER = process.env.MARKETDECK_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.MARKETDECK_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const cli = fileURLToPath(new URL('../../src/cli/run.js', import.meta.url));
@@ -52,6 +54,23 @@ export const scaleSection: BenchSection = {
       return `${PG_SERVER}/${dbName}?options=${encodeURIComponent(`-c search_path=${name}`)}`;
     };
     const details: Record<string, unknown> = {};
+    /** `n` worker processes on `env`, once each says it is taking parts. */
+    const startWorkers = async (n: number, env: Record<string, string>): Promise<ChildProcess[]> => {
+      const children: ChildProcess[] = [];
+      await Promise.all(
+        Array.from({ length: n }, () => {
+          const child = spawn(process.execPath, [cli, 'worker', '--concurrency', '2'], {
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          children.push(child);
+          return new Promise<void>((resolve) =>
+            child.stdout?.on('data', (d) => String(d).includes('taking') && resolve()),
+          );
+        }),
+      );
+      return children;
+    };
     try {
       // --- fetch throughput of the queue workers
       // The source in a process of its own, as a real one is: its reading of arrivals is never held up by the
@@ -81,19 +100,7 @@ export const scaleSection: BenchSection = {
           MARKETDECK_DATA_DIR: join(ctx.tmpDir, 'data'),
           ENABLE_ALPHA_VANTAGE: 'false',
         };
-        const children: ChildProcess[] = [];
-        await Promise.all(
-          Array.from({ length: workers }, () => {
-            const child = spawn(process.execPath, [cli, 'worker', '--concurrency', '2'], {
-              env: { ...process.env, ...env },
-              stdio: ['ignore', 'pipe', 'inherit'],
-            });
-            children.push(child);
-            return new Promise<void>((resolve) =>
-              child.stdout?.on('data', (d) => String(d).includes('taking') && resolve()),
-            );
-          }),
-        );
+        const children = await startWorkers(workers, env);
         const config = loadConfig({ env: { ...process.env, ...env } });
         const store = await openStore(config);
         const queue = new BullJobQueue({ store, config });
@@ -186,10 +193,8 @@ export const scaleSection: BenchSection = {
           samples.push(performance.now() - t);
         }
         t0 = performance.now();
-        await runAnalysis(store, {
-          universe: { name: 'cached', symbols: names },
-          full: true,
-        } as Parameters<typeof runAnalysis>[1]);
+        // As `marketdeck analyze --full` runs it: a one-shot command stores signals while it computes.
+        await runAnalysis(store, { universe: { name: 'cached', symbols: names }, full: true, storeWhileComputing: true });
         const analyze = (performance.now() - t0) / 1000;
         return { write, load, bars, readP50: percentile(samples, 50), analyze };
       };
@@ -208,6 +213,43 @@ export const scaleSection: BenchSection = {
         await c.query('VACUUM (ANALYZE) bars, tickers');
         await c.end();
       });
+      // --- a full analysis on PostgreSQL sent to the queue: the planning worker's chunks run on every worker
+      const queuedAnalysis = async (workers: number) => {
+        const prefix = `mdbench-${process.pid}-analysis-${workers}`;
+        const env: Record<string, string> = {
+          MARKETDECK_DB: pgUrl,
+          REDIS_URL: REDIS,
+          QUEUE_PREFIX: prefix,
+          ANALYSIS_WORKERS: '1',
+          MARKETDECK_DATA_DIR: join(ctx.tmpDir, 'data'),
+          ENABLE_ALPHA_VANTAGE: 'false',
+        };
+        const children = await startWorkers(workers, env);
+        const config = loadConfig({ env: { ...process.env, ...env } });
+        const queue = new BullJobQueue({ store: postgres, config });
+        try {
+          const t0 = performance.now();
+          const run = await (await queue.enqueue('analyze', { full: true })).done;
+          const seconds = (performance.now() - t0) / 1000;
+          if (run.status !== 'succeeded') throw new Error(`queued analysis ended ${run.status}: ${run.error}`);
+          return { seconds, remoteChunks: (run.metrics as { remoteChunks?: number }).remoteChunks ?? 0 };
+        } finally {
+          await queue.close();
+          for (const c of children) c.kill('SIGTERM');
+          await deleteRedisKeys(REDIS, prefix);
+        }
+      };
+      const analysisTimes: Record<number, number> = {};
+      for (const n of ANALYSIS_WORKER_COUNTS.filter((w) => w > 0)) {
+        ctx.log(`queued analyze --full with ${n} worker(s), one thread each`);
+        const r = await queuedAnalysis(n);
+        details[`queuedAnalysis${n}`] = r;
+        analysisTimes[n] = r.seconds;
+        figures.push(info(`analyze --full on the queue, ${n} worker(s) x 1 thread, PostgreSQL`, r.seconds, 's'));
+      }
+      if (analysisTimes[1] && analysisTimes[2]) {
+        figures.push(info('queued analyze --full, 1 worker / 2 workers', analysisTimes[1] / analysisTimes[2], 'x'));
+      }
       await postgres.close();
       await source.close();
       details.sqlite = a;

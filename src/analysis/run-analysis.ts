@@ -38,11 +38,13 @@ export interface RunAnalysisOptions {
   minTickersForWorkers?: number;
   onProgress?: (done: number, total: number) => void;
   /**
-   * A full run on worker threads stores each chunk's signals while the workers analyse the next ones,
-   * instead of writing everything at the end. The run's transaction then stays open on the store's
-   * connection for the whole run, so set this only where nothing else uses that connection meanwhile (a
-   * one-shot command): another job of the same process would read the unfinished run, and its writes
-   * would join the run's transaction (and be rolled back with it). Default false.
+   * A full run on worker threads (or other processes) stores each chunk's signals while the next ones are
+   * analysed, instead of writing everything at the end. On a store whose run shares its one connection
+   * (SQLite) the run's transaction then stays open on it for the whole run, so set this only where nothing
+   * else uses that connection meanwhile (a one-shot command): another job of the same process would read the
+   * unfinished run, and its writes would join the run's transaction (and be rolled back with it). A store
+   * whose run holds a connection of its own (AnalysisRepo.runWriterSharesConnection false) always does it.
+   * Default false.
    */
   storeWhileComputing?: boolean;
   /**
@@ -316,8 +318,10 @@ async function attempt(
   for (let i = 0; i < jobs.length; i += chunkSize) chunks.push(jobs.slice(i, i + chunkSize));
   // Asked to, a full pass on worker threads stores each chunk's signals while the workers analyse the next
   // ones (the calling thread would otherwise wait idle, then write them all), in the run's one transaction.
+  // A store whose run holds a connection of its own (PostgreSQL) is safe to write this way in any process.
+  const writeWhileComputing = opts.storeWhileComputing || store.analysis.runWriterSharesConnection === false;
   const writer =
-    opts.storeWhileComputing && full && pool && store.analysis.beginRun
+    writeWhileComputing && full && (pool || remote) && store.analysis.beginRun
       ? await store.analysis.beginRun({ replacing: new Set(jobs.map((j) => j.symbol)) })
       : null;
   try {
@@ -344,7 +348,7 @@ async function attempt(
           return writeError !== null || stop(c);
         };
     const run = remote
-      ? await remote.run(layout, chunks, stop, opts.onProgress)
+      ? await remote.run(layout, chunks, stopOrWrite, opts.onProgress)
       : pool
         ? await pool.run(layout, chunks, stopOrWrite, opts.onProgress)
         : await runHere(store, layout, chunks, stop, opts.onProgress);

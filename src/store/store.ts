@@ -329,6 +329,12 @@ export interface AnalysisRepo {
    * Optional: stores without it get commitRun.
    */
   beginRun?(opts: { replacing: ReadonlySet<string> }): Promise<AnalysisRunWriter>;
+  /**
+   * Whether other users of this store object share an open run's transaction (one connection, as SQLite's):
+   * then only a process doing nothing else may write while it computes. False: the run holds a connection
+   * of its own, and anyone may.
+   */
+  readonly runWriterSharesConnection?: boolean;
   /** The opaque breadth counters an incremental run of `universe` continues from (null: none stored). */
   breadthState(universe: string): Promise<Uint8Array | null>;
 }

@@ -4,6 +4,7 @@ import { BREADTH_FIELDS, type BreadthSeries } from '../../src/domain/breadth-ser
 import { dayFromIso, type EpochDay } from '../../src/domain/epoch-day.js';
 import type { ScreenerRow } from '../../src/domain/screener-row.js';
 import type { Signal, SignalKind } from '../../src/domain/signal.js';
+import { openStore } from '../../src/store/open-store.js';
 import type { SignalColumns, Store } from '../../src/store/store.js';
 import { commitAnalysis, signalColumns } from '../support/commit-analysis.js';
 
@@ -19,6 +20,71 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
     });
     afterEach(async () => {
       await store.close();
+    });
+
+    describe('run writer', () => {
+      const columns = (symbols: string[], dates: number[]): SignalColumns => ({
+        symbols,
+        kinds: ['golden-cross'],
+        symbolIndex: Int32Array.from(dates, (_, i) => i % symbols.length),
+        dates: Int32Array.from(dates),
+        kindIndex: new Uint8Array(dates.length),
+        values: Float64Array.from(dates, (d) => d / 10),
+      });
+      const empty = columns([], []);
+      const rest = { screenerRows: [], signalsFrom: new Map(), signals: empty, states: [] };
+
+      const withOldSignals = () =>
+        store.analysis.commitRun({ ...rest, signalsFrom: new Map([['A', null]]), signals: columns(['A'], [100]) });
+
+      it('replaces the signals part by part and shows them only once committed', async () => {
+        await withOldSignals();
+        // Another connection, as another process has: it sees the previous run until the commit.
+        const reader = await openStore({ db: store.readerLocation()! });
+        try {
+          const writer = await store.analysis.beginRun?.({ replacing: new Set(['A', 'B']) });
+          assert.ok(writer);
+          await writer.addSignals({ signalsFrom: new Map([['A', null]]), signals: columns(['A'], [200]) });
+          await writer.addSignals({ signalsFrom: new Map([['B', null]]), signals: columns(['B'], [300]) });
+          assert.deepEqual(
+            (await reader.analysis.signals()).map((s) => [s.symbol, s.date]),
+            [['A', 100]],
+          );
+          await writer.commit(rest);
+          assert.deepEqual(
+            (await reader.analysis.signals()).map((s) => [s.symbol, s.date]),
+            [
+              ['B', 300],
+              ['A', 200],
+            ],
+          );
+        } finally {
+          await reader.close();
+        }
+      });
+
+      it('keeps the previous run whole when aborted or when a part is invalid', async () => {
+        await withOldSignals();
+        const aborted = await store.analysis.beginRun?.({ replacing: new Set(['A']) });
+        assert.ok(aborted);
+        await aborted.addSignals({ signalsFrom: new Map([['A', null]]), signals: columns(['A'], [200]) });
+        await aborted.abort();
+        assert.deepEqual(
+          (await store.analysis.signals()).map((s) => [s.symbol, s.date]),
+          [['A', 100]],
+        );
+        const failing = await store.analysis.beginRun?.({ replacing: new Set(['A']) });
+        assert.ok(failing);
+        await assert.rejects(
+          failing.addSignals({ signalsFrom: new Map([['A', 150]]), signals: columns(['A'], [120]) }),
+          /before the replaced span starting on day 150/,
+        );
+        await assert.rejects(failing.commit(rest), /already committed or aborted/);
+        assert.deepEqual(
+          (await store.analysis.signals()).map((s) => [s.symbol, s.date]),
+          [['A', 100]],
+        );
+      });
     });
 
     describe('screener rows', () => {

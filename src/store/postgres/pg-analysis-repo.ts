@@ -19,7 +19,14 @@ import {
   validateColumns,
   type YearSignals,
 } from '../signal-blobs.js';
-import type { AnalysisRepo, AnalysisRunWrite, AnalysisState, DateRange, SignalColumns } from '../store.js';
+import type {
+  AnalysisRepo,
+  AnalysisRunWrite,
+  AnalysisRunWriter,
+  AnalysisState,
+  DateRange,
+  SignalColumns,
+} from '../store.js';
 import type { PgDb, Sql } from './pg-db.js';
 
 interface SignalYearRow {
@@ -128,6 +135,53 @@ export class PgAnalysisRepo implements AnalysisRepo {
   async commitRun(run: AnalysisRunWrite): Promise<void> {
     validateColumns(run.signals);
     await this.db.tx((sql) => commitIn(sql, run));
+  }
+
+  /** The run's transaction holds a connection of its own: the store's other users never join it. */
+  readonly runWriterSharesConnection = false;
+
+  /**
+   * A transaction on a connection of its own: each part's signals are written while the next parts are
+   * analysed, and other connections keep reading the previous run until the commit.
+   */
+  async beginRun(_opts: { replacing: ReadonlySet<string> }): Promise<AnalysisRunWriter> {
+    const tx = await this.db.begin();
+    let open = true;
+    const fail = async (error: unknown): Promise<never> => {
+      open = false;
+      await tx.rollback().catch(() => {});
+      throw error;
+    };
+    const ensureOpen = () => {
+      if (!open) throw new Error('the analysis run was already committed or aborted');
+    };
+    return {
+      addSignals: async (part) => {
+        ensureOpen();
+        try {
+          validateColumns(part.signals);
+          await replaceSignalsIn(tx.sql, part.signalsFrom, part.signalsAppend ?? new Set(), part.signals);
+        } catch (error) {
+          await fail(error);
+        }
+      },
+      commit: async (rest) => {
+        ensureOpen();
+        try {
+          validateColumns(rest.signals);
+          await commitIn(tx.sql, rest);
+        } catch (error) {
+          await fail(error);
+        }
+        open = false;
+        await tx.commit();
+      },
+      abort: async () => {
+        if (!open) return;
+        open = false;
+        await tx.rollback();
+      },
+    };
   }
 
   async breadthState(universe: string): Promise<Uint8Array | null> {

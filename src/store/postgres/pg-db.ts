@@ -7,6 +7,13 @@ export interface Sql {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>;
 }
 
+/** A transaction open across awaits (PgDb.begin). */
+export interface OpenTransaction {
+  sql: Sql;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
 /**
  * Type parsers of this store's connections: 64-bit integers (epoch milliseconds, counts, bar versions) come
  * back as numbers, since every value marketdeck keeps in one fits a double exactly; numeric sums likewise.
@@ -59,6 +66,41 @@ export class PgDb implements Sql {
   /** A connection held until released, for a transaction that spans the caller's awaits (an analysis run). */
   connect(): Promise<pg.PoolClient> {
     return this.pool.connect();
+  }
+
+  /**
+   * A transaction left open across the caller's awaits, on a connection of its own: what runs through `sql`
+   * is in it, every other statement of this pool is not. `commit` and `rollback` end it and free the connection.
+   */
+  async begin(): Promise<OpenTransaction> {
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+    } catch (error) {
+      client.release();
+      throw error;
+    }
+    let open = true;
+    const end = async (command: 'COMMIT' | 'ROLLBACK') => {
+      if (!open) return;
+      open = false;
+      try {
+        await client.query(command);
+      } catch (error) {
+        // A connection whose transaction could not end is not given back to the pool as it is.
+        client.release(error as Error);
+        throw error;
+      }
+      client.release();
+    };
+    return {
+      sql: {
+        query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
+          client.query<R>(this.statements.of(text, values)),
+      },
+      commit: () => end('COMMIT'),
+      rollback: () => end('ROLLBACK'),
+    };
   }
 
   close(): Promise<void> {
