@@ -17,6 +17,7 @@ import {
 } from './support/dashboard-server.js';
 import {
   canvasDrawnScript,
+  canvasShowsColourScript,
   chromiumSkipReason,
   type Headless,
   launchChromium,
@@ -255,6 +256,14 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
       await hostile.close();
     }
     assert.deepEqual(consoleErrors, []);
+  });
+
+  it('draws the health samples of a server just started, a lone first sample as a dot', async () => {
+    await page.goto(`${server.url}/pipeline`);
+    await page.locator('[data-testid=health-cpu-chart] canvas').waitFor();
+    // Memory used (purple) is known in every sample, the first included.
+    await waitForScript(page, canvasShowsColourScript('[data-testid=health-cpu-chart] canvas', '#ab47bc'));
+    await waitForScript(page, canvasShowsColourScript('[data-testid=health-size-chart] canvas', '#26a69a'));
   });
 
   it('explains the next step on an empty database instead of drawing empty charts', async () => {

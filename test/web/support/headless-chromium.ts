@@ -66,6 +66,23 @@ export const canvasDrawnScript = (selector: string) => `(() => {
 })()`;
 
 /**
+ * True when the canvas matched by `selector` has a pixel of about the colour `hex` (a series drawn in it),
+ * apart from the greys of its background, grid and labels.
+ */
+export const canvasShowsColourScript = (selector: string, hex: string) => `(() => {
+  const want = ${JSON.stringify(hex)}.match(/[0-9a-f]{2}/gi).map((h) => parseInt(h, 16));
+  return [...document.querySelectorAll(${JSON.stringify(selector)})].some((c) => {
+    const ctx = c.width && c.height ? c.getContext('2d') : null;
+    if (!ctx) return false;
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i] - want[0]) + Math.abs(data[i + 1] - want[1]) + Math.abs(data[i + 2] - want[2]) < 60) return true;
+    }
+    return false;
+  });
+})()`;
+
+/**
  * Waits until a script evaluates truthy. Playwright's waitForFunction compiles its predicate inside the
  * page, which the dashboard's CSP (no 'unsafe-eval') refuses; an evaluation from outside is allowed.
  */

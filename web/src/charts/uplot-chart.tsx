@@ -3,7 +3,9 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { themeStore } from '../app-state.js';
 import { useStore } from '../store.js';
+import { DAY_INCREMENTS, dayTicks } from './day-ticks.js';
 import { PALETTE, themeColors } from './theme-colors.js';
+import { trailingRange } from './trailing-range.js';
 
 export interface SeriesSpec {
   label: string;
@@ -62,13 +64,17 @@ export function UPlotChart(props: UPlotChartProps) {
         points: { size: 5 },
         drag: { x: false, y: false },
       },
+      // Days and sample times are UTC, as the legend says: ticks fall on UTC midnights and hours.
+      tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
       scales: {
         x: props.spanSeconds
-          ? { time: true, range: (_u, _min, max) => [max - (props.spanSeconds ?? 0), max] }
+          ? { time: true, range: (u) => trailingRange(u.data[0], props.spanSeconds ?? 0) }
           : { time: true },
       },
       axes: [
-        props.timeFormat === 'hour' ? { ...axis, values: (_u, ticks) => timeTicks(ticks) } : axis,
+        props.timeFormat === 'hour'
+          ? { ...axis, values: (_u, ticks) => timeTicks(ticks) }
+          : { ...axis, incrs: [...DAY_INCREMENTS], values: (_u, ticks) => dayTicks(ticks) },
         { ...axis, size: 52, values: (_u, ticks) => ticks.map(compactTick) },
       ],
       series: [
@@ -79,8 +85,8 @@ export function UPlotChart(props: UPlotChartProps) {
           const base: uPlot.Series = {
             label: s.label,
             stroke: color,
-            // A line needs two points: the first samples of a new chart are drawn as dots.
-            points: { show: data[0].length <= 2 },
+            // A line needs two points: the first samples of a new chart are drawn as dots, large enough to see.
+            points: { show: data[0].length <= 2, size: 7 },
             ...(s.scale ? { scale: s.scale } : {}),
           };
           return s.kind === 'bars' ? { ...base, fill: `${color}cc`, paths: bars } : { ...base, width: 1.25 };
