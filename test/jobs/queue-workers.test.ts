@@ -173,5 +173,13 @@ describe('BullMQ workers on Redis against PostgreSQL', { skip, timeout: 180_000 
     const m = JSON.parse(r.stdout) as { tickers: { requested: number; fetched: number; skippedFresh: number } };
     assert.deepEqual([m.tickers.requested, m.tickers.fetched, m.tickers.skippedFresh], [3, 2, 1]);
     assert.deepEqual(await server.requestsFor(['Q0001', 'NEW01']), [0, 1]);
+    // The run's progress ends on its last count, however close together its chunks' counts came.
+    const store = await PostgresStore.open(db);
+    try {
+      const [run] = await store.jobRuns.list({ kind: 'fetch', limit: 1 });
+      assert.deepEqual([run.progress?.done, run.progress?.total], [3, 3]);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -138,6 +138,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       });
       const params: Record<string, unknown> = { ...work.params, tickers: work.symbols, maxConcurrent: 1 };
       for (const k of ['universe', 'maxStocks', 'expand']) delete params[k];
+      // The chunk's last count is written before the chunk ends, so the run's last part finds it there.
+      let counted: Promise<void> = Promise.resolve();
       // A cancel stops the chunk after its request in flight: the tickers it stored stay, the rest are not run.
       const chunk = await watched(
         work.runId,
@@ -145,12 +147,16 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
           step(
             contextOf(job, work.runId, work.kind, params, signal, (p) => {
               if (p.stage === 'fetch' && typeof p.done === 'number') {
-                void reporter.chunkDone(job, work.runId, work.kind, work.index, p.done, p.total ?? p.done);
+                const { done, total } = p;
+                counted = counted
+                  .then(() => reporter.chunkDone(job, work.runId, work.kind, work.index, done, total ?? done))
+                  .catch((error: unknown) => log(`progress of ${job.id}: ${(error as Error).message}`));
               }
             }),
           ),
         { cancelledBeforeStart: work.symbols.length },
       );
+      await counted;
       return chunk.metrics;
     }
     const children = Object.values(await job.getChildrenValues()) as JobMetrics[];
@@ -249,6 +255,11 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       const join = 'join' in job.data ? job.data.join : undefined;
       await releaseRun(job.data.runId, join);
     })().catch((e) => log(`recording the failure of ${job.id} failed: ${e}`));
+  });
+  worker.on('completed', (job) => {
+    const ms = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null;
+    const what = job.data.type === 'chunk' ? ` (${job.data.symbols.length} tickers)` : '';
+    log(`${job.name} ${job.id}${what} done${ms === null ? '' : ` in ${ms} ms`}`);
   });
   worker.on('error', (error) => log(`queue worker: ${error.message}`));
   await worker.waitUntilReady();
@@ -366,7 +377,9 @@ class RunProgressReporter {
     const key = runKeys(this.prefix, runId).counters;
     // Per chunk, not added: a chunk run again after its worker died counts its tickers once.
     await this.redis.hset(key, `c${index}`, done);
-    if (!this.due(runId)) return;
+    // A chunk's end is always published: the last chunk's is the run's done === total, which a throttle
+    // must not drop.
+    if (!this.due(runId) && done < chunkSize) return;
     const fields = await this.redis.hgetall(key);
     let sum = 0;
     for (const [k, v] of Object.entries(fields)) if (k.startsWith('c')) sum += Number(v);
@@ -375,7 +388,9 @@ class RunProgressReporter {
   }
 
   async step(job: Job, runId: string, kind: RunProgressEvent['kind'], p: Partial<JobProgress>): Promise<void> {
-    if (!this.due(runId)) return;
+    // A stage's completion is always published, so its last count is what the run shows.
+    const complete = p.done !== undefined && p.total !== undefined && p.done >= p.total;
+    if (!this.due(runId) && !complete) return;
     await this.publish(job, runId, kind, {
       done: p.done ?? 0,
       total: p.total ?? 0,
