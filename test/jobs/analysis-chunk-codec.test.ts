@@ -4,7 +4,7 @@ import { serialize } from 'node:v8';
 import { deflateSync } from 'node:zlib';
 import { AnalysisChunkRunner } from '../../src/analysis/analysis-chunk-runner.js';
 import { emptyRun } from '../../src/analysis/analysis-worker-pool.js';
-import { BreadthCounts } from '../../src/analysis/breadth-counts.js';
+import { BreadthCounts, COUNT_FIELDS } from '../../src/analysis/breadth-counts.js';
 import type { RemoteChunks } from '../../src/analysis/remote-chunks.js';
 import { runAnalysis } from '../../src/analysis/run-analysis.js';
 import {
@@ -107,7 +107,7 @@ describe('analysis chunks sent to other processes', () => {
     const layout = { baseDay: 100, days: 3, buckets: ['', 'Energy', 'Utilities'] };
     const counts = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
     counts.data[1][0] = 7;
-    counts.data[1][5] = 2 ** 40 + 0.5;
+    counts.data[1][COUNT_FIELDS + 5] = 2 ** 40 + 0.5;
     const result = {
       results: [],
       signalDates: new Int32Array([1, 2]),
@@ -118,7 +118,11 @@ describe('analysis chunks sent to other processes', () => {
     const bytes = encodeChunkOutput({ result, counts });
     const back = decodeChunkOutput(bytes, layout);
     assert.deepEqual(back.counts.buckets, ['Energy']);
-    assert.deepEqual([...back.counts.data[0]], [...counts.data[1]]);
+    // Day 102 counted nothing: only days 100 and 101 travel.
+    assert.deepEqual([back.counts.baseDay, back.counts.days], [100, 2]);
+    const sum = new BreadthCounts(layout.baseDay, layout.days, layout.buckets);
+    sum.add(back.counts);
+    assert.deepEqual(sum.data, counts.data);
     assert.deepEqual(back.result, result);
     assert.ok(Object.is(back.result.signalValues[1], -0), 'every double keeps its bits');
 
@@ -127,8 +131,8 @@ describe('analysis chunks sent to other processes', () => {
       /analysis chunk output could not be read/,
     );
     assert.throws(
-      () => decodeChunkOutput(bytes, { ...layout, days: 4 }),
-      /counts days 100\+3, expected the pass's 100\+4/,
+      () => decodeChunkOutput(bytes, { ...layout, baseDay: 101, days: 4 }),
+      /counts days 100\+2, expected within the pass's 101\+4/,
     );
     assert.throws(
       () => decodeChunkOutput(bytes, { ...layout, buckets: ['', 'Utilities'] }),

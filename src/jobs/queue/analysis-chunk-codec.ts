@@ -2,7 +2,7 @@ import { deserialize, serialize } from 'node:v8';
 import { deflateSync, inflateSync } from 'node:zlib';
 import type { ChunkOutput } from '../../analysis/analysis-chunk-runner.js';
 import type { ChunkResult, CountsLayout, WireJob } from '../../analysis/analysis-share.js';
-import { BreadthCounts } from '../../analysis/breadth-counts.js';
+import { BreadthCounts, COUNT_FIELDS } from '../../analysis/breadth-counts.js';
 
 /**
  * The bytes an analysis chunk travels as through Redis, both ways: V8's structured serialisation (typed
@@ -42,25 +42,36 @@ export function decodeChunkInput(bytes: Buffer): ChunkInput {
   return { layout, jobs: value.jobs };
 }
 
+/**
+ * Only the sectors and the span of days the chunk counted anything in travel: an incremental chunk of
+ * resumed tickers counts a few new days of a span of decades.
+ */
 export function encodeChunkOutput(out: ChunkOutput): Buffer {
   const { counts } = out;
   const kept: number[] = [];
+  let first = counts.days;
+  let last = -1;
   counts.data.forEach((d, b) => {
-    if (d.some((x) => x !== 0)) kept.push(b);
+    const lo = d.findIndex((x) => x !== 0);
+    if (lo < 0) return;
+    kept.push(b);
+    first = Math.min(first, Math.floor(lo / COUNT_FIELDS));
+    last = Math.max(last, Math.floor(d.findLastIndex((x) => x !== 0) / COUNT_FIELDS));
   });
+  if (last < 0) first = last = 0;
   return pack({
     v: VERSION,
     result: out.result,
     counts: {
-      baseDay: counts.baseDay,
-      days: counts.days,
+      baseDay: counts.baseDay + first,
+      days: last - first + 1,
       buckets: kept.map((b) => counts.buckets[b]),
-      data: kept.map((b) => counts.data[b]),
+      data: kept.map((b) => counts.data[b].slice(first * COUNT_FIELDS, (last + 1) * COUNT_FIELDS)),
     },
   });
 }
 
-/** A chunk's output; its counters must fit in the pass's layout (BreadthCounts checks their size). */
+/** A chunk's output; its counters must lie within the pass's days and sectors (BreadthCounts checks their size). */
 export function decodeChunkOutput(bytes: Buffer, layout: CountsLayout): ChunkOutput {
   const value = unpack(bytes, 'output') as {
     result?: ChunkResult;
@@ -70,9 +81,15 @@ export function decodeChunkOutput(bytes: Buffer, layout: CountsLayout): ChunkOut
   if (!result || !Array.isArray(result.results) || !(result.signalDates instanceof Int32Array)) {
     throw new Error('analysis chunk output has no results');
   }
-  if (!counts || counts.baseDay !== layout.baseDay || counts.days !== layout.days) {
+  if (
+    !counts ||
+    !Number.isInteger(counts.baseDay) ||
+    !Number.isInteger(counts.days) ||
+    counts.baseDay < layout.baseDay ||
+    counts.baseDay + counts.days > layout.baseDay + layout.days
+  ) {
     throw new Error(
-      `analysis chunk output counts days ${counts?.baseDay}+${counts?.days}, expected the pass's ${layout.baseDay}+${layout.days}`,
+      `analysis chunk output counts days ${counts?.baseDay}+${counts?.days}, expected within the pass's ${layout.baseDay}+${layout.days}`,
     );
   }
   if (
