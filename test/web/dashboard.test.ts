@@ -258,6 +258,19 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     assert.deepEqual(consoleErrors, []);
   });
 
+  it('keeps the RSI and MACD price scales free of last-value tags that would cover their labels', async () => {
+    await page.goto(`${server.url}/ticker/AAPL`);
+    await waitForScript(page, canvasDrawnScript('[data-testid=ticker-chart] canvas'));
+    // Rows 3 and 5 of the chart's table are the RSI and MACD panes; their third cell is the price scale.
+    const scales = [3, 5].map((n) => `[data-testid=ticker-chart] tr:nth-of-type(${n}) > td:nth-child(3) canvas`);
+    await waitForScript(page, canvasDrawnScript(scales[1]));
+    for (const scale of scales) {
+      for (const colour of ['#4c9aff', '#f5a623']) {
+        assert.equal(await page.evaluate(canvasShowsColourScript(scale, colour)), false, `${scale} ${colour}`);
+      }
+    }
+  });
+
   it('draws the health samples of a server just started, a lone first sample as a dot', async () => {
     await page.goto(`${server.url}/pipeline`);
     await page.locator('[data-testid=health-cpu-chart] canvas').waitFor();

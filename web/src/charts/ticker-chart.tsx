@@ -155,7 +155,10 @@ export function TickerChart(props: TickerChartProps) {
     const notes = new Map<string, string[]>();
     for (const m of shown) notes.set(m.date, [...(notes.get(m.date) ?? []), m.text]);
 
-    const rsi = chart.addSeries(LineSeries, { color: '#4c9aff', lineWidth: 1, priceLineVisible: false }, 1);
+    // The RSI and MACD panes are short: a last-value tag on their price scale covers its own labels, so the
+    // latest values are read in the legend above the chart instead.
+    const subPaneLine = { lineWidth: 1, priceLineVisible: false, lastValueVisible: false } as const;
+    const rsi = chart.addSeries(LineSeries, { ...subPaneLine, color: '#4c9aff' }, 1);
     rsi.setData(line(dates, bars.rsi14 as Num | undefined));
     rsi.createPriceLine({ price: 70, color: c.down, lineStyle: 2, lineWidth: 1, axisLabelVisible: false, title: '' });
     rsi.createPriceLine({ price: 30, color: c.up, lineStyle: 2, lineWidth: 1, axisLabelVisible: false, title: '' });
@@ -170,10 +173,10 @@ export function TickerChart(props: TickerChartProps) {
       }),
     );
     chart
-      .addSeries(LineSeries, { color: '#4c9aff', lineWidth: 1, priceLineVisible: false }, 2)
+      .addSeries(LineSeries, { ...subPaneLine, color: '#4c9aff' }, 2)
       .setData(line(dates, bars.macd as Num | undefined));
     chart
-      .addSeries(LineSeries, { color: '#f5a623', lineWidth: 1, priceLineVisible: false }, 2)
+      .addSeries(LineSeries, { ...subPaneLine, color: '#f5a623' }, 2)
       .setData(line(dates, bars.macdSignal as Num | undefined));
     const panes = chart.panes();
     panes[0]?.setStretchFactor(3);
