@@ -34,6 +34,7 @@ describe('GET /api/status with a shared queue', { skip }, () => {
     assert.equal(r.body.queue.prefix, redis.prefix);
     assert.equal(r.body.queue.workers, 0);
     assert.equal(typeof r.body.queue.parts.waiting, 'number');
+    assert.equal(r.body.queue.analysisChunks.waiting, 0, 'analysis chunks are counted apart from the parts');
     const yahoo = r.body.queue.rateLimits.find((l: { source: string }) => l.source === 'yahoo');
     assert.deepEqual(yahoo.windows, [{ window: 'perSecond', limit: 7, used: 0 }]);
     assert.ok(typeof r.body.tickers === 'number', 'the rest of the status is there too');

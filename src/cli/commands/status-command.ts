@@ -45,6 +45,12 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
         printLine(
           `\nqueue      ${queue.redis} prefix ${queue.prefix}: ${queue.workers} workers; parts ${p.waiting ?? 0} waiting, ${p.active ?? 0} active, ${p.delayed ?? 0} retrying, ${p.failed ?? 0} failed`,
         );
+        const a = queue.analysisChunks;
+        if ((a.waiting ?? 0) + (a.active ?? 0) + (a.delayed ?? 0) + (a.failed ?? 0) > 0) {
+          printLine(
+            `           analysis chunks ${a.waiting ?? 0} waiting, ${a.active ?? 0} active, ${a.delayed ?? 0} retrying, ${a.failed ?? 0} failed`,
+          );
+        }
         // Whose limits: the workers' own when they recorded them, else this process's settings as a stand-in.
         const setBy = { workers: 'workers', settings: "this process's settings" } as const;
         const limits = queue.rateLimits.flatMap((r) =>

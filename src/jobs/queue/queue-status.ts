@@ -2,7 +2,7 @@ import { type Config, maskUrlPassword } from '../../config/index.js';
 import { readSharedRateUsage, type SharedRateUsage } from '../../fetch/redis-rate-limiter.js';
 import { connectReadyRedis, connectRedis } from './connect-redis.js';
 import { sharedRateLimits } from './queue-worker.js';
-import { QUEUE_NAME } from './queued-work.js';
+import { ANALYSIS_QUEUE_NAME, QUEUE_NAME } from './queued-work.js';
 
 export interface QueueStatus {
   /** The Redis URL with its password masked. */
@@ -10,6 +10,8 @@ export interface QueueStatus {
   prefix: string;
   /** Queued parts by state (waiting, active, delayed, failed, completed, waiting-children). */
   parts: Record<string, number>;
+  /** Analysis chunks of running analyze steps by state (waiting, active, delayed, failed). */
+  analysisChunks: Record<string, number>;
   /** Worker processes connected to the queue right now. */
   workers: number;
   /** Each source's limit shared by every worker, and how much of each window is used right now. */
@@ -22,16 +24,26 @@ export async function readQueueStatus(config: Config): Promise<QueueStatus> {
   const redis = await connectReadyRedis(config.redisUrl);
   const connection = connectRedis(config.redisUrl, { forBullMQ: true });
   const queue = new Queue(QUEUE_NAME, { connection, prefix: config.queuePrefix });
+  const chunks = new Queue(ANALYSIS_QUEUE_NAME, { connection, prefix: config.queuePrefix });
   queue.on('error', () => {});
+  chunks.on('error', () => {});
   try {
-    const [parts, workers, rateLimits] = await Promise.all([
+    const [parts, analysisChunks, workers, rateLimits] = await Promise.all([
       queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'waiting-children'),
+      chunks.getJobCounts('waiting', 'active', 'delayed', 'failed'),
       queue.getWorkersCount(),
       readSharedRateUsage(redis, config.queuePrefix, sharedRateLimits(config)),
     ]);
-    return { redis: maskUrlPassword(config.redisUrl), prefix: config.queuePrefix, parts, workers, rateLimits };
+    return {
+      redis: maskUrlPassword(config.redisUrl),
+      prefix: config.queuePrefix,
+      parts,
+      analysisChunks,
+      workers,
+      rateLimits,
+    };
   } finally {
-    await queue.close();
+    await Promise.allSettled([queue.close(), chunks.close()]);
     connection.disconnect();
     redis.disconnect();
   }
