@@ -122,6 +122,11 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
           "[...document.querySelectorAll('main *')].filter((e) => e.getBoundingClientRect().right > 390 && !e.closest('.panel-body, .vtable')).slice(0, 5).map((e) => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40)).join('; ')",
         );
         assert.ok(width <= 390, `${p.name} is ${width} px wide at 390: ${past}`);
+        // Every box that scrolls sideways shades the edge it hides more behind (scroll shadows).
+        const silent = await page.evaluate(
+          "[...document.querySelectorAll('main *')].filter((e) => e.scrollWidth > e.clientWidth + 1 && /auto|scroll/.test(getComputedStyle(e).overflowX)).filter((e) => { const s = getComputedStyle(e); return !(s.backgroundAttachment.includes('local') && s.backgroundImage.split('gradient').length > 4); }).map((e) => e.tagName + '.' + e.className)",
+        );
+        assert.deepEqual(silent, [], `${p.name}: wide boxes without a scroll cue`);
         await page.screenshot({ path: join(SHOTS, `${p.name}-phone.png`), fullPage: true });
       }
       const navRight = (await page.evaluate(
@@ -277,6 +282,8 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     // Memory used (purple) is known in every sample, the first included.
     await waitForScript(page, canvasShowsColourScript('[data-testid=health-cpu-chart] canvas', '#ab47bc'));
     await waitForScript(page, canvasShowsColourScript('[data-testid=health-size-chart] canvas', '#26a69a'));
+    // The event-loop delay is measured between samples: a chart once there is one, else a note, never a blank box.
+    await page.locator('[data-testid=health-loop-chart] canvas, [data-testid=health-loop-empty]').first().waitFor();
   });
 
   it('explains the next step on an empty database instead of drawing empty charts', async () => {

@@ -98,7 +98,14 @@ function HealthCharts({ health }: { health: HealthDetails }) {
   return (
     <>
       <HealthChart data={cpu} series={CPU_SERIES} height={160} testId="health-cpu-chart" />
-      <HealthChart data={loop} series={LOOP_SERIES} height={120} testId="health-loop-chart" />
+      {s.eventLoopP99Ms.some((v) => v !== null) ? (
+        <HealthChart data={loop} series={LOOP_SERIES} height={120} testId="health-loop-chart" />
+      ) : (
+        // The delay is measured between two samples: a server's first sample has none to draw.
+        <p class="empty" data-testid="health-loop-empty">
+          Event-loop delay: measured from one sample to the next, so it shows from the second sample on.
+        </p>
+      )}
     </>
   );
 }
