@@ -5,6 +5,10 @@
  */
 export const JOB_KINDS = {
   fetch: { description: 'download missing and stale bars from the sources', resources: ['bars'] },
+  backfill: {
+    description: 'fetch exactly the missing ranges coverage lists, one request per gap, in parallel',
+    resources: ['bars'],
+  },
   analyze: {
     description: 'indicators, signals, screener rows and breadth from the stored bars',
     resources: ['analysis'],

@@ -33,6 +33,26 @@ const fetchFields = {
   refetchGaps: z.boolean(),
 };
 const analyzeFields = { universe, tickers, full: z.boolean() };
+/**
+ * A backfill's request, as `marketdeck backfill` takes it: `days` (the last N days) or `from` say where the
+ * gaps start (not both), `gaps: false` downloads the whole range again, `workers` default to what the source's
+ * rate limit allows.
+ */
+const backfillParams = z
+  .strictObject({
+    universe,
+    tickers,
+    days: z.int().min(1).max(36_500),
+    from: isoDate,
+    workers: z.int().min(1).max(256),
+    gaps: z.boolean(),
+    source: fetchFields.source,
+  })
+  .partial()
+  .refine((p) => p.days === undefined || p.from === undefined, {
+    path: ['from'],
+    message: 'days and from both say where to start; give one of them',
+  });
 
 /**
  * Each job kind's params, its request type: the API refuses a field a kind does not take (a misspelt
@@ -40,6 +60,7 @@ const analyzeFields = { universe, tickers, full: z.boolean() };
  */
 export const JOB_PARAM_SCHEMAS = {
   fetch: z.strictObject(fetchFields).partial(),
+  backfill: backfillParams,
   analyze: z.strictObject(analyzeFields).partial(),
   precompute: z.strictObject({ full: z.boolean() }).partial(),
   update: z.strictObject({ ...fetchFields, ...analyzeFields }).partial(),

@@ -25,6 +25,8 @@ export interface JobRuntimeOptions {
   runAnalyze?: StepRunner;
   /** Default: the report batch set up from config (createReportHandler). */
   runReport?: StepRunner;
+  /** Default: the backfill set up from config (createConfiguredBackfillStep). */
+  runBackfill?: StepRunner;
   log?: (message: string) => void;
   /** Structured logging of the in-process queue: a child logger per job. */
   logger?: JobLogger;
@@ -87,6 +89,11 @@ export function createRuntimeHandlers(opts: JobRuntimeOptions): { handlers: JobH
     runReport:
       opts.runReport ??
       lazyStep(async () => (await import('./handlers/report-handler.js')).createReportHandler(opts.store, opts.config)),
+    runBackfill:
+      opts.runBackfill ??
+      lazyStep(async () =>
+        (await import('./handlers/configured-backfill-step.js')).createConfiguredBackfillStep(opts.store, opts.config),
+      ),
   });
   return { handlers, cache };
 }

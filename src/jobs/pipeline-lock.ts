@@ -5,7 +5,7 @@ import { acquireCrossProcessLock, type ReleaseLock } from './cross-process-lock.
 import type { JobKind } from './job-kinds.js';
 
 /** The kinds that fetch or analyse: two of them on one database at once, from two processes, do the work twice. */
-export const PIPELINE_LOCKED_KINDS: readonly JobKind[] = ['fetch', 'update', 'analyze', 'report'];
+export const PIPELINE_LOCKED_KINDS: readonly JobKind[] = ['fetch', 'backfill', 'update', 'analyze', 'report'];
 
 /**
  * One lock per database, named by a hash of its path (or URL) in this user's temporary folder: nothing is

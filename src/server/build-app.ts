@@ -66,7 +66,7 @@ const PIPELINE_CHARTS: Readonly<Record<string, string>> = {
 };
 
 /** The kinds a client may queue over HTTP: a kind added to JOB_KINDS is not exposed until it is listed here. */
-const POSTABLE_KINDS: readonly JobKind[] = ['update', 'fetch', 'analyze', 'precompute'];
+const POSTABLE_KINDS: readonly JobKind[] = ['update', 'fetch', 'analyze', 'precompute', 'backfill'];
 const JOB_STATUSES = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled', 'interrupted'] as const;
 
 /**

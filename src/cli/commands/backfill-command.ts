@@ -1,19 +1,11 @@
 import type { Command } from 'commander';
-import { type EpochDay, todayUtc } from '../../domain/epoch-day.js';
-import { computeCoverage } from '../../fetch/compute-coverage.js';
 import { createHistorySource, HISTORY_SOURCES, SourceSetupError } from '../../fetch/create-history-source.js';
-import { planGapRequests } from '../../fetch/plan-gap-requests.js';
-import { ProgressReporter } from '../../fetch/progress-reporter.js';
-import { type BackfillMetrics, defaultBackfillWorkers, runBackfill } from '../../fetch/run-backfill.js';
 import type { CliContext } from '../cli-context.js';
-import { EXIT_ERROR, EXIT_PARTIAL, UsageError } from '../exit-codes.js';
-import { formatTable, printJson, printLine } from '../output.js';
+import { UsageError } from '../exit-codes.js';
 import { coverageSymbols } from './coverage-command.js';
 import { parseDayOption, parseIntOption } from './parse-options.js';
-import { stopOnInterrupt } from './stop-on-interrupt.js';
-
-/** Complete tickers listed as `no gaps` rows at most; more are only counted. */
-const NO_GAP_ROWS = 50;
+import { reportBackfillRun } from './report-backfill-run.js';
+import { runJobInCli } from './run-job-in-cli.js';
 
 interface BackfillFlags {
   universe?: string;
@@ -44,6 +36,8 @@ export function registerBackfillCommand(program: Command, ctx: CliContext): void
     .addHelpText(
       'after',
       '\nEach ticker ends `saved` (bars added) or `failed: reason`; complete tickers are counted, not listed.\n' +
+        "Runs as a `backfill` job, the one the API and the queue's workers run; its metrics are kept in job_runs.\n" +
+        'Ctrl-C stops after the requests in flight (what was stored stays; the run ends cancelled); again quits at once.\n' +
         'Exit code 0 when every gap was filled or none was found, 3 when some tickers failed, 1 when all failed.',
     )
     .action(async (flags: BackfillFlags) => {
@@ -52,107 +46,43 @@ export function registerBackfillCommand(program: Command, ctx: CliContext): void
 }
 
 async function backfillAction(flags: BackfillFlags, ctx: CliContext): Promise<void> {
-  const config = ctx.config;
   if (flags.days !== undefined && flags.from !== undefined) {
     throw new UsageError('--days and --from both say where to start; give one of them');
   }
   const days = parseIntOption('--days', flags.days, 1, 36_500);
-  const from: EpochDay | undefined =
-    days !== undefined ? ((todayUtc() - days) as EpochDay) : parseDayOption('--from', flags.from);
-  const source = flags.source;
-  if (!(HISTORY_SOURCES as readonly string[]).includes(source)) {
-    throw new UsageError(`--source "${source}" is unknown; expected one of ${HISTORY_SOURCES.join(', ')}`);
+  parseDayOption('--from', flags.from);
+  if (!(HISTORY_SOURCES as readonly string[]).includes(flags.source)) {
+    throw new UsageError(`--source "${flags.source}" is unknown; expected one of ${HISTORY_SOURCES.join(', ')}`);
   }
-  const limits =
-    source === 'yahoo'
-      ? { perSecond: config.yahooRatePerSecond, perMinute: config.yahooRatePerMinute, perDay: config.yahooRatePerDay }
-      : { perMinute: config.alphaVantageRatePerMinute, perDay: config.alphaVantageRatePerDay };
-  const workers =
-    parseIntOption('--workers', flags.workers, 1, 256) ?? defaultBackfillWorkers(limits, config.fetchMaxConcurrent);
-  let configured: ReturnType<typeof createHistorySource>;
+  const workers = parseIntOption('--workers', flags.workers, 1, 256);
+  // The backfill job's request (JOB_PARAM_SCHEMAS.backfill), as the API sends it. Workers left out are sized
+  // by the running process's rate limit: a shared queue's worker's own.
+  const params: Record<string, unknown> = { source: flags.source };
+  if (flags.universe !== undefined) params.universe = flags.universe;
+  if (flags.tickers !== undefined) params.tickers = flags.tickers;
+  if (days !== undefined) params.days = days;
+  if (flags.from !== undefined) params.from = flags.from;
+  if (workers !== undefined) params.workers = workers;
+  if (flags.gaps === false) params.gaps = false;
+  // Without a shared queue the job runs in this process: a source it cannot use or tickers it cannot read
+  // are a bad flag here, before any job is recorded. A queue's workers check them where they run.
+  if (ctx.config.redisUrl === '') await checkRunsHere(ctx, flags);
+  else if (flags.universe !== undefined && flags.tickers !== undefined) {
+    throw new UsageError('--universe and --tickers name the tickers twice; give one of them');
+  }
+  await runJobInCli(ctx, 'backfill', params, {
+    listsFailures: true,
+    onFinished: (run) => reportBackfillRun(run, { json: flags.json }),
+  });
+}
+
+/** The source's set-up and the tickers checked where the job will run; a bad one is a usage error. */
+async function checkRunsHere(ctx: CliContext, flags: BackfillFlags): Promise<void> {
   try {
-    configured = createHistorySource(source, config);
+    createHistorySource(flags.source, ctx.config);
   } catch (error) {
     if (error instanceof SourceSetupError) throw new UsageError(error.message);
     throw error;
   }
-
-  const store = await ctx.store();
-  const { name, symbols } = await coverageSymbols(store, flags.universe, flags.tickers);
-  const report = await computeCoverage(store, { symbols, universe: name });
-  const plan = planGapRequests(report, { from, wholeRange: flags.gaps === false });
-  const tickers = report.tickers.length;
-  if (plan.total === 0) {
-    const message =
-      tickers === 0 ? `nothing to backfill: ${name} has no tickers` : `all ${tickers} tickers complete, 0 requests`;
-    if (flags.json) printJson({ universe: name, tickers, complete: tickers, requests: 0, message, results: [] });
-    else printLine(message);
-    return;
-  }
-
-  const controller = new AbortController();
-  const stopListening = stopOnInterrupt('stopping after the requests in flight (Ctrl-C again to quit at once)', () =>
-    controller.abort(new Error('backfill cancelled by the user')),
-  );
-  const reporter = new ProgressReporter({ label: `backfill ${configured.source.name}` });
-  let metrics: BackfillMetrics;
-  try {
-    metrics = await runBackfill({
-      store,
-      source: configured.source,
-      requests: plan.requests,
-      workers,
-      rateLimiter: configured.rateLimiter,
-      retries: config.fetchRetries,
-      signal: controller.signal,
-      onProgress: (p) =>
-        reporter.update({
-          total: p.total,
-          done: p.done,
-          fetched: p.done - p.failed,
-          skipped: 0,
-          failed: p.failed,
-          inFlight: 0,
-          concurrency: workers,
-          barsWritten: p.barsAdded,
-          symbol: p.symbol,
-        }),
-    });
-  } finally {
-    reporter.finish();
-    stopListening();
-  }
-  if (metrics.failed > 0) process.exitCode = metrics.failed === metrics.tickers ? EXIT_ERROR : EXIT_PARTIAL;
-  const summary = {
-    universe: name,
-    universeTickers: tickers,
-    complete: plan.complete.length,
-    noGaps: plan.complete,
-    mode: flags.gaps === false ? 'whole range' : 'gaps',
-    from: from ?? null,
-    ...metrics,
-  };
-  if (flags.json) {
-    printJson(summary);
-    return;
-  }
-  printLine(
-    `${name}: ${plan.complete.length} of ${tickers} tickers had no gaps; ${metrics.tickers} backfilled with ${metrics.requests} requests ` +
-      `(${workers} workers) in ${metrics.seconds} s: ${metrics.barsAdded} bars added, ${metrics.barsChanged} changed, ${metrics.failed} failed`,
-  );
-  // The complete tickers are rows too while the table stays readable; a whole market's are counted above.
-  const quiet = plan.complete.length <= NO_GAP_ROWS ? plan.complete : [];
-  const rows = [
-    ...metrics.results.map((r) => [
-      r.symbol,
-      r.requests,
-      r.status === 'failed'
-        ? `failed: ${r.reason}`
-        : `saved ${r.barsAdded} bars${r.barsChanged ? `, ${r.barsChanged} changed` : ''}`,
-    ]),
-    ...quiet.map((symbol) => [symbol, 0, 'no gaps']),
-  ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  printLine(formatTable(['symbol', 'requests', 'result'], rows));
-  if (quiet.length < plan.complete.length)
-    printLine(`(${plan.complete.length} tickers with no gaps: --json lists them)`);
+  await coverageSymbols(await ctx.store(), flags.universe, flags.tickers);
 }

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { computeCoverage } from '../../fetch/compute-coverage.js';
 import type { CoverageReport } from '../../fetch/coverage-report.js';
+import { coverageSymbolsOf } from '../../jobs/handlers/coverage-symbols-of.js';
 import type { Store } from '../../store/store.js';
-import { resolveUniverse } from '../../universe/resolve-universe.js';
 import { UniverseError } from '../../universe/universe-registry.js';
 import type { CliContext } from '../cli-context.js';
 import { UsageError } from '../exit-codes.js';
@@ -20,12 +20,8 @@ export async function coverageSymbols(
   if (universe !== undefined && tickers !== undefined) {
     throw new UsageError('--universe and --tickers name the tickers twice; give one of them');
   }
-  if (tickers === undefined && (universe === undefined || universe === 'cached')) {
-    return { name: 'cached', symbols: undefined };
-  }
   try {
-    const resolved = await resolveUniverse(universe, { store, tickers });
-    return { name: resolved.name, symbols: resolved.symbols };
+    return await coverageSymbolsOf(store, universe, tickers);
   } catch (error) {
     if (error instanceof UniverseError) throw new UsageError(error.message);
     throw error;

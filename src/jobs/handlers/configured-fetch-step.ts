@@ -5,14 +5,13 @@ import { createQuoteSource } from '../../fetch/create-quote-source.js';
 import { runFetch } from '../../fetch/fetch-engine.js';
 import { runQuoteFetch } from '../../fetch/fetch-quotes.js';
 import { fetchErrorText, fetchFailures, fetchOutcome, recentRequestTimes } from '../../fetch/fetch-run-record.js';
-import type { RateLimiter } from '../../fetch/rate-limiter.js';
-import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
 import { JobErrorWithMetrics } from '../job-error-with-metrics.js';
 import type { JobMetrics, JobPartial } from '../job-handler.js';
 import { DURATION_EXPECTED } from '../job-params.js';
 import { fetchProgressMessage, quoteProgressMessage } from './fetch-progress-message.js';
 import { fetchSymbolsOf } from './fetch-symbols.js';
+import type { SourceStepOptions } from './source-step-options.js';
 import type { StepRunner } from './step-runner.js';
 
 type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
@@ -30,11 +29,7 @@ type FetchStepConfig = Parameters<typeof createHistorySource>[1] &
 export function createConfiguredFetchStep(
   store: Store,
   config: FetchStepConfig,
-  options: {
-    httpGet?: HttpGet;
-    /** The limiter of the source shared with other processes (a queue's workers); default: this process's own. */
-    rateLimiter?: RateLimiter;
-  } = {},
+  options: SourceStepOptions = {},
 ): StepRunner {
   return async (ctx) => {
     const p = ctx.params;

@@ -15,13 +15,14 @@ const FETCH_MESSAGE = /^(\d+) fetched, (\d+) failed, (\d+) fresh$/;
 const QUOTE_MESSAGE = /^\d+ quotes stored, \d+ missing, (\d+) batches failed$/;
 
 /**
- * A fetch step's progress read back from a job's progress (the history phase's tickers, or the quote phase's
- * batches), so a terminal draws the same bar as the fetch engine's own reporter; null for any other message.
+ * A fetch step's progress read back from a job's progress (the history phase's tickers, a backfill's, or the
+ * quote phase's batches), so a terminal draws the same bar as the fetch engine's own reporter; null for any other message.
  */
 export function fetchProgressOf(p: JobProgress): FetchProgress | null {
   const base = { total: p.total, done: p.done, inFlight: 0, concurrency: 0, barsWritten: 0, symbol: '' };
   const phase = p.stage.split('/').at(-1);
-  const f = phase === 'fetch' ? FETCH_MESSAGE.exec(p.message) : null;
+  // A backfill's progress is told in the fetch step's words (its tickers saved or failed).
+  const f = phase === 'fetch' || phase === 'backfill' ? FETCH_MESSAGE.exec(p.message) : null;
   if (f) return { ...base, fetched: Number(f[1]), failed: Number(f[2]), skipped: Number(f[3]) };
   const q = phase === 'quotes' ? QUOTE_MESSAGE.exec(p.message) : null;
   if (q) return { ...base, fetched: p.done - Number(q[1]), failed: Number(q[1]), skipped: 0 };

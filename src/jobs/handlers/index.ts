@@ -16,9 +16,11 @@ export interface JobHandlerDeps {
   runAnalyze?: StepRunner;
   /** The report batch (prefetch, analysts, consolidation) adapted to a job; absent = report jobs fail saying so. */
   runReport?: StepRunner;
+  /** The backfill (coverage, gap plan, requests) adapted to a job; absent = backfill jobs fail saying so. */
+  runBackfill?: StepRunner;
 }
 
-/** The handler registry: one handler per job kind, update made of the other three. */
+/** The handler registry: one handler per job kind, update made of fetch, analyze and precompute. */
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
   // fetch and analyze are their runners as they are: the runner already has a job handler's shape.
   const fetch = deps.runFetch ?? missingStep('fetch');
@@ -30,5 +32,6 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
     precompute,
     update: createUpdateHandler({ fetch, analyze, precompute }),
     report: deps.runReport ?? missingStep('report'),
+    backfill: deps.runBackfill ?? missingStep('backfill'),
   };
 }

@@ -148,7 +148,11 @@ export class BullJobQueue implements JobQueue {
       removeOnFail: { age: 7 * 86_400 },
       ...(child ? { failParentOnFailure: true } : {}),
     });
-    const step = (step: 'analyze' | 'precompute' | 'report' | 'fetch', final: boolean, children?: FlowJob[]) =>
+    const step = (
+      step: 'analyze' | 'precompute' | 'report' | 'fetch' | 'backfill',
+      final: boolean,
+      children?: FlowJob[],
+    ) =>
       ({
         name: 'step',
         queueName: QUEUE_NAME,

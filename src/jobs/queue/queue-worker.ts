@@ -10,6 +10,7 @@ import { RedisRateLimiter } from '../../fetch/redis-rate-limiter.js';
 import type { HttpGet } from '../../sources/http-get.js';
 import type { Store } from '../../store/store.js';
 import { createConfiguredAnalyzeStep } from '../handlers/configured-analyze-step.js';
+import { createConfiguredBackfillStep } from '../handlers/configured-backfill-step.js';
 import { createConfiguredFetchStep } from '../handlers/configured-fetch-step.js';
 import {
   type JobContext,
@@ -168,8 +169,15 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       }
       return metrics;
     }
-    // A step of an update (analyze, precompute) or a whole job of its own kind.
-    const handler = (handlers as JobHandlers)[work.step];
+    // A step of an update (analyze, precompute) or a whole job of its own kind. A backfill sends its requests
+    // through the source's rate limit shared by every worker, as a fetch chunk does.
+    const handler =
+      work.step === 'backfill'
+        ? createConfiguredBackfillStep(store, config, {
+            httpGet,
+            rateLimiter: limiterOf(typeof work.params.source === 'string' ? work.params.source : 'yahoo'),
+          })
+        : (handlers as JobHandlers)[work.step];
     if (!handler) throw new UnrecoverableError(`no handler for ${work.step} jobs in this worker`);
     // An update's steps pass their metrics up the flow: the last one holds fetch, analyze and precompute.
     const withSteps = (own?: JobMetrics): JobMetrics => {

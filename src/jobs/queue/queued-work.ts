@@ -7,8 +7,8 @@ export const QUEUE_NAME = 'jobs';
 /**
  * One unit of queued work. A fetch or update run is a flow (BullMQ parent and children): its tickers in
  * chunks, which any worker takes; `collect` after all of them (the fetch's metrics); for an update, then
- * `analyze` and `precompute` as steps. Other kinds are one step. `final` marks the job that finishes the
- * run: it writes the run's status and metrics.
+ * `analyze` and `precompute` as steps. Other kinds (a backfill among them) are one step. `final` marks the job
+ * that finishes the run: it writes the run's status and metrics.
  */
 export type QueuedWork =
   | {
@@ -32,7 +32,7 @@ export type QueuedWork =
       type: 'step';
       runId: string;
       kind: JobKind;
-      step: 'analyze' | 'precompute' | 'report' | 'fetch';
+      step: 'analyze' | 'precompute' | 'report' | 'fetch' | 'backfill';
       params: Record<string, unknown>;
       final: boolean;
       join?: string;
