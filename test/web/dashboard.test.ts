@@ -138,6 +138,31 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     }
   });
 
+  it('names a heatmap tile on a first tap and opens it on the second, on a touch screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/heatmap`);
+      await waitForScript(page, canvasDrawnScript('[data-testid=heatmap-canvas]'));
+      // A tap as a touch screen sends it: a touch pointerdown, then the click.
+      const tap = `(() => {
+        const c = document.querySelector('[data-testid=heatmap-canvas]');
+        const r = c.getBoundingClientRect();
+        const at = { bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2 };
+        c.dispatchEvent(new PointerEvent('pointerdown', { ...at, pointerType: 'touch' }));
+        c.dispatchEvent(new MouseEvent('click', at));
+      })()`;
+      await page.evaluate(tap);
+      await page.getByTestId('heatmap-tooltip').waitFor();
+      assert.match(page.url(), /\/heatmap$/);
+      const box = await page.getByTestId('heatmap-tooltip').boundingBox();
+      assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'the tooltip stays on the screen');
+      await page.evaluate(tap);
+      await page.waitForURL(/\/ticker\//);
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
   it('keeps a screener filter in the URL across a reload', async () => {
     await page.goto(`${server.url}/screener`);
     await page.getByTestId('screener-row').first().waitFor();

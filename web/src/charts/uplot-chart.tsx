@@ -85,8 +85,7 @@ export function UPlotChart(props: UPlotChartProps) {
           const base: uPlot.Series = {
             label: s.label,
             stroke: color,
-            // A line needs two points: the first samples of a new chart are drawn as dots, large enough to see.
-            points: { show: data[0].length <= 2, size: 7 },
+            points: { show: crowded, size: 7 },
             ...(s.scale ? { scale: s.scale } : {}),
           };
           return s.kind === 'bars' ? { ...base, fill: `${color}cc`, paths: bars } : { ...base, width: 1.25 };
@@ -140,6 +139,15 @@ export function UPlotChart(props: UPlotChartProps) {
       <div ref={box} />
     </div>
   );
+}
+
+/**
+ * Dots where a line would not show: it needs two points, and samples crowded into a few pixels (the first
+ * minutes of a 24-hour chart) draw a line too short to see.
+ */
+function crowded(u: uPlot, _series: number, i0: number, i1: number): boolean {
+  const xs = u.data[0];
+  return i1 - i0 < 2 || u.valToPos(xs[i1], 'x') - u.valToPos(xs[i0], 'x') < 12;
 }
 
 /**

@@ -6,6 +6,7 @@ import { LoadState } from '../components/load-state.js';
 import { navigate, useLocation } from '../router.js';
 import type { HeatmapPayload, Payload } from '../state/api-types.js';
 import { fmtCompact, fmtNumber, fmtPercent, signClass } from '../state/format.js';
+import { type MeasureText, tileLabel } from '../state/tile-label.js';
 import {
   type ChangePeriod,
   changeColor,
@@ -43,6 +44,7 @@ function Heatmap({ payload }: { payload: HeatmapPayload }) {
   const theme = useStore(themeStore);
   const [size, setSize] = useState({ w: 0, h: 0 });
   const [hover, setHover] = useState<{ tile: Tile; x: number; y: number } | null>(null);
+  const touched = useRef(false);
   const tickers = useMemo(() => payload.sectors.reduce((n, s) => n + s.tickers, 0), [payload]);
 
   useEffect(() => {
@@ -70,6 +72,10 @@ function Heatmap({ payload }: { payload: HeatmapPayload }) {
     ctx.fillRect(0, 0, size.w, size.h);
     ctx.textBaseline = 'top';
     const limit = SATURATION[period];
+    const measure: MeasureText = (text, size, line) => {
+      ctx.font = line === 'symbol' ? symbolFont(size) : changeFont(size);
+      return ctx.measureText(text).width;
+    };
     for (const t of layout.tiles) {
       const w = t.x1 - t.x0;
       const h = t.y1 - t.y0;
@@ -89,17 +95,17 @@ function Heatmap({ payload }: { payload: HeatmapPayload }) {
         const ch = t.ticker.change[period];
         ctx.fillStyle = changeColor(ch, limit);
         ctx.fillRect(t.x0, t.y0, w, h);
-        if (w > 28 && h > 14) {
+        const label = tileLabel(measure, t.ticker.symbol, fmtPercent(ch), w, h);
+        if (label) {
           ctx.fillStyle = '#fff';
-          const fs = Math.max(9, Math.min(18, Math.floor(Math.min(w / 4.5, h / 2.6))));
-          ctx.font = `600 ${fs}px system-ui, sans-serif`;
           ctx.textAlign = 'center';
-          const cy = t.y0 + h / 2;
-          const two = h > fs * 2.4;
-          ctx.fillText(ellipsis(ctx, t.ticker.symbol, w - 4), t.x0 + w / 2, two ? cy - fs : cy - fs / 2);
-          if (two) {
-            ctx.font = `${Math.max(9, fs - 3)}px system-ui, sans-serif`;
-            ctx.fillText(fmtPercent(ch), t.x0 + w / 2, cy + 1);
+          const small = label.size - 3;
+          const top = t.y0 + (h - (label.change ? label.size + 2 + small : label.size)) / 2;
+          ctx.font = symbolFont(label.size);
+          ctx.fillText(label.symbol, t.x0 + w / 2, top);
+          if (label.change) {
+            ctx.font = changeFont(small);
+            ctx.fillText(label.change, t.x0 + w / 2, top + label.size + 2);
           }
           ctx.textAlign = 'left';
         }
@@ -152,11 +158,25 @@ function Heatmap({ payload }: { payload: HeatmapPayload }) {
           data-testid="heatmap-canvas"
           role="img"
           aria-label={`Treemap of ${tickers} tickers by sector and industry, coloured by change`}
-          onMouseMove={(e) => setHover(pointer(e))}
-          onMouseLeave={() => setHover(null)}
+          onPointerMove={(e) => {
+            if (e.pointerType !== 'touch') setHover(pointer(e));
+          }}
+          onPointerLeave={(e) => {
+            if (e.pointerType !== 'touch') setHover(null);
+          }}
+          onPointerDown={(e) => {
+            touched.current = e.pointerType === 'touch';
+          }}
           onClick={(e) => {
             const hit = pointer(e);
-            if (hit?.tile.ticker) navigate(`/ticker/${encodeURIComponent(hit.tile.ticker.symbol)}`);
+            if (!hit?.tile.ticker) return;
+            // A touch screen has no hover: the first tap on a tile names it (a small tile has no room for its
+            // label), the second opens it.
+            if (touched.current && hover?.tile !== hit.tile) {
+              setHover(hit);
+              return;
+            }
+            navigate(`/ticker/${encodeURIComponent(hit.tile.ticker.symbol)}`);
           }}
         />
         {hover?.tile.ticker ? <TileTooltip hover={hover} size={size} period={period} /> : null}
@@ -175,8 +195,9 @@ function TileTooltip({
   period: ChangePeriod;
 }) {
   const t = hover.tile.ticker!;
-  const left = hover.x + 190 > size.w ? hover.x - 190 : hover.x + 14;
-  const top = hover.y + 150 > size.h ? hover.y - 150 : hover.y + 14;
+  // Beside the pointer, on whichever side has room, and never past the map's edges (a phone is narrow).
+  const left = Math.max(0, hover.x + 190 > size.w ? hover.x - 190 : hover.x + 14);
+  const top = Math.max(0, hover.y + 150 > size.h ? hover.y - 150 : hover.y + 14);
   return (
     <div class="tooltip" style={{ left: `${left}px`, top: `${top}px` }} data-testid="heatmap-tooltip">
       <div>
@@ -199,6 +220,9 @@ function TileTooltip({
     </div>
   );
 }
+
+const symbolFont = (size: number) => `600 ${size}px system-ui, sans-serif`;
+const changeFont = (size: number) => `${size}px system-ui, sans-serif`;
 
 function ellipsis(ctx: CanvasRenderingContext2D, text: string, max: number): string {
   if (ctx.measureText(text).width <= max) return text;
