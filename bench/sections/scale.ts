@@ -194,7 +194,11 @@ export const scaleSection: BenchSection = {
         }
         t0 = performance.now();
         // As `marketdeck analyze --full` runs it: a one-shot command stores signals while it computes.
-        await runAnalysis(store, { universe: { name: 'cached', symbols: names }, full: true, storeWhileComputing: true });
+        await runAnalysis(store, {
+          universe: { name: 'cached', symbols: names },
+          full: true,
+          storeWhileComputing: true,
+        });
         const analyze = (performance.now() - t0) / 1000;
         return { write, load, bars, readP50: percentile(samples, 50), analyze };
       };
