@@ -322,6 +322,10 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
           'the command names the database the server reads',
         );
       }
+      // Nothing is cached worth calling fresh on a database without prices.
+      const cache = (await page.getByTestId('cache-indicator').textContent()) ?? '';
+      assert.match(cache, /no data yet/);
+      assert.doesNotMatch(cache, /fresh/);
       await page.screenshot({ path: join(SHOTS, 'first-run.png') });
       await page.goto(`${empty.url}/coverage`);
       await page.getByTestId('coverage-summary').waitFor();

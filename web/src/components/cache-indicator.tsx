@@ -1,5 +1,6 @@
 import { statusStore } from '../app-state.js';
-import { fmtRelative, fmtTime } from '../state/format.js';
+import { cacheSummary } from '../state/cache-summary.js';
+import { fmtTime } from '../state/format.js';
 import { useStore } from '../store.js';
 
 /** Fresh or expired dashboard cache, its TTL and when it was generated, in the toolbar of every page. */
@@ -7,8 +8,7 @@ export function CacheIndicator() {
   const status = useStore(statusStore);
   if (!status) return <span class="cache-indicator">cache …</span>;
   const { cache } = status;
-  const fresh = cache.total > 0 && cache.expired === 0;
-  const state = cache.total === 0 ? 'empty' : fresh ? 'fresh' : 'expired';
+  const { state, text } = cacheSummary(status);
   return (
     <span
       class={`cache-indicator ${state}`}
@@ -16,7 +16,7 @@ export function CacheIndicator() {
       data-testid="cache-indicator"
     >
       <span class="dot" aria-hidden="true" />
-      cache {state} · TTL {cache.ttlMinutes} min · generated {fmtRelative(cache.lastPrecompute)}
+      {text}
     </span>
   );
 }
