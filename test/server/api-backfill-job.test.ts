@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { computeCoverage } from '../../src/fetch/compute-coverage.js';
+import { storeWithGaps } from '../support/backfill-gaps.js';
+import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
+import { getJson, openEventStream, postJson, startTestServer, type TestServer } from './server-test-kit.js';
+
+describe('POST /api/jobs queues a backfill', () => {
+  let market: MarketTestServer;
+  let t: TestServer;
+  before(async () => {
+    market = await startMarketTestServer();
+    t = await startTestServer({ settings: { yahooBaseUrl: market.url, fetchRetries: 0 } });
+  });
+  after(async () => {
+    await t.close();
+    await market.close();
+  });
+
+  it('runs it: the gaps are filled and the run holds the per-ticker results', async () => {
+    const missing = await storeWithGaps(market, t.store, { APIA: ['2024-12-09', '2024-12-10'], APIB: ['2024-11-04'] });
+    const stream = await openEventStream(t.base);
+    try {
+      const posted = await postJson(t.base, '/api/jobs', {
+        kind: 'backfill',
+        params: { tickers: ['APIA', 'APIB'], workers: 2, from: '2024-11-01' },
+      });
+      assert.equal(posted.status, 202, JSON.stringify(posted.body));
+      assert.equal(posted.body.kind, 'backfill');
+      const id = posted.body.id;
+      await stream.until((e) => e.event === 'finished' && e.data.run.id === id);
+      const run = (await getJson(t.base, `/api/jobs/${id}`)).body;
+      assert.equal(run.status, 'succeeded', JSON.stringify(run));
+      assert.deepEqual(run.params, { tickers: ['APIA', 'APIB'], workers: 2, from: '2024-11-01' });
+      assert.equal(run.metrics.barsAdded, missing);
+      assert.deepEqual(
+        run.metrics.results.map((r: { symbol: string; status: string }) => [r.symbol, r.status]),
+        [
+          ['APIA', 'saved'],
+          ['APIB', 'saved'],
+        ],
+      );
+    } finally {
+      stream.close();
+    }
+    const report = await computeCoverage(t.store, { symbols: ['APIA', 'APIB'] });
+    assert.equal(report.summary.complete, 2);
+  });
+
+  it('refuses a bad param naming the field and the value, queueing nothing', async () => {
+    const before = (await t.runtime.queue.list({ kind: 'backfill', limit: 100 })).length;
+    const workers = await postJson(t.base, '/api/jobs', { kind: 'backfill', params: { workers: 0 } });
+    assert.equal(workers.status, 400);
+    assert.match(workers.body.error.message, /param "workers" of a backfill job is 0; /);
+    const both = await postJson(t.base, '/api/jobs', { kind: 'backfill', params: { days: 7, from: '2024-12-01' } });
+    assert.equal(both.status, 400);
+    assert.match(both.body.error.message, /param "from" of a backfill job is "2024-12-01"; days and from both/);
+    const source = await postJson(t.base, '/api/jobs', { kind: 'backfill', params: { source: 'stooq' } });
+    assert.equal(source.status, 400);
+    assert.match(source.body.error.message, /param "source" of a backfill job is "stooq"; .*yahoo.*alphavantage/);
+    assert.equal((await t.runtime.queue.list({ kind: 'backfill', limit: 100 })).length, before);
+  });
+});
