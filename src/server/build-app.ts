@@ -106,8 +106,10 @@ export function buildApp(opts: BuildAppOptions): App {
   const stopInvalidating = queue.subscribe((event) => {
     if (event.type !== 'finished') return;
     if (event.run.kind === 'precompute' || event.run.kind === 'update') memo.invalidate();
-    // A fetch may add dividends or splits alone, which the fingerprint of the bars does not see.
-    if (event.run.kind === 'fetch' || event.run.kind === 'update') barAnswers.clear();
+    // A fetch or a backfill may add dividends or splits alone, which the fingerprint of the bars does not see.
+    if (event.run.kind === 'fetch' || event.run.kind === 'backfill' || event.run.kind === 'update') {
+      barAnswers.clear();
+    }
   });
 
   /** A payload with its cache dates; 503 when no precompute has written it and none is running. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { dayFromIso } from '../../src/domain/epoch-day.js';
 import { computeCoverage } from '../../src/fetch/compute-coverage.js';
 import { storeWithGaps } from '../support/backfill-gaps.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
@@ -45,6 +46,25 @@ describe('POST /api/jobs queues a backfill', () => {
     }
     const report = await computeCoverage(t.store, { symbols: ['APIA', 'APIB'] });
     assert.equal(report.summary.complete, 2);
+  });
+
+  it('serves a ticker’s chart with what a backfill added to it, a dividend beside unchanged bars included', async () => {
+    await storeWithGaps(market, t.store, { APID: [] });
+    const chart = async () => (await getJson(t.base, '/api/ticker/APID/bars?from=2024-11-01')).body.data;
+    assert.deepEqual((await chart()).dividends, []);
+    // The source knows of a dividend the store lacks; a whole-range backfill brings it, the bars the same.
+    const served = market.series('APID');
+    assert.ok(served);
+    market.setSeries('APID', served.bars, [{ date: dayFromIso('2024-12-02'), amount: 0.25 }]);
+    const before = await chart();
+    const run = await (await t.runtime.queue.enqueue('backfill', { tickers: 'APID', gaps: false })).done;
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    const after = await chart();
+    assert.deepEqual(after.close, before.close);
+    assert.deepEqual(
+      after.dividends.map((d: { date: string; amount: number }) => [d.date, d.amount]),
+      [['2024-12-02', 0.25]],
+    );
   });
 
   it('refuses a bad param naming the field and the value, queueing nothing', async () => {
