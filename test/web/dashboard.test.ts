@@ -47,6 +47,13 @@ const PAGES: { name: string; path: string; numbers: string; chart: string; svg?:
     chart: '[data-testid=jobs-chart] canvas',
   },
   { name: 'portfolio', path: '/portfolio', numbers: '', chart: '' },
+  {
+    name: 'coverage',
+    path: '/coverage',
+    numbers: '[data-testid=coverage-summary]',
+    chart: '[data-testid=coverage-strip]',
+    svg: true,
+  },
 ];
 
 describe('the web dashboard in chromium against marketdeck serve', { skip: skip ?? false, timeout: 240_000 }, () => {
@@ -110,7 +117,7 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
   it('keeps every page within a 390 px phone screen, wide tables scrolling inside their cards', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     try {
-      for (const p of [...PAGES, { name: 'coverage', path: '/coverage', numbers: '[data-testid=coverage-table]' }]) {
+      for (const p of PAGES) {
         await page.goto(server.url + p.path);
         await page
           .locator(p.numbers || 'main h1, main h2')
@@ -161,6 +168,42 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     } finally {
       await page.setViewportSize({ width: 1440, height: 900 });
     }
+  });
+
+  it('folds the screener filters behind one button on a phone, so the table starts on the first screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    try {
+      await page.goto(`${server.url}/screener`);
+      await page.getByTestId('screener-row').first().waitFor();
+      assert.equal(await page.getByTestId('sector-filter').isVisible(), false);
+      const folded = (await page.getByTestId('screener-filters').boundingBox())?.height ?? 0;
+      assert.ok(folded > 0 && folded < 100, `the folded filter bar is ${folded} px tall`);
+      await page.getByTestId('filters-toggle').click();
+      await page.getByTestId('sector-filter').selectOption('Energy');
+      await page.waitForURL(/sector=Energy/);
+      assert.match((await page.getByTestId('filters-toggle').textContent()) ?? '', /Filters · 1/);
+      await page.getByTestId('filters-toggle').click();
+      await page.getByTestId('sector-filter').waitFor({ state: 'hidden' });
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
+    }
+  });
+
+  it('keeps the coverage share on one line, on a wide screen and a phone', async () => {
+    for (const width of [1440, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${server.url}/coverage`);
+      const value = '[data-testid=coverage-summary] .stat:first-child .value';
+      await page.locator(value).filter({ hasText: /%/ }).waitFor();
+      // The distinct tops of the text's line boxes: one when nothing wrapped.
+      const lines = await page.evaluate(`(() => {
+        const range = document.createRange();
+        range.selectNodeContents(document.querySelector(${JSON.stringify(value)}));
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      })()`);
+      assert.equal(lines, 1, `at ${width} px`);
+    }
+    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('keeps a screener filter in the URL across a reload', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ScreenerPayload } from '../../web/src/state/api-types.js';
 import {
+  activeFilterCount,
   applyScreenerState,
   defaultScreenerState,
   parseScreenerState,
@@ -99,5 +100,10 @@ describe('screener state', () => {
       ['marketCap', 'desc'],
       'with market caps the default stays the largest first',
     );
+  });
+  it('counts the filters that narrow the table, the search box aside', () => {
+    assert.equal(activeFilterCount(defaultScreenerState()), 0);
+    const s = { ...defaultScreenerState(), q: 'app', sector: 'Energy', min: { rsi14: 30 }, max: { rsi14: 70 } };
+    assert.equal(activeFilterCount(s), 3);
   });
 });

@@ -51,7 +51,7 @@ function CoverageView({ report }: { report: CoverageReport }) {
     <div class="grid">
       <Panel title={`${report.universe}: complete tickers`} class="span-4">
         <div class="stats" data-testid="coverage-summary">
-          <Stat label="Complete" tone={s.tickers === 0 ? '' : s.complete === s.tickers ? 'up' : 'down'}>
+          <Stat label="Complete" tone={s.tickers === 0 ? '' : s.complete === s.tickers ? 'up' : 'down'} wide>
             {s.tickers === 0 ? (
               'no data yet'
             ) : (

@@ -11,6 +11,7 @@ import { toCsv } from '../state/csv.js';
 import { fmtInt, signClass } from '../state/format.js';
 import { cellText, SCREENER_COLUMNS, type ScreenerColumn, screenerColumn } from '../state/screener-columns.js';
 import {
+  activeFilterCount,
   applyScreenerState,
   parseScreenerState,
   payloadDefaultState,
@@ -62,6 +63,9 @@ function Screener({ payload }: { payload: ScreenerAnswer }) {
     [payload, colIndex],
   );
   const [chooser, setChooser] = useState(false);
+  // On a phone the filters fold behind one button, so the table starts on the first screen.
+  const [filtersOpen, setFiltersOpen] = useState(false);
+  const active = activeFilterCount(state);
 
   const exportCsv = () => {
     const header = columns.map((c) => c.label);
@@ -78,7 +82,7 @@ function Screener({ payload }: { payload: ScreenerAnswer }) {
           {fmtInt(rows.length)} of {fmtInt(payload.rows.length)} tickers
         </span>
       </div>
-      <div class="toolbar" data-testid="screener-filters">
+      <div class={`toolbar screener-filters ${filtersOpen ? 'open' : ''}`} data-testid="screener-filters">
         <LiveInput
           type="search"
           placeholder="Symbol or name"
@@ -87,7 +91,16 @@ function Screener({ payload }: { payload: ScreenerAnswer }) {
           aria-label="Symbol or name"
           data-testid="screener-search"
         />
-        <label>
+        <button
+          type="button"
+          class="filters-toggle"
+          aria-expanded={filtersOpen}
+          onClick={() => setFiltersOpen(!filtersOpen)}
+          data-testid="filters-toggle"
+        >
+          Filters{active > 0 ? ` · ${active}` : ''} {filtersOpen ? '▴' : '▾'}
+        </button>
+        <label class="filter">
           Sector
           <select
             value={state.sector}
@@ -109,7 +122,7 @@ function Screener({ payload }: { payload: ScreenerAnswer }) {
         <Range label="YTD %" col="retYtd" state={state} set={set} />
         <SideSelect label="SMA 50" value={state.sma50} onChange={(v) => set({ sma50: v })} />
         <SideSelect label="SMA 200" value={state.sma200} onChange={(v) => set({ sma200: v })} />
-        <label>
+        <label class="filter">
           Signal
           <select value={state.signal} onChange={(e) => set({ signal: e.currentTarget.value })}>
             <option value="">any</option>
@@ -150,7 +163,7 @@ function Range(props: { label: string; col: string; state: ScreenerState; set: S
       return { [which]: next };
     });
   return (
-    <label>
+    <label class="filter">
       {props.label}
       <LiveInput
         class="narrow"
@@ -176,7 +189,7 @@ function Range(props: { label: string; col: string; state: ScreenerState; set: S
 
 function SideSelect(props: { label: string; value: Side; onChange: (v: Side) => void }) {
   return (
-    <label>
+    <label class="filter">
       {props.label}
       <select value={props.value} onChange={(e) => props.onChange(e.currentTarget.value as Side)}>
         <option value="">any</option>

@@ -159,3 +159,9 @@ export function applyScreenerState(payload: ScreenerPayload, s: ScreenerState): 
   }
   return out;
 }
+
+/** How many filters narrow the table besides the search box: the phone's folded filter bar shows the count. */
+export function activeFilterCount(s: ScreenerState): number {
+  const chosen = [s.sector, s.signal, s.sma50, s.sma200].filter((v) => v !== '').length;
+  return chosen + Object.keys(s.min).length + Object.keys(s.max).length;
+}
