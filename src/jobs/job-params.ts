@@ -34,9 +34,9 @@ const fetchFields = {
 };
 const analyzeFields = { universe, tickers, full: z.boolean() };
 /**
- * A backfill's request, as `marketdeck backfill` takes it: `days` (the last N days) or `from` say where the
- * gaps start (not both), `gaps: false` downloads the whole range again, `workers` default to what the source's
- * rate limit allows.
+ * A backfill's request, as `marketdeck backfill` takes it: `universe` or `tickers` (not both), `days` (the last
+ * N days) or `from` say where the gaps start (not both), `gaps: false` downloads the whole range again,
+ * `workers` default to what the source's rate limit allows.
  */
 const backfillParams = z
   .strictObject({
@@ -52,6 +52,10 @@ const backfillParams = z
   .refine((p) => p.days === undefined || p.from === undefined, {
     path: ['from'],
     message: 'days and from both say where to start; give one of them',
+  })
+  .refine((p) => p.universe === undefined || p.tickers === undefined, {
+    path: ['tickers'],
+    message: 'universe and tickers both name the tickers; give one of them',
   });
 
 /**

@@ -75,6 +75,12 @@ describe('POST /api/jobs queues a backfill', () => {
     const both = await postJson(t.base, '/api/jobs', { kind: 'backfill', params: { days: 7, from: '2024-12-01' } });
     assert.equal(both.status, 400);
     assert.match(both.body.error.message, /param "from" of a backfill job is "2024-12-01"; days and from both/);
+    const twice = await postJson(t.base, '/api/jobs', {
+      kind: 'backfill',
+      params: { universe: 'sp500', tickers: 'AAPL' },
+    });
+    assert.equal(twice.status, 400);
+    assert.match(twice.body.error.message, /param "tickers" of a backfill job is "AAPL"; universe and tickers both/);
     const source = await postJson(t.base, '/api/jobs', { kind: 'backfill', params: { source: 'stooq' } });
     assert.equal(source.status, 400);
     assert.match(source.body.error.message, /param "source" of a backfill job is "stooq"; .*yahoo.*alphavantage/);
