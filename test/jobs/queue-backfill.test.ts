@@ -92,4 +92,18 @@ describe('a backfill queued on the shared queue', { skip, timeout: 60_000 }, () 
       client.disconnect();
     }
   });
+
+  it('fails once with its metrics when every ticker failed, as in one process, instead of being run again', async () => {
+    await storeWithGaps(server, store, { QBX: ['2024-12-09'] });
+    // Every request for QBX answers a server error; the step sends each request once (FETCH_RETRIES 0).
+    server.setKnobs({ scriptedFaults: { kind: 'status5xx', symbols: ['QBX'], failAttempts: 100 } });
+    server.reset();
+    const run = await (await queue.enqueue('backfill', { tickers: 'QBX' })).done;
+
+    assert.equal(run.status, 'failed', JSON.stringify(run.metrics));
+    assert.match(run.error ?? '', /1 of 1 tickers failed/);
+    const m = run.metrics as unknown as BackfillRunMetrics;
+    assert.deepEqual([m.tickers, m.failed, m.requests], [1, 1, 1]);
+    assert.equal(server.requestsFor('QBX'), 1, 'the step was not run again');
+  });
 });

@@ -193,19 +193,29 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     }
     await reporter.started(work.runId);
     const stage = work.kind === 'update' ? work.step : undefined;
-    const step = await watched(
-      work.runId,
-      (signal) =>
-        handler(
-          contextOf(job, work.runId, work.kind, work.params, signal, (p) => {
-            void reporter.step(job, work.runId, work.kind, {
-              ...p,
-              stage: stage ? `${stage}${p.stage ? `/${p.stage}` : ''}` : p.stage,
-            });
-          }),
-        ),
-      { cancelled: true },
-    );
+    let step: Awaited<ReturnType<typeof watched>>;
+    try {
+      step = await watched(
+        work.runId,
+        (signal) =>
+          handler(
+            contextOf(job, work.runId, work.kind, work.params, signal, (p) => {
+              void reporter.step(job, work.runId, work.kind, {
+                ...p,
+                stage: stage ? `${stage}${p.stage ? `/${p.stage}` : ''}` : p.stage,
+              });
+            }),
+          ),
+        { cancelled: true },
+      );
+    } catch (error) {
+      // A job of one step that ended with what it did (every ticker of a backfill failed, each request retried
+      // already) fails with those metrics, as in one process, and is not run again.
+      const own = work.final && work.step === work.kind ? metricsOfError(error) : null;
+      if (!own) throw error;
+      await finishRun(work.runId, work.join, 'failed', own, (error as Error).message);
+      throw new UnrecoverableError((error as Error).message);
+    }
     const metrics = withSteps(step.metrics);
     if (work.final) {
       await finishRun(
@@ -219,13 +229,19 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   };
 
   /** Records the run's end in the store and lets a new equal request queue a new run. */
-  const finishRun = async (runId: string, join: string | undefined, status: JobStatus, metrics: JobMetrics) => {
+  const finishRun = async (
+    runId: string,
+    join: string | undefined,
+    status: JobStatus,
+    metrics: JobMetrics,
+    error?: string,
+  ) => {
     const partial = partialOf(metrics);
     await store.jobRuns.update(runId, {
       status,
       finishedAt: new Date(),
       metrics,
-      error: status === 'succeeded' ? null : (partial?.message ?? null),
+      error: status === 'succeeded' ? null : (error ?? partial?.message ?? null),
     });
     await releaseRun(runId, join);
   };
