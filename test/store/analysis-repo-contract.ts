@@ -63,6 +63,40 @@ export function runAnalysisRepoContract(name: string, makeStore: () => Promise<S
         }
       });
 
+      it('takes parts handed in together, one after another on its connection', async () => {
+        const warnings: string[] = [];
+        const onWarning = (w: Error) => warnings.push(w.message);
+        process.on('warning', onWarning);
+        try {
+          const writer = await store.analysis.beginRun?.({ replacing: new Set(['A', 'B', 'C']) });
+          assert.ok(writer);
+          // As a run hands in chunks whose results come back together: nobody awaits one before the next.
+          await Promise.all([
+            writer.addSignals({ signalsFrom: new Map([['A', null]]), signals: columns(['A'], [200, 210]) }),
+            writer.addSignals({ signalsFrom: new Map([['B', null]]), signals: columns(['B'], [300]) }),
+            writer.addSignals({ signalsFrom: new Map([['C', null]]), signals: columns(['C'], [400]) }),
+            writer.commit(rest),
+          ]);
+          assert.deepEqual(
+            (await store.analysis.signals()).map((s) => [s.symbol, s.date]),
+            [
+              ['C', 400],
+              ['B', 300],
+              ['A', 210],
+              ['A', 200],
+            ],
+          );
+          // Let a warning emitted on the last statement reach the listener.
+          await new Promise((r) => setImmediate(r));
+          assert.deepEqual(
+            warnings.filter((w) => w.includes('already executing')),
+            [],
+          );
+        } finally {
+          process.off('warning', onWarning);
+        }
+      });
+
       it('keeps the previous run whole when aborted or when a part is invalid', async () => {
         await withOldSignals();
         const aborted = await store.analysis.beginRun?.({ replacing: new Set(['A']) });

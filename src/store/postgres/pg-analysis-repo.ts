@@ -146,6 +146,13 @@ export class PgAnalysisRepo implements AnalysisRepo {
    */
   async beginRun(_opts: { replacing: ReadonlySet<string> }): Promise<AnalysisRunWriter> {
     const tx = await this.db.begin();
+    // One connection runs one statement at a time: parts handed in while one is written wait their turn.
+    let turn: Promise<unknown> = Promise.resolve();
+    const inTurn = <T>(fn: () => Promise<T>): Promise<T> => {
+      const next = turn.then(fn, fn);
+      turn = next.catch(() => {});
+      return next;
+    };
     let open = true;
     const fail = async (error: unknown): Promise<never> => {
       open = false;
@@ -156,31 +163,34 @@ export class PgAnalysisRepo implements AnalysisRepo {
       if (!open) throw new Error('the analysis run was already committed or aborted');
     };
     return {
-      addSignals: async (part) => {
-        ensureOpen();
-        try {
-          validateColumns(part.signals);
-          await replaceSignalsIn(tx.sql, part.signalsFrom, part.signalsAppend ?? new Set(), part.signals);
-        } catch (error) {
-          await fail(error);
-        }
-      },
-      commit: async (rest) => {
-        ensureOpen();
-        try {
-          validateColumns(rest.signals);
-          await commitIn(tx.sql, rest);
-        } catch (error) {
-          await fail(error);
-        }
-        open = false;
-        await tx.commit();
-      },
-      abort: async () => {
-        if (!open) return;
-        open = false;
-        await tx.rollback();
-      },
+      addSignals: (part) =>
+        inTurn(async () => {
+          ensureOpen();
+          try {
+            validateColumns(part.signals);
+            await replaceSignalsIn(tx.sql, part.signalsFrom, part.signalsAppend ?? new Set(), part.signals);
+          } catch (error) {
+            await fail(error);
+          }
+        }),
+      commit: (rest) =>
+        inTurn(async () => {
+          ensureOpen();
+          try {
+            validateColumns(rest.signals);
+            await commitIn(tx.sql, rest);
+          } catch (error) {
+            await fail(error);
+          }
+          open = false;
+          await tx.commit();
+        }),
+      abort: () =>
+        inTurn(async () => {
+          if (!open) return;
+          open = false;
+          await tx.rollback();
+        }),
     };
   }
 
