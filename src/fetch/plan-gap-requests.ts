@@ -18,7 +18,10 @@ export interface GapPlanOptions {
    * five trading days.
    */
   mergeWithinDays?: number;
-  /** --no-gaps: the whole range again, one request per ticker, whatever is stored. */
+  /**
+   * --no-gaps: the whole range again, one request per ticker, whatever is stored: from the window's start (or
+   * the first bar) to the calendar's latest day, or up to the source's latest when the window starts later.
+   */
   wholeRange?: boolean;
 }
 
@@ -50,8 +53,10 @@ export function planGapRequests(report: CoverageReport, options: GapPlanOptions 
       list.push({ from: options.from, to: undefined, missingDays: 0 });
     } else if (options.wholeRange) {
       const first = Math.max(dayFromIso(t.firstDate as string), windowFrom) as EpochDay;
-      const end = asOf.get(t.calendar) ?? t.lastDate;
-      list.push({ from: first, to: dayFromIso(end as string), missingDays: t.missingDays });
+      const end = dayFromIso((asOf.get(t.calendar) ?? t.lastDate) as string);
+      // A window that starts after the stored range ends (--days 30 on history that stops years ago) is the
+      // range the user asked to download again: from its start up to the source's latest day.
+      list.push({ from: first, to: first <= end ? end : undefined, missingDays: t.missingDays });
     } else {
       for (const r of t.missing) {
         if (r.toDay < windowFrom) continue;

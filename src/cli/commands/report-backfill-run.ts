@@ -27,9 +27,13 @@ export function reportBackfillRun(run: JobRun, opts: { json?: boolean }): void {
     return;
   }
   const m = summary as BackfillRunMetrics;
+  // The table's `requests` are the ranges planned per ticker; the engine's count is every request sent, each
+  // retry one more: both are said, by name, so a retried run does not read as a contradiction.
+  const planned = m.results.reduce((n, r) => n + r.requests, 0);
   printLine(
-    `${m.universe}: ${m.complete} of ${m.universeTickers} tickers had no gaps; ${m.tickers} backfilled with ${m.requests} requests ` +
-      `(${m.workers} workers) in ${m.seconds} s: ${m.barsAdded} bars added, ${m.barsChanged} changed, ${m.failed} failed`,
+    `${m.universe}: ${m.complete} of ${m.universeTickers} tickers had no gaps; ${m.tickers} backfilled with ${planned} ` +
+      `requests planned, ${m.requests} sent with retries (${m.workers} workers) in ${m.seconds} s: ` +
+      `${m.barsAdded} bars added, ${m.barsChanged} changed, ${m.failed} failed`,
   );
   // The complete tickers are rows too while the table stays readable; a whole market's are counted above.
   const quiet = m.noGaps.length <= NO_GAP_ROWS ? m.noGaps : [];
@@ -43,7 +47,7 @@ export function reportBackfillRun(run: JobRun, opts: { json?: boolean }): void {
     ]),
     ...quiet.map((symbol) => [symbol, 0, 'no gaps']),
   ].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  printLine(formatTable(['symbol', 'requests', 'result'], rows));
+  printLine(formatTable(['symbol', 'requests planned', 'result'], rows));
   if (quiet.length < m.noGaps.length) printLine(`(${m.noGaps.length} tickers with no gaps: --json lists them)`);
 }
 
