@@ -12,6 +12,7 @@ import { isJobOwnerAlive, QUEUE_OWNER_PREFIX } from '../job-owner.js';
 import type { JobEvent, JobHandle, JobListener, JobQueue } from '../job-queue.js';
 import { pruneJobRuns } from '../prune-job-runs.js';
 import { connectReadyRedis, connectRedis, redisErrorLog } from './connect-redis.js';
+import { checkQueueStore } from './queue-store-claim.js';
 import { joinKey, QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys, workJobId } from './queued-work.js';
 
 export interface BullJobQueueOptions {
@@ -105,6 +106,7 @@ export class BullJobQueue implements JobQueue {
     await this.start();
     const { redis, flows } = await this.connect();
     const prefix = this.opts.config.queuePrefix;
+    await checkQueueStore(redis, prefix, this.opts.store);
     const normalized = normalizeParams(params);
     const key = joinKey(prefix, kind, createHash('sha256').update(JSON.stringify(normalized)).digest('hex'));
     const id = newJobId(kind, new Date());

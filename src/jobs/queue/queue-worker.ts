@@ -25,6 +25,7 @@ import { AnalysisChunkQueue } from './analysis-chunk-queue.js';
 import { startAnalysisChunkWorker } from './analysis-chunk-worker.js';
 import { connectReadyRedis, connectRedis, redisErrorLog } from './connect-redis.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
+import { claimQueueStore } from './queue-store-claim.js';
 import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
 import { type CancelPoll, RunCancelWatch } from './run-cancel-watch.js';
 
@@ -77,6 +78,13 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   const prefix = config.queuePrefix;
   const onError = redisErrorLog(log);
   const redis = await connectReadyRedis(config.redisUrl, onError);
+  let claim: { release(): void };
+  try {
+    claim = await claimQueueStore(redis, prefix, store, log);
+  } catch (error) {
+    redis.disconnect();
+    throw error;
+  }
   const limits = sharedRateLimits(config);
   const limiters = new Map<string, RedisRateLimiter>();
   const limiterOf = (source: string) => {
@@ -289,6 +297,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
   await worker.waitUntilReady();
   return {
     close: async () => {
+      claim.release();
       await worker.close();
       await chunkWorker.close();
       await chunkQueue.close();

@@ -47,6 +47,11 @@ export function runKeys(prefix: string, runId: string) {
   };
 }
 
+/** The store the workers running on a prefix use (see claimQueueStore). */
+export function storeClaimKey(prefix: string): string {
+  return `${prefix}:store`;
+}
+
 /** The key that makes a second equal request join the run already queued or running. */
 export function joinKey(prefix: string, kind: string, paramsKey: string): string {
   return `${prefix}:join:${kind}:${paramsKey}`;
