@@ -7,6 +7,7 @@ import { lockPipeline as lockDatabasePipeline } from '../../jobs/pipeline-lock.j
 import type { CliContext } from '../cli-context.js';
 import { EXIT_PARTIAL, UsageError } from '../exit-codes.js';
 import { formatTable } from '../output.js';
+import { describeCancelledRun } from './describe-cancelled-run.js';
 import { JobProgressView } from './job-progress-view.js';
 import { stopOnInterrupt } from './stop-on-interrupt.js';
 
@@ -84,6 +85,8 @@ export async function runJobInCli(
     if (run.status === 'partial') reportPartial(run, opts.listsFailures === true);
     else if (run.status === 'cancelled' && interrupted) {
       throw new Error(`${kind} job ${run.id} cancelled with Ctrl-C; what it stored before stays stored`);
+    } else if (run.status === 'cancelled') {
+      throw new Error(describeCancelledRun(run));
     } else if (run.status !== 'succeeded')
       throw new Error(`${kind} job ${run.id} ${run.status}: ${run.error ?? 'no error recorded'}`);
     return run;
