@@ -111,6 +111,15 @@ describe('marketdeck migrate', { skip }, () => {
     assert.equal(b.sections.find((s) => s.section === 'reports')!.copied, 0);
   });
 
+  it('names what each row counts: the bar section counts tickers, each with its whole series', async () => {
+    const url = await database!.freshSchemaUrl();
+    const r = await cli(['migrate', '--from', `sqlite:${source}`, '--to', url]);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    // 30 tickers of 400 days each: the row says 30 and that it counts tickers, not bars.
+    assert.match(r.stdout, /^tickers with bars\s+30\s+30\s+30\s+ok /m);
+    assert.doesNotMatch(r.stdout, /^bars\s/m);
+  });
+
   it('resumes an interrupted copy after the last ticker it committed', async () => {
     const url = await database!.freshSchemaUrl();
     assert.equal((await cli(['migrate', '--from', `sqlite:${source}`, '--to', url, '--json'])).code, 0);

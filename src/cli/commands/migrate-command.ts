@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { isDatabaseUrl, maskDatabase } from '../../config/index.js';
 import { copyStore } from '../../store/copy-store.js';
 import { openStore } from '../../store/open-store.js';
-import { COPIED_SECTIONS, storeChecksums } from '../../store/store-checksums.js';
+import { COPIED_SECTIONS, type CopiedSection, storeChecksums } from '../../store/store-checksums.js';
 import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, UsageError } from '../exit-codes.js';
 import { formatTable, printJson, printLine } from '../output.js';
@@ -31,7 +31,7 @@ export function registerMigrateCommand(program: Command, _ctx: CliContext): void
           const started = performance.now();
           const summary = await copyStore(from, to, from.location, (p) => {
             if (!opts.json && process.stderr.isTTY)
-              process.stderr.write(`\r${p.section}: ${p.done} ${p.symbol ?? ''}   `);
+              process.stderr.write(`\r${sectionLabel(p.section)}: ${p.done} ${p.symbol ?? ''}   `);
           });
           if (!opts.json && process.stderr.isTTY) process.stderr.write('\n');
           const copySeconds = (performance.now() - started) / 1000;
@@ -62,7 +62,7 @@ export function registerMigrateCommand(program: Command, _ctx: CliContext): void
               formatTable(
                 ['section', 'copied', 'source', 'target', 'checksum'],
                 sections.map((s) => [
-                  s.section,
+                  sectionLabel(s.section),
                   s.copied,
                   s.sourceCount,
                   s.targetCount,
@@ -99,4 +99,12 @@ function storeArgument(flag: string, value: string): string {
   throw new UsageError(
     `${flag} ${JSON.stringify(maskDatabase(value))} is not a store; expected sqlite:PATH or postgres://user@host:port/database`,
   );
+}
+
+/**
+ * A section as the table names it: the bar section counts tickers' whole series (each with its dividends and
+ * splits), not single bars, and says so; the JSON keeps the section's key.
+ */
+function sectionLabel(section: CopiedSection): string {
+  return section === 'bars' ? 'tickers with bars' : section;
 }
