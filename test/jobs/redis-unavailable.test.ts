@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { closedPort } from '../support/closed-port.js';
 import { redisAvailable, TEST_REDIS_URL } from '../support/redis-test-prefix.js';
 import { runNodeChild } from '../support/run-node-child.js';
 
 const script = fileURLToPath(
   new URL(`../../src/cli/run${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
-
-/** A port nothing listens on: bound, noted and closed again. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const available = await redisAvailable();
 const skip = available.ok ? false : available.reason;

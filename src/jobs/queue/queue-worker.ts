@@ -24,10 +24,12 @@ import { createRuntimeHandlers } from '../job-runtime.js';
 import { AnalysisChunkQueue } from './analysis-chunk-queue.js';
 import { startAnalysisChunkWorker } from './analysis-chunk-worker.js';
 import { connectReadyRedis, connectRedis, redisErrorLog } from './connect-redis.js';
+import { failureCause } from './failure-cause.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
 import { claimQueueStore } from './queue-store-claim.js';
 import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
 import { type CancelPoll, RunCancelWatch } from './run-cancel-watch.js';
+import { RunProgressReporter } from './run-progress-reporter.js';
 
 export interface QueueWorkerOptions {
   store: Store;
@@ -47,9 +49,6 @@ export interface QueueWorker {
   /** Stops taking parts and waits for the running ones. */
   close(): Promise<void>;
 }
-
-/** At most one progress write per run per this many ms from one worker. */
-const PROGRESS_EVERY_MS = 250;
 
 /** The shared limits of each source, from config (the same for every worker reading the same settings). */
 export function sharedRateLimits(config: Config): Record<string, RateLimits> {
@@ -127,7 +126,9 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       const metrics = await run(watch.signal);
       return { metrics, cancelled: watch.signal.aborted };
     } catch (error) {
-      if (watch.signal.aborted) return { metrics: metricsOfError(error) ?? onCancel, cancelled: true };
+      // Cancelled before this worker's look at the cancel key noticed (a chunk it waited on was skipped).
+      const cancelled = watch.signal.aborted || (await redis.exists(runKeys(prefix, runId).cancel)) === 1;
+      if (cancelled) return { metrics: metricsOfError(error) ?? onCancel, cancelled: true };
       throw error;
     } finally {
       watch.release();
@@ -281,17 +282,19 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
         await store.jobRuns.update(run.id, {
           status: 'failed',
           finishedAt: new Date(),
-          error: `${job.name}: ${error.message}`,
+          error: await failureCause(worker, prefix, job.name, error.message),
         });
       }
       const join = 'join' in job.data ? job.data.join : undefined;
       await releaseRun(job.data.runId, join);
     })().catch((e) => log(`recording the failure of ${job.id} failed: ${e}`));
   });
-  worker.on('completed', (job) => {
+  worker.on('completed', (job, value) => {
     const ms = job.finishedOn && job.processedOn ? job.finishedOn - job.processedOn : null;
     const what = job.data.type === 'chunk' ? ` (${job.data.symbols.length} tickers)` : '';
-    log(`${job.name} ${job.id}${what} done${ms === null ? '' : ` in ${ms} ms`}`);
+    const skipped = value && typeof value === 'object' && ('cancelledBeforeStart' in value || 'cancelled' in value);
+    if (skipped) log(`${job.name} ${job.id}${what} skipped: its run was cancelled`);
+    else log(`${job.name} ${job.id}${what} done${ms === null ? '' : ` in ${ms} ms`}`);
   });
   worker.on('error', (error) => log(`queue worker: ${error.message}`));
   await worker.waitUntilReady();
@@ -367,80 +370,4 @@ function withPartial(metrics: JobMetrics): JobMetrics {
   if (partialOf(metrics)) return metrics;
   const partial = partialOfSteps(metrics);
   return partial ? { ...metrics, partial } : metrics;
-}
-
-/**
- * A run's progress from every worker: each chunk records how many of its tickers are done in the run's
- * Redis hash, and a worker publishes the sum (as its BullMQ job's progress, which every process's queue
- * hears, and into job_runs) at most every PROGRESS_EVERY_MS.
- */
-class RunProgressReporter {
-  private readonly lastAt = new Map<string, number>();
-  /** When each running chunk ("run/index") last wrote its count. */
-  private readonly chunkWrittenAt = new Map<string, number>();
-
-  constructor(
-    private readonly redis: Redis,
-    private readonly store: Store,
-    private readonly prefix: string,
-  ) {}
-
-  /** Marks the run running once, whichever worker starts first. */
-  async started(runId: string): Promise<void> {
-    if ((await this.redis.hsetnx(runKeys(this.prefix, runId).counters, 'started', '1')) === 1) {
-      await this.store.jobRuns.update(runId, { status: 'running', startedAt: new Date() });
-    }
-  }
-
-  async chunkDone(
-    job: Job,
-    runId: string,
-    kind: RunProgressEvent['kind'],
-    index: number,
-    done: number,
-    chunkSize: number,
-  ): Promise<void> {
-    // A chunk's count goes to Redis every PROGRESS_EVERY_MS and at its end, not after each ticker: a round
-    // trip per ticker was a tenth of a worker's CPU per request, for a progress figure read four times a second.
-    const chunk = `${runId}/${index}`;
-    const now = Date.now();
-    if (done < chunkSize && now - (this.chunkWrittenAt.get(chunk) ?? 0) < PROGRESS_EVERY_MS) return;
-    if (done < chunkSize) this.chunkWrittenAt.set(chunk, now);
-    else this.chunkWrittenAt.delete(chunk);
-    const key = runKeys(this.prefix, runId).counters;
-    // Per chunk, not added: a chunk run again after its worker died counts its tickers once.
-    await this.redis.hset(key, `c${index}`, done);
-    // A chunk's end is always published: the last chunk's is the run's done === total, which a throttle
-    // must not drop.
-    if (!this.due(runId) && done < chunkSize) return;
-    const fields = await this.redis.hgetall(key);
-    let sum = 0;
-    for (const [k, v] of Object.entries(fields)) if (k.startsWith('c')) sum += Number(v);
-    const total = Number(fields.total ?? 0);
-    await this.publish(job, runId, kind, { done: sum, total, stage: 'fetch', message: `${sum} of ${total} tickers` });
-  }
-
-  async step(job: Job, runId: string, kind: RunProgressEvent['kind'], p: Partial<JobProgress>): Promise<void> {
-    // A stage's completion is always published, so its last count is what the run shows.
-    const complete = p.done !== undefined && p.total !== undefined && p.done >= p.total;
-    if (!this.due(runId) && !complete) return;
-    await this.publish(job, runId, kind, {
-      done: p.done ?? 0,
-      total: p.total ?? 0,
-      stage: p.stage ?? '',
-      message: p.message ?? '',
-    });
-  }
-
-  private due(runId: string): boolean {
-    const now = Date.now();
-    if (now - (this.lastAt.get(runId) ?? 0) < PROGRESS_EVERY_MS) return false;
-    this.lastAt.set(runId, now);
-    return true;
-  }
-
-  private async publish(job: Job, runId: string, kind: RunProgressEvent['kind'], progress: JobProgress) {
-    const event: RunProgressEvent = { runId, kind, progress };
-    await Promise.allSettled([job.updateProgress(event as never), this.store.jobRuns.update(runId, { progress })]);
-  }
 }
