@@ -39,6 +39,13 @@ redis.call('EXPIRE', KEYS[1], ttl)
 return 1
 `;
 
+/** KEYS[1]: the source's hash of recorded limits. ARGV: the field, the worker; the field goes if that worker set it last. */
+const FORGET = `
+local value = redis.call('HGET', KEYS[1], ARGV[1])
+if value and string.match(value, '^%d+ (.*)$') == ARGV[2] then redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 1
+`;
+
 /** The Redis hash under the queue prefix where the limiters of one source record what they enforce. */
 export function recordedLimitsKey(prefix: string, source: string): string {
   return `${prefix}:rate:${source}:limits`;
@@ -46,8 +53,19 @@ export function recordedLimitsKey(prefix: string, source: string): string {
 
 /** Records (or refreshes) the limits this process enforces for a source, so `status` can show the workers' own. */
 export async function recordRateLimits(redis: Redis, prefix: string, source: string, limits: RateLimits) {
-  const who = `${hostname()} pid ${process.pid}`;
-  await redis.eval(RECORD, 1, recordedLimitsKey(prefix, source), limitsField(limits), who, RECORDED_LIMITS_TTL_S);
+  await redis.eval(
+    RECORD,
+    1,
+    recordedLimitsKey(prefix, source),
+    limitsField(limits),
+    recorder(),
+    RECORDED_LIMITS_TTL_S,
+  );
+}
+
+/** This process as a record names it: host and process id. */
+function recorder(): string {
+  return `${hostname()} pid ${process.pid}`;
 }
 
 /** Every set of limits recorded for a source within the lifetime, oldest use first. */
@@ -81,6 +99,38 @@ export function enforcedRateLimits(recorded: readonly RateLimits[]): RateLimits 
     if (limits.length > 0 && limits.every((l) => l > 0)) out[name] = Math.max(...limits);
   }
   return out;
+}
+
+/** A window some limiter limits, at the loosest limit among those that set one. */
+export interface LimitedWindow {
+  window: (typeof WINDOW_NAMES)[number];
+  limit: number;
+  /** False when some limiter sets no limit on the window: its requests are neither counted nor held there. */
+  everyLimiter: boolean;
+}
+
+/**
+ * Every window at least one limiter limits, at the loosest of their limits: what `status` shows with the
+ * window's use, so that limiters that disagree (even so far that no window holds them all) still show what is
+ * counted. A window only some limiters hold counts only their requests.
+ */
+export function limitedWindows(recorded: readonly RateLimits[]): LimitedWindow[] {
+  const out: LimitedWindow[] = [];
+  for (const name of WINDOW_NAMES) {
+    const limits = recorded.map((r) => r[name] ?? 0);
+    const set = limits.filter((l) => l > 0);
+    if (set.length > 0) out.push({ window: name, limit: Math.max(...set), everyLimiter: set.length === limits.length });
+  }
+  return out;
+}
+
+/**
+ * Drops the record of `limits` for a source when this process made it last: a limiter closing (its worker
+ * stopping) leaves `status` at once instead of after RECORDED_LIMITS_TTL_S. A record another process refreshed
+ * since stays: that one still enforces the same limits.
+ */
+export async function forgetRateLimits(redis: Redis, prefix: string, source: string, limits: RateLimits) {
+  await redis.eval(FORGET, 1, recordedLimitsKey(prefix, source), limitsField(limits), recorder());
 }
 
 /** One set of limits as text, "perSecond=5, perMinute=100" ("no limit" for none), the same for equal sets. */

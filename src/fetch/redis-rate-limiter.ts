@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import type { RateLimiter, RateLimits, SendBy } from './rate-limiter.js';
 import {
   enforcedRateLimits,
+  forgetRateLimits,
   formatRateLimits,
+  limitedWindows,
   RECORD_EVERY_MS,
   type RecordedRateLimits,
   readRecordedRateLimits,
@@ -15,6 +17,7 @@ const WINDOWS = [
   ['perMinute', 60_000],
   ['perDay', 86_400_000],
 ] as const;
+const WINDOW_MS = Object.fromEntries(WINDOWS) as Record<(typeof WINDOWS)[number][0], number>;
 
 /**
  * Admission in Redis, atomic for every worker, on the server's clock (so workers whose clocks differ agree).
@@ -72,7 +75,11 @@ export interface SharedRateUsage {
    * RedisRateLimiter), 'settings' when none did and the reading process's own settings are shown instead.
    */
   limitsFrom: 'workers' | 'settings';
-  windows: { window: 'perSecond' | 'perMinute' | 'perDay'; limit: number; used: number }[];
+  /**
+   * Each window some limiter limits, at the loosest limit, with its use; `someWorkers` when workers disagree and
+   * some of them set no limit on it (their requests are not counted there).
+   */
+  windows: { window: 'perSecond' | 'perMinute' | 'perDay'; limit: number; used: number; someWorkers?: true }[];
   /** Each distinct set of limits the workers recorded, and which worker used it last. */
   recorded: RecordedRateLimits[];
   /** Set when workers enforce different limits for the source: what it is really held to. */
@@ -179,6 +186,16 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   /**
+   * Drops this limiter's record of its limits, when it recorded them: a worker stopping calls it on its way
+   * out, so `status` stops counting it at once rather than after the record's lifetime.
+   */
+  async close(): Promise<void> {
+    if (this.recordedAt === Number.NEGATIVE_INFINITY) return;
+    this.recordedAt = Number.NEGATIVE_INFINITY;
+    await forgetRateLimits(this.redis, this.keyPrefix, this.source, this.limits);
+  }
+
+  /**
    * Records the limits this limiter enforces, on its first use and then every RECORD_EVERY_MS while it is used,
    * so `status` shows what the workers enforce rather than the reading process's settings.
    */
@@ -213,15 +230,16 @@ export async function readSharedRateUsage(
   const out: SharedRateUsage[] = [];
   for (const [source, own] of Object.entries(settings)) {
     const recorded = await readRecordedRateLimits(redis, keyPrefix, source);
-    const limits = recorded.length > 0 ? enforcedRateLimits(recorded.map((r) => r.limits)) : own;
+    // Workers that disagree still show every window one of them counts: "used now" stays visible even when no
+    // window holds them all.
+    const limited = limitedWindows(recorded.length > 0 ? recorded.map((r) => r.limits) : [own]);
     const windows: SharedRateUsage['windows'] = [];
-    for (const [name, ms] of WINDOWS) {
-      const limit = limits[name];
-      if (!limit) continue;
+    for (const { window: name, limit, everyLimiter } of limited) {
+      const ms = WINDOW_MS[name];
       const [seconds, micros] = await redis.time();
       const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       const used = await redis.zcount(windowKey(keyPrefix, source, name), nowMs - ms, '+inf');
-      windows.push({ window: name, limit, used });
+      windows.push(everyLimiter ? { window: name, limit, used } : { window: name, limit, used, someWorkers: true });
     }
     const usage: SharedRateUsage = {
       source,
@@ -229,7 +247,9 @@ export async function readSharedRateUsage(
       windows,
       recorded,
     };
-    if (recorded.length > 1) usage.warning = mismatchWarning(source, recorded, limits);
+    if (recorded.length > 1) {
+      usage.warning = mismatchWarning(source, recorded, enforcedRateLimits(recorded.map((r) => r.limits)));
+    }
     out.push(usage);
   }
   return out;

@@ -110,13 +110,72 @@ describe('RedisRateLimiter', { skip }, () => {
     await loose.acquire();
     const [yahoo] = await readSharedRateUsage(a, prefix, { yahoo: { perMinute: 1 } });
     assert.equal(yahoo.limitsFrom, 'workers');
-    assert.deepEqual(yahoo.windows, [{ window: 'perMinute', limit: 4, used: 4 }], 'no perDay: one worker sets none');
+    assert.deepEqual(
+      yahoo.windows,
+      [
+        { window: 'perMinute', limit: 4, used: 4 },
+        { window: 'perDay', limit: 1000, used: 2, someWorkers: true },
+      ],
+      'perDay is counted for the strict worker only: the loose one sets none',
+    );
     assert.deepEqual(
       yahoo.recorded.map((r) => r.limits),
       [{ perMinute: 2, perDay: 1000 }, { perMinute: 4 }],
     );
     assert.match(yahoo.warning ?? '', /different limits for yahoo: .*perMinute=2, perDay=1000 .*perMinute=4 /);
     assert.match(yahoo.warning ?? '', /may get up to perMinute=4;/);
+  });
+});
+
+describe('marketdeck status when workers share no limit', { skip }, () => {
+  const keys = testRedisPrefix('limiter-apart');
+  let redis: Redis;
+  let dir: string;
+  before(() => {
+    redis = new Redis(TEST_REDIS_URL);
+    dir = mkdtempSync(join(tmpdir(), 'marketdeck-limiter-apart-'));
+  });
+  after(async () => {
+    redis.disconnect();
+    await keys.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows each window some worker limits with its use, and drops a worker that stopped', async () => {
+    const prefix = keys.prefix;
+    // Two workers limit the minute differently, a third only the day: no window holds all three.
+    const slow = new RedisRateLimiter(redis, prefix, 'yahoo', { perMinute: 2 });
+    const fast = new RedisRateLimiter(redis, prefix, 'yahoo', { perMinute: 5 });
+    const daily = new RedisRateLimiter(redis, prefix, 'yahoo', { perDay: 100 });
+    for (const limiter of [slow, fast, fast, daily]) await limiter.acquire();
+    const db = join(dir, 'status.db');
+    const env = { REDIS_URL: TEST_REDIS_URL, QUEUE_PREFIX: prefix, YAHOO_RATE_PER_MINUTE: '1' };
+    assert.equal(
+      (await runNodeChild([cliScript(), '--db', db, 'generate', '--tickers', '1', '--days', '5'], env)).code,
+      0,
+    );
+
+    const mixed = await queueStatusOf(db, env);
+    assert.deepEqual(mixed.windows, [
+      { window: 'perMinute', limit: 5, used: 3, someWorkers: true },
+      { window: 'perDay', limit: 100, used: 1, someWorkers: true },
+    ]);
+    assert.equal(mixed.recorded.length, 3);
+    const text = await runNodeChild([cliScript(), '--db', db, 'status'], env);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /yahoo\s+perMinute\s+5\s+3\s+some workers \(see warning\)/);
+    assert.match(text.stdout, /yahoo\s+perDay\s+100\s+1\s+some workers \(see warning\)/);
+    assert.match(text.stdout, /warning: workers enforce different limits for yahoo/);
+
+    // The day-only worker stops: its record goes with it, and the minute now holds every worker left.
+    await daily.close();
+    const left = await queueStatusOf(db, env);
+    assert.deepEqual(
+      left.recorded.map((r) => r.limits),
+      [{ perMinute: 2 }, { perMinute: 5 }],
+    );
+    assert.deepEqual(left.windows, [{ window: 'perMinute', limit: 5, used: 3 }]);
+    assert.doesNotMatch(left.warning ?? '', /perDay/);
   });
 });
 

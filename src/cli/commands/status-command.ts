@@ -53,8 +53,15 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
         }
         // Whose limits: the workers' own when they recorded them, else this process's settings as a stand-in.
         const setBy = { workers: 'workers', settings: "this process's settings" } as const;
+        // A window only some workers limit counts only their requests: the row says so, the warning says why.
         const limits = queue.rateLimits.flatMap((r) =>
-          r.windows.map((w) => [r.source, w.window, w.limit, w.used, setBy[r.limitsFrom]]),
+          r.windows.map((w) => [
+            r.source,
+            w.window,
+            w.limit,
+            w.used,
+            w.someWorkers ? 'some workers (see warning)' : setBy[r.limitsFrom],
+          ]),
         );
         if (limits.length > 0) {
           printLine(formatTable(['source', 'shared limit', 'limit', 'used now', 'limits set by'], limits));
