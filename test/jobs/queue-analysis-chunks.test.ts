@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { type Config, loadConfig } from '../../src/config/index.js';
@@ -14,6 +15,11 @@ import type { Store } from '../../src/store/store.js';
 import { generateUniverse } from '../../src/synthetic/generate-universe.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres-test-database.js';
 import { redisAvailable, TEST_REDIS_URL, testRedisPrefix } from '../support/redis-test-prefix.js';
+import { runNodeChild } from '../support/run-node-child.js';
+
+const script = fileURLToPath(
+  new URL(`../../src/cli/run${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 const pgOk = await postgresAvailable();
 const redisOk = await redisAvailable();
@@ -50,6 +56,7 @@ describe('an analyze step on the shared queue sends its chunks to the workers', 
   const workers: QueueWorker[] = [];
   const redis = testRedisPrefix('analysis');
   let config: Config;
+  let cliEnv: Record<string, string>;
 
   before(async () => {
     database = await createTestDatabase('analysis_chunks');
@@ -67,6 +74,7 @@ describe('an analyze step on the shared queue sends its chunks to the workers', 
       ENABLE_ALPHA_VANTAGE: 'false',
     });
     config = loadConfig({ env: env(1) });
+    cliEnv = env(1);
     queue = new BullJobQueue({ store: shared, config, pollMs: 20 });
     // One worker analyses its chunks on its own thread, the other on two threads of its own.
     workers.push(await startQueueWorker({ store: shared, config, concurrency: 2, name: 'w1' }));
@@ -128,5 +136,11 @@ describe('an analyze step on the shared queue sends its chunks to the workers', 
       await chunks.close();
       connection.disconnect();
     }
+  });
+
+  it('says so in the summary of `marketdeck analyze --full` queued from the command line', async () => {
+    const r = await runNodeChild([script, 'analyze', '--full'], cliEnv);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /full analysis of cached: 200 tickers .* 5 chunks run by the queue's workers/);
   });
 });

@@ -74,12 +74,14 @@ function printSummary(s: AnalysisSummary, breadth: boolean): void {
     `${s.mode} analysis of ${s.universe}: ${s.tickers} tickers (${s.recomputed} recomputed, ${s.resumed} continued, ` +
       `${s.skipped} unchanged${s.removed > 0 ? `, ${s.removed} removed` : ''}), ${s.bars} bars, ${s.signals} signals, ` +
       (breadth ? `breadth ${s.breadthScopes} scope(s) x ${s.breadthDates} dates, ` : 'no breadth (a ticker list), ') +
-      `${t.total.toFixed(2)} s on ${s.threads} thread(s)`,
+      (s.remoteChunks > 0
+        ? `${t.total.toFixed(2)} s, ${s.remoteChunks} chunks run by the queue's workers`
+        : `${t.total.toFixed(2)} s on ${s.threads} thread(s)`),
   );
   if (s.fullReason && breadth) printLine(`full because ${s.fullReason}`);
   printLine(
     `seconds: plan ${t.plan.toFixed(2)}, load ${t.load.toFixed(2)}, indicators ${t.indicators.toFixed(2)}, ` +
       `signals ${t.signals.toFixed(2)}, breadth ${t.breadth.toFixed(2)}, store ${t.store.toFixed(2)}` +
-      (s.threads > 1 ? ' (load..breadth summed over threads)' : ''),
+      (s.threads > 1 || s.remoteChunks > 0 ? ' (load..breadth summed over threads and workers)' : ''),
   );
 }
