@@ -113,7 +113,7 @@ export const SETTINGS = [
     z.string().refine((v) => v === '' || /^rediss?:\/\//i.test(v)),
     '',
     'a redis:// or rediss:// URL, or empty',
-    'Redis of a BullMQ job queue shared by `marketdeck worker` processes (see Scaling out). Set: `serve` (and its fetch and update jobs), `update`, `refresh`, `report` and the scheduler queue their jobs there instead of running them here, and every worker shares one rate limit per source. Empty: jobs run in this process.',
+    'Redis of a BullMQ job queue shared by `marketdeck worker` processes (see Scaling out). Set: the commands that run jobs (`fetch`, `backfill`, `update`, `analyze`, `precompute`, `refresh`, `report`, `up` for its fetch, analyze and precompute, `delete` for the analyze and precompute after it), `serve` (every job its API and buttons start) and the scheduler queue their jobs there for the workers instead of running them here, and every worker shares one rate limit per source. Empty: jobs run in this process.',
     true,
   ),
   spec(

@@ -9,6 +9,7 @@ import type { CliContext } from '../cli-context.js';
 import { EXIT_ERROR, UsageError } from '../exit-codes.js';
 import { formatTable, printJson, printLine } from '../output.js';
 import { parseDayOption } from './parse-options.js';
+import { universesWithBreadth } from './universes-with-breadth.js';
 
 interface BreadthOptions {
   universe?: string;
@@ -46,8 +47,13 @@ export function registerBreadthCommand(program: Command, ctx: CliContext): void 
       }
       const scopes = await store.analysis.breadthScopes(universe.name);
       if (scopes.length === 0) {
+        // Breadth is stored under the universe analysed (a plain `analyze` analyses cached, every stored ticker):
+        // the user hears where it is and how to analyse the universe asked for.
+        const stored = await universesWithBreadth(store);
+        const where =
+          stored.length > 0 ? `breadth is stored for: ${stored.join(', ')}` : 'no universe has breadth stored';
         process.stderr.write(
-          `marketdeck: no breadth stored for universe "${universe.name}"; run \`marketdeck analyze${opts.universe ? ` --universe ${opts.universe}` : ''}\` first\n`,
+          `marketdeck: no breadth stored for universe "${universe.name}" (${where}); run \`marketdeck analyze${opts.universe ? ` --universe ${opts.universe}` : ''}\` to analyse it\n`,
         );
         process.exitCode = EXIT_ERROR;
         return;
