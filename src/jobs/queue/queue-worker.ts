@@ -1,5 +1,4 @@
 import type { Job, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Config } from '../../config/index.js';
 import type { JobProgress, JobStatus } from '../../domain/job-run.js';
 import { createConfiguredHttpGet } from '../../fetch/create-configured-http-get.js';
@@ -27,7 +26,7 @@ import { connectReadyRedis, connectRedis, redisErrorLog } from './connect-redis.
 import { failureCause } from './failure-cause.js';
 import { mergeFetchMetrics } from './merge-fetch-metrics.js';
 import { claimQueueStore } from './queue-store-claim.js';
-import { QUEUE_NAME, type QueuedWork, type RunProgressEvent, runKeys } from './queued-work.js';
+import { QUEUE_NAME, type QueuedWork, runKeys } from './queued-work.js';
 import { type CancelPoll, RunCancelWatch } from './run-cancel-watch.js';
 import { RunProgressReporter } from './run-progress-reporter.js';
 
@@ -304,6 +303,8 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
       await worker.close();
       await chunkWorker.close();
       await chunkQueue.close();
+      // A stopped worker's limits leave `status` at once rather than when their record lapses.
+      await Promise.allSettled([...limiters.values()].map((l) => l.close()));
       // BullMQ leaves a connection it was given open.
       workerConnection.disconnect();
       redis.disconnect();
