@@ -77,6 +77,9 @@ export class PgBarRepo implements BarRepo {
     // Validate everything first: one malformed series must not leave half a batch to roll back.
     for (const w of writes) validateWrite(w);
     if (writes.length === 0) return [];
+    // One ticker needs no lock order: its write inserts or locks its own row (a statement less per ticker, as a
+    // queue worker's chunk, fetching one ticker at a time, mostly writes them).
+    if (writes.length === 1) return [await this.db.tx((sql) => this.writeOne(sql, writes[0]))];
     return this.db.tx(async (sql) => {
       // Tickers are locked in symbol order, so two batches sharing tickers never deadlock.
       const order = writes.map((_w, i) => i).sort((a, b) => cmp(writes[a].symbol, writes[b].symbol) || a - b);
