@@ -23,8 +23,9 @@ const WORKER_COUNTS = (process.env.BENCH_SCALE_WORKERS ?? '1,2,4').split(',').ma
 const STORE_TICKERS = Number(process.env.BENCH_SCALE_TICKERS ?? 2_000);
 const STORE_DAYS = Number(process.env.BENCH_SCALE_DAYS ?? 2_520);
 const LIMIT = Number(process.env.BENCH_SCALE_LIMIT ?? 50);
-/** Worker counts (one analysis thread each) whose queued `analyze --full` on PostgreSQL is timed. */
+/** Worker counts whose queued `analyze --full` on PostgreSQL is timed, with this many analysis threads each. */
 const ANALYSIS_WORKER_COUNTS = (process.env.BENCH_SCALE_ANALYSIS_WORKERS ?? '1,2').split(',').map(Number);
+const ANALYSIS_THREADS = Number(process.env.BENCH_SCALE_ANALYSIS_THREADS ?? 1);
 const PG_SERVER = process.env.MARKETDECK_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const REDIS = process.env.MARKETDECK_TEST_REDIS ?? 'redis://127.0.0.1:6379';
 const cli = fileURLToPath(new URL('../../src/cli/run.js', import.meta.url));
@@ -224,7 +225,7 @@ export const scaleSection: BenchSection = {
           MARKETDECK_DB: pgUrl,
           REDIS_URL: REDIS,
           QUEUE_PREFIX: prefix,
-          ANALYSIS_WORKERS: '1',
+          ANALYSIS_WORKERS: String(ANALYSIS_THREADS),
           MARKETDECK_DATA_DIR: join(ctx.tmpDir, 'data'),
           ENABLE_ALPHA_VANTAGE: 'false',
         };
@@ -245,11 +246,17 @@ export const scaleSection: BenchSection = {
       };
       const analysisTimes: Record<number, number> = {};
       for (const n of ANALYSIS_WORKER_COUNTS.filter((w) => w > 0)) {
-        ctx.log(`queued analyze --full with ${n} worker(s), one thread each`);
+        ctx.log(`queued analyze --full with ${n} worker(s), ${ANALYSIS_THREADS} thread(s) each`);
         const r = await queuedAnalysis(n);
         details[`queuedAnalysis${n}`] = r;
         analysisTimes[n] = r.seconds;
-        figures.push(info(`analyze --full on the queue, ${n} worker(s) x 1 thread, PostgreSQL`, r.seconds, 's'));
+        figures.push(
+          info(
+            `analyze --full on the queue, ${n} worker(s) x ${ANALYSIS_THREADS} thread(s), PostgreSQL`,
+            r.seconds,
+            's',
+          ),
+        );
       }
       if (analysisTimes[1] && analysisTimes[2]) {
         figures.push(info('queued analyze --full, 1 worker / 2 workers', analysisTimes[1] / analysisTimes[2], 'x'));

@@ -143,4 +143,12 @@ describe('an analyze step on the shared queue sends its chunks to the workers', 
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /full analysis of cached: 200 tickers .* 5 chunks run by the queue's workers/);
   });
+
+  it('analyses a pass whole on its own threads when no other worker is there to take chunks', async () => {
+    await workers.pop()?.close();
+    const run = await (await queue.enqueue('analyze', { full: true })).done;
+    assert.equal(run.status, 'succeeded', run.error ?? '');
+    assert.equal((run.metrics as { remoteChunks: number }).remoteChunks, 0);
+    assert.deepEqual(await analysisOf(shared), await analysisOf(local));
+  });
 });

@@ -15,8 +15,11 @@ export function createConfiguredAnalyzeStep(
   config: Pick<Config, 'analysisWorkers'>,
   opts: {
     exclusiveStore?: boolean;
-    /** Where a large pass sends its chunks (a shared queue's workers), per run; absent = this process only. */
-    remote?: (ctx: JobContext) => RemoteChunks;
+    /**
+     * Where a large pass sends its chunks (a shared queue's workers), per run; absent or null = this process
+     * only.
+     */
+    remote?: (ctx: JobContext) => Promise<RemoteChunks | null>;
   } = {},
 ): StepRunner {
   return async (ctx) => {
@@ -33,7 +36,7 @@ export function createConfiguredAnalyzeStep(
       // Writing while the workers compute keeps one transaction open on the shared connection: safe only
       // when no other job of this process writes meanwhile (a one-shot command), never inside serve.
       storeWhileComputing: opts.exclusiveStore === true,
-      remote: opts.remote?.(ctx),
+      remote: (await opts.remote?.(ctx)) ?? undefined,
       onProgress: (done, total) =>
         ctx.progress({ done, total, stage: 'analyze', message: `${done} of ${total} tickers analysed` }),
     };

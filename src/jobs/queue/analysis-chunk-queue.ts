@@ -60,8 +60,13 @@ export class AnalysisChunkQueue {
     ]);
   }
 
-  /** The chunks of one analyze step's passes; `signal` (the run's cancel) drops the chunks not yet run. */
-  forRun(runId: string, signal: AbortSignal): RemoteChunks {
+  /**
+   * The chunks of one analyze step's passes; `signal` (the run's cancel) drops the chunks not yet run. Null
+   * while no other worker serves the analysis queue: this worker's own threads then analyse the pass whole,
+   * without sending its chunks through Redis to itself.
+   */
+  async forRun(runId: string, signal: AbortSignal): Promise<RemoteChunks | null> {
+    if ((await this.queue.getWorkersCount()) < 2) return null;
     return {
       chunkTickers: this.chunkTickers,
       run: (layout, chunks, stop, onProgress) => this.runPass(runId, signal, layout, chunks, stop, onProgress),
