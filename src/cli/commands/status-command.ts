@@ -51,6 +51,12 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
             `           analysis chunks ${a.waiting ?? 0} waiting, ${a.active ?? 0} active, ${a.delayed ?? 0} retrying, ${a.failed ?? 0} failed`,
           );
         }
+        if (queue.unrenewed.length > 0) {
+          printLine(
+            `warning: ${queue.unrenewed.length} active part(s) not renewed for over half of WORKER_LOCK_MS (${queue.unrenewed.join(', ')}): ` +
+              'their worker died or hangs; another worker takes them over once their lock lapses',
+          );
+        }
         // Whose limits: the workers' own when they recorded them, else this process's settings as a stand-in.
         const setBy = { workers: 'workers', settings: "this process's settings" } as const;
         // A window only some workers limit counts only their requests: the row says so, the warning says why.

@@ -1,3 +1,5 @@
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { type Config, maskUrlPassword } from '../../config/index.js';
 import { readSharedRateUsage, type SharedRateUsage } from '../../fetch/redis-rate-limiter.js';
 import { connectReadyRedis, connectRedis } from './connect-redis.js';
@@ -12,6 +14,11 @@ export interface QueueStatus {
   parts: Record<string, number>;
   /** Analysis chunks of running analyze steps by state (waiting, active, delayed, failed). */
   analysisChunks: Record<string, number>;
+  /**
+   * Active parts whose worker has not renewed their lock for over half of WORKER_LOCK_MS (a live worker renews
+   * it every half): their worker died or hangs, and another takes them over once the lock lapses.
+   */
+  unrenewed: string[];
   /** Worker processes connected to the queue right now. */
   workers: number;
   /** Each source's limit shared by every worker, and how much of each window is used right now. */
@@ -28,11 +35,12 @@ export async function readQueueStatus(config: Config): Promise<QueueStatus> {
   queue.on('error', () => {});
   chunks.on('error', () => {});
   try {
-    const [parts, analysisChunks, workers, rateLimits] = await Promise.all([
+    const [parts, analysisChunks, workers, rateLimits, unrenewed] = await Promise.all([
       queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed', 'waiting-children'),
       chunks.getJobCounts('waiting', 'active', 'delayed', 'failed'),
       queue.getWorkersCount(),
       readSharedRateUsage(redis, config.queuePrefix, sharedRateLimits(config)),
+      unrenewedParts(redis, [queue, chunks], config.workerLockMs),
     ]);
     return {
       redis: maskUrlPassword(config.redisUrl),
@@ -41,10 +49,25 @@ export async function readQueueStatus(config: Config): Promise<QueueStatus> {
       analysisChunks,
       workers,
       rateLimits,
+      unrenewed,
     };
   } finally {
     await Promise.allSettled([queue.close(), chunks.close()]);
     connection.disconnect();
     redis.disconnect();
   }
+}
+
+/** The ids of active parts whose lock has less than half of `lockMs` left: nobody renewed it on time. */
+async function unrenewedParts(redis: Redis, queues: readonly Queue[], lockMs: number): Promise<string[]> {
+  const out: string[] = [];
+  for (const queue of queues) {
+    for (const job of await queue.getActive()) {
+      if (!job.id) continue;
+      const left = await redis.pttl(queue.toKey(`${job.id}:lock`));
+      // -2: no lock at all (lapsed, not yet taken over); a live worker keeps it above half its duration.
+      if (left === -2 || (left >= 0 && left < lockMs / 2)) out.push(job.id);
+    }
+  }
+  return out;
 }
