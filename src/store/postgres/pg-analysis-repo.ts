@@ -28,6 +28,7 @@ import type {
   SignalColumns,
 } from '../store.js';
 import type { PgDb, Sql } from './pg-db.js';
+import { valuesRows } from './values-rows.js';
 
 interface SignalYearRow {
   symbol: string;
@@ -243,17 +244,17 @@ async function putTickers(sql: Sql, rows: readonly ScreenerRow[], states: readon
     const st = part.map((r) => stateOf.get(r.symbol)!);
     await sql.query(
       `INSERT INTO analysis_tickers (symbol, row_date, row, bar_version, last_date, state)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::int[], $6::bytea[])
+       VALUES ${valuesRows(part.length, 6)}
        ON CONFLICT (symbol) DO UPDATE SET row_date = excluded.row_date, row = excluded.row,
          bar_version = excluded.bar_version, last_date = excluded.last_date, state = excluded.state`,
-      [
-        part.map((r) => r.symbol),
-        part.map((r) => r.date),
-        part.map((r) => JSON.stringify(r)),
-        st.map((s) => s.barVersion),
-        st.map((s) => s.lastDate),
-        st.map(stateBytes),
-      ],
+      part.flatMap((r, i) => [
+        r.symbol,
+        r.date,
+        JSON.stringify(r),
+        st[i].barVersion,
+        st[i].lastDate,
+        stateBytes(st[i]),
+      ]),
     );
   }
   for (const part of slices(rowsOnly)) {
@@ -265,11 +266,10 @@ async function putTickers(sql: Sql, rows: readonly ScreenerRow[], states: readon
   }
   for (const part of slices(statesOnly)) {
     await sql.query(
-      `INSERT INTO analysis_tickers (symbol, bar_version, last_date, state)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bytea[])
+      `INSERT INTO analysis_tickers (symbol, bar_version, last_date, state) VALUES ${valuesRows(part.length, 4)}
        ON CONFLICT (symbol) DO UPDATE SET bar_version = excluded.bar_version, last_date = excluded.last_date,
          state = excluded.state`,
-      [part.map((s) => s.symbol), part.map((s) => s.barVersion), part.map((s) => s.lastDate), part.map(stateBytes)],
+      part.flatMap((s) => [s.symbol, s.barVersion, s.lastDate, stateBytes(s)]),
     );
   }
 }
@@ -423,8 +423,17 @@ class YearRows {
     if (this.symbols.length === 0) return;
     await sql.query(
       `INSERT INTO signals (symbol, year, n, first_date, last_date, dates, kinds, vals)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::int[], $6::bytea[], $7::bytea[], $8::bytea[])`,
-      [this.symbols, this.years, this.ns, this.firsts, this.lasts, this.dates, this.kinds, this.vals],
+       VALUES ${valuesRows(this.symbols.length, 8)}`,
+      this.symbols.flatMap((symbol, i) => [
+        symbol,
+        this.years[i],
+        this.ns[i],
+        this.firsts[i],
+        this.lasts[i],
+        this.dates[i],
+        this.kinds[i],
+        this.vals[i],
+      ]),
     );
     this.symbols = [];
     this.years = [];
