@@ -72,6 +72,19 @@ export const scaleSection: BenchSection = {
       );
       return children;
     };
+    /** Stops workers and waits until they are gone: a run's workers still closing must not share the next run's cores. */
+    const stopWorkers = async (children: readonly ChildProcess[]): Promise<void> => {
+      await Promise.all(
+        children.map(
+          (c) =>
+            new Promise<void>((resolve) => {
+              if (c.exitCode !== null || c.signalCode !== null) resolve();
+              else c.once('exit', () => resolve());
+              c.kill('SIGTERM');
+            }),
+        ),
+      );
+    };
     try {
       // --- fetch throughput of the queue workers
       // The source in a process of its own, as a real one is: its reading of arrivals is never held up by the
@@ -112,7 +125,7 @@ export const scaleSection: BenchSection = {
         const seconds = (performance.now() - t0) / 1000;
         await queue.close();
         await store.close();
-        for (const c of children) c.kill('SIGTERM');
+        await stopWorkers(children);
         await deleteRedisKeys(REDIS, prefix);
         const arrivals = (await server.arrivals()).sort((a, b) => a - b);
         let peak = 0;
@@ -240,7 +253,7 @@ export const scaleSection: BenchSection = {
           return { seconds, remoteChunks: (run.metrics as { remoteChunks?: number }).remoteChunks ?? 0 };
         } finally {
           await queue.close();
-          for (const c of children) c.kill('SIGTERM');
+          await stopWorkers(children);
           await deleteRedisKeys(REDIS, prefix);
         }
       };
