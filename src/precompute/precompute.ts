@@ -136,14 +136,17 @@ export interface DashboardInputs {
 }
 
 export async function loadDashboardInputs(store: PrecomputeOptions['store'], now: Date): Promise<DashboardInputs> {
+  // The fetch states and the sample's tickers are read once: the data set's description needs both too.
+  const states = store.fetchState.list();
+  const sample = loadSampleSymbols(store, states);
   const [analysed, quotes, fetchStates, runs, breadth, dataSet, sampleSymbols] = await Promise.all([
     store.analysis.screenerRows(),
     store.quotes ? store.quotes.list() : [],
-    store.fetchState.list(),
+    states,
     store.jobRuns.list({ since: new Date(now.getTime() - PIPELINE_HISTORY_MS) }),
     loadBreadth(store),
-    describeDataSet(store),
-    loadSampleSymbols(store),
+    describeDataSet(store, sample),
+    sample,
   ]);
   const rows = mergeQuoteFields(analysed, quotes);
   let latest: number | null = null;

@@ -29,13 +29,15 @@ export interface DataSetDescription {
   notice: string;
 }
 
+/** `stillSampleSymbols`, when given, is sampleSymbols(store) as its caller reads it anyway (one read for both). */
 export async function describeDataSet(
   store: Pick<Store, 'bars' | 'universes' | 'fetchState'>,
+  stillSampleSymbols?: Promise<ReadonlySet<string>>,
 ): Promise<DataSetDescription> {
   const [stats, universes, stillSample] = await Promise.all([
     store.bars.stats(),
     store.universes.list(),
-    sampleSymbols(store),
+    stillSampleSymbols ?? sampleSymbols(store),
   ]);
   const from = stats.firstDate === null ? null : isoFromDay(stats.firstDate);
   const to = stats.lastDate === null ? null : isoFromDay(stats.lastDate);
