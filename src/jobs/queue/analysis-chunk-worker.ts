@@ -8,6 +8,7 @@ import { decodeChunkInput, encodeChunkOutput } from './analysis-chunk-codec.js';
 import { CHUNK_KEY_TTL_MS } from './analysis-chunk-queue.js';
 import { connectRedis } from './connect-redis.js';
 import { ANALYSIS_QUEUE_NAME, type AnalysisChunkDone, type AnalysisChunkWork, runKeys } from './queued-work.js';
+import { workerLockOptions } from './worker-lock-options.js';
 
 export interface AnalysisChunkWorkerOptions {
   store: Store;
@@ -57,9 +58,7 @@ export async function startAnalysisChunkWorker(opts: AnalysisChunkWorkerOptions)
       connection,
       prefix: config.queuePrefix,
       concurrency: 1,
-      lockDuration: config.workerLockMs,
-      stalledInterval: Math.max(1000, Math.min(config.workerLockMs, 30_000)),
-      maxStalledCount: 3,
+      ...workerLockOptions(config),
     },
   );
   worker.on('error', (error) => log(`analysis chunk worker: ${error.message}`));

@@ -29,6 +29,7 @@ import { claimQueueStore } from './queue-store-claim.js';
 import { QUEUE_NAME, type QueuedWork, runKeys } from './queued-work.js';
 import { type CancelPoll, RunCancelWatch } from './run-cancel-watch.js';
 import { RunProgressReporter } from './run-progress-reporter.js';
+import { workerLockOptions } from './worker-lock-options.js';
 
 export interface QueueWorkerOptions {
   store: Store;
@@ -264,10 +265,7 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     connection: workerConnection,
     prefix,
     concurrency: opts.concurrency,
-    lockDuration: config.workerLockMs,
-    stalledInterval: Math.max(1000, Math.min(config.workerLockMs, 30_000)),
-    // A part taken over from dead workers this often is failing workers, not meeting bad luck.
-    maxStalledCount: 3,
+    ...workerLockOptions(config),
   });
   worker.on('failed', (job, error) => {
     if (!job) return;

@@ -50,7 +50,7 @@ export class RunProgressReporter {
     const chunk = `${runId}/${index}`;
     const now = Date.now();
     if (done < chunkSize && now - (this.chunkWrittenAt.get(chunk) ?? 0) < PROGRESS_EVERY_MS) return;
-    if (done < chunkSize) this.chunkWrittenAt.set(chunk, now);
+    if (done < chunkSize) setThrottled(this.chunkWrittenAt, chunk, now);
     else this.chunkWrittenAt.delete(chunk);
     const key = runKeys(this.prefix, runId).counters;
     // Per chunk, not added: a chunk run again after its worker died counts its tickers once; and only upwards,
@@ -83,7 +83,7 @@ export class RunProgressReporter {
   private due(runId: string): boolean {
     const now = Date.now();
     if (now - (this.lastAt.get(runId) ?? 0) < PROGRESS_EVERY_MS) return false;
-    this.lastAt.set(runId, now);
+    setThrottled(this.lastAt, runId, now);
     return true;
   }
 
@@ -91,4 +91,14 @@ export class RunProgressReporter {
     const event: RunProgressEvent = { runId, kind, progress };
     await Promise.allSettled([job.updateProgress(event as never), this.store.jobRuns.update(runId, { progress })]);
   }
+}
+
+/**
+ * Notes when `key` last went out. An entry older than PROGRESS_EVERY_MS throttles nothing, so such entries are
+ * dropped as the map grows: a worker running for months sees runs (and chunks cut short) without end.
+ */
+function setThrottled(times: Map<string, number>, key: string, now: number): void {
+  times.set(key, now);
+  if (times.size <= 64) return;
+  for (const [k, at] of times) if (now - at >= PROGRESS_EVERY_MS) times.delete(k);
 }

@@ -45,22 +45,16 @@ export class PgDb implements Sql {
   }
 
   async tx<T>(fn: (sql: Sql) => Promise<T>, mode = 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
-    const sql: Sql = {
-      query: <R extends pg.QueryResultRow>(text: string, values?: unknown[]) =>
-        client.query<R>(this.statements.of(text, values)),
-    };
+    const tx = await this.begin(mode);
+    let result: T;
     try {
-      await client.query(mode);
-      const result = await fn(sql);
-      await client.query('COMMIT');
-      return result;
+      result = await fn(tx.sql);
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      await tx.rollback().catch(() => {});
       throw error;
-    } finally {
-      client.release();
     }
+    await tx.commit();
+    return result;
   }
 
   /** A connection held until released, for a transaction that spans the caller's awaits (an analysis run). */
@@ -72,10 +66,10 @@ export class PgDb implements Sql {
    * A transaction left open across the caller's awaits, on a connection of its own: what runs through `sql`
    * is in it, every other statement of this pool is not. `commit` and `rollback` end it and free the connection.
    */
-  async begin(): Promise<OpenTransaction> {
+  async begin(mode = 'BEGIN'): Promise<OpenTransaction> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
+      await client.query(mode);
     } catch (error) {
       client.release();
       throw error;
