@@ -5,6 +5,7 @@ import type { HistorySource } from '../sources/source.js';
 import { YahooChartSource } from '../sources/yahoo/yahoo-chart-source.js';
 import { createConfiguredHttpGet, type TransportConfig } from './create-configured-http-get.js';
 import { HttpStats, instrumentHttpGet } from './instrumented-http-get.js';
+import type { RateLimits } from './rate-limiter.js';
 import { TokenBucketLimiter } from './token-bucket.js';
 
 export const HISTORY_SOURCES = ['yahoo', 'alphavantage'] as const;
@@ -39,6 +40,13 @@ type SourceConfig = TransportConfig &
     | 'alphaVantageRatePerDay'
   >;
 
+/** A history source's rate limits from config (Alpha Vantage has no per-second limit). */
+export function sourceRateLimits(name: string, config: SourceConfig): RateLimits {
+  return name === 'yahoo'
+    ? { perSecond: config.yahooRatePerSecond, perMinute: config.yahooRatePerMinute, perDay: config.yahooRatePerDay }
+    : { perMinute: config.alphaVantageRatePerMinute, perDay: config.alphaVantageRatePerDay };
+}
+
 /**
  * The history source named on the command line, with its rate limits from config and an HttpGet that
  * counts what goes over the wire. `httpGet` replaces the network transport (tests, benches).
@@ -54,11 +62,7 @@ export function createHistorySource(
   if (name === 'yahoo') {
     return {
       source: new YahooChartSource({ httpGet, baseUrl: config.yahooBaseUrl }),
-      rateLimiter: new TokenBucketLimiter({
-        perSecond: config.yahooRatePerSecond,
-        perMinute: config.yahooRatePerMinute,
-        perDay: config.yahooRatePerDay,
-      }),
+      rateLimiter: new TokenBucketLimiter(sourceRateLimits(name, config)),
       httpStats,
     };
   }
@@ -79,10 +83,7 @@ export function createHistorySource(
         apiKey: config.alphaVantageApiKey,
         baseUrl: config.alphaVantageBaseUrl,
       }),
-      rateLimiter: new TokenBucketLimiter({
-        perMinute: config.alphaVantageRatePerMinute,
-        perDay: config.alphaVantageRatePerDay,
-      }),
+      rateLimiter: new TokenBucketLimiter(sourceRateLimits(name, config)),
       httpStats,
     };
   }

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/index.js';
 import { dayFromIso, type EpochDay, todayUtc } from '../../domain/epoch-day.js';
 import { computeCoverage } from '../../fetch/compute-coverage.js';
-import { createHistorySource } from '../../fetch/create-history-source.js';
+import { createHistorySource, sourceRateLimits } from '../../fetch/create-history-source.js';
 import { planGapRequests } from '../../fetch/plan-gap-requests.js';
 import { type BackfillMetrics, defaultBackfillWorkers, runBackfill } from '../../fetch/run-backfill.js';
 import type { Store } from '../../store/store.js';
@@ -51,7 +51,10 @@ export function createConfiguredBackfillStep(
         : typeof p.from === 'string'
           ? dayFromIso(p.from)
           : undefined;
-    const workers = typeof p.workers === 'number' ? p.workers : workersFor(sourceName, config);
+    const workers =
+      typeof p.workers === 'number'
+        ? p.workers
+        : defaultBackfillWorkers(sourceRateLimits(sourceName, config), config.fetchMaxConcurrent);
     const { name, symbols } = await coverageSymbolsOf(
       store,
       typeof p.universe === 'string' ? p.universe : undefined,
@@ -101,15 +104,6 @@ export function createConfiguredBackfillStep(
 /** The progress message in the fetch step's words, so a terminal draws the fetch engine's bar for a backfill too. */
 function backfillMessage(done: number, failed: number): string {
   return fetchProgressMessage({ fetched: done - failed, failed, skipped: 0 });
-}
-
-/** Requests in flight a backfill may keep under the source's configured rate limit. */
-function workersFor(source: string, config: BackfillStepConfig): number {
-  const limits =
-    source === 'yahoo'
-      ? { perSecond: config.yahooRatePerSecond, perMinute: config.yahooRatePerMinute, perDay: config.yahooRatePerDay }
-      : { perMinute: config.alphaVantageRatePerMinute, perDay: config.alphaVantageRatePerDay };
-  return defaultBackfillWorkers(limits, config.fetchMaxConcurrent);
 }
 
 /** The failed tickers as a partial run lists them: the reason's error kind (`not-found: ...`) split off. */
