@@ -10,19 +10,11 @@ import { BullJobQueue } from '../../src/jobs/queue/bull-job-queue.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { redisAvailable, TEST_REDIS_URL, testRedisPrefix } from '../support/redis-test-prefix.js';
 import { cliEntry, runNodeChild } from '../support/run-node-child.js';
+import { until } from '../support/until.js';
 
 const redisOk = await redisAvailable();
 const skip = redisOk.ok ? false : redisOk.reason;
 if (skip) console.log(`# ${skip}`);
-
-/** Resolves once `condition` holds, looking again on each turn of a short timer. */
-async function until<T>(condition: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const found = await condition();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('a command whose job is cancelled by someone else', { skip, timeout: 60_000 }, () => {
   const redis = testRedisPrefix('cancelled-line');

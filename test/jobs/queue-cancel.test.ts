@@ -10,6 +10,7 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import { createTestDatabase, postgresAvailable, type TestDatabase } from '../support/postgres-test-database.js';
 import { redisAvailable, TEST_REDIS_URL, testRedisPrefix } from '../support/redis-test-prefix.js';
+import { until } from '../support/until.js';
 
 const pgOk = await postgresAvailable();
 const redisOk = await redisAvailable();
@@ -22,11 +23,6 @@ const tickersOf = (prefix: string) =>
   Array.from({ length: 3 * CHUNK }, (_, i) => `${prefix}${String(i).padStart(4, '0')}`);
 /** The 11th ticker of each chunk: its request is held by the server until the client lets go of it. */
 const heldOf = (tickers: readonly string[]) => [tickers[10], tickers[CHUNK + 10], tickers[2 * CHUNK + 10]];
-
-/** Resolves once `condition` holds, looking again on each turn of a short timer. */
-async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  while (!(await condition())) await new Promise((r) => setTimeout(r, 10));
-}
 
 describe('cancelling a queued fetch stops its running chunks', { skip, timeout: 60_000 }, () => {
   let server: MarketTestServer;

@@ -2,6 +2,7 @@ import type { Job, Worker } from 'bullmq';
 import type { Config } from '../../config/index.js';
 import type { JobProgress, JobStatus } from '../../domain/job-run.js';
 import { createConfiguredHttpGet } from '../../fetch/create-configured-http-get.js';
+import { sourceRateLimits } from '../../fetch/create-history-source.js';
 import type { FetchRunMetrics } from '../../fetch/fetch-metrics.js';
 import { fetchErrorText, fetchFailures, fetchOutcome } from '../../fetch/fetch-run-record.js';
 import type { RateLimits } from '../../fetch/rate-limiter.js';
@@ -52,14 +53,7 @@ export interface QueueWorker {
 
 /** The shared limits of each source, from config (the same for every worker reading the same settings). */
 export function sharedRateLimits(config: Config): Record<string, RateLimits> {
-  return {
-    yahoo: {
-      perSecond: config.yahooRatePerSecond,
-      perMinute: config.yahooRatePerMinute,
-      perDay: config.yahooRatePerDay,
-    },
-    alphavantage: { perMinute: config.alphaVantageRatePerMinute, perDay: config.alphaVantageRatePerDay },
-  };
+  return { yahoo: sourceRateLimits('yahoo', config), alphavantage: sourceRateLimits('alphavantage', config) };
 }
 
 /**
