@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type MeasureText, MIN_TILE_FONT, tileLabel } from '../../web/src/state/tile-label.js';
+import { ellipsis, type MeasureText, MIN_TILE_FONT, tileLabel } from '../../web/src/state/tile-label.js';
 
 /** A stand-in for the canvas: every character 0.62 em wide, as bold system-ui capitals about are. */
 const measure: MeasureText = (text, size) => text.length * size * 0.62;
@@ -42,5 +42,14 @@ describe('heatmap tile labels', () => {
   it('keeps big tiles at the largest type with the change below, and a mid-sized tile its change too', () => {
     assert.deepEqual(tileLabel(measure, 'AAPL', '-2.14%', 200, 120), { symbol: 'AAPL', size: 18, change: '-2.14%' });
     assert.equal(tileLabel(measure, 'BAX', '-1.68%', 40, 40)?.change, '-1.68%');
+  });
+
+  it('cuts a name to its width with an ellipsis, keeping the characters asked for', () => {
+    const width = (text: string) => text.length * 10;
+    assert.equal(ellipsis(width, 'ENERGY', 60), 'ENERGY');
+    assert.equal(ellipsis(width, 'UTILITIES', 60), 'UTILI…');
+    assert.equal(ellipsis(width, 'UTILITIES', 15), null);
+    assert.equal(ellipsis(width, 'UTILITIES', 25, 2), null);
+    assert.equal(ellipsis(width, 'UTILITIES', 30, 2), 'UT…');
   });
 });

@@ -9,6 +9,8 @@ export function JobProgressBar() {
   const running = jobs.filter((j) => j.finishedAt === null);
   const last = jobs.filter((j) => j.finishedAt !== null).at(-1);
   if (running.length === 0 && !last && !error) return null;
+  // A result longer than the strip is cut with an ellipsis: the whole of it is read on hover.
+  const lastText = last ? `${last.status === 'succeeded' ? 'done: ' : ''}${last.result ?? ''}` : '';
   return (
     <div class="job-strip" aria-live="polite" data-testid="job-strip">
       {error ? (
@@ -46,10 +48,8 @@ export function JobProgressBar() {
       {running.length === 0 && last ? (
         <div class={`job-line ${last.status}`} data-testid="job-result">
           <span class="job-kind">{last.kind}</span>
-          {/* A result longer than the strip is cut with an ellipsis: the whole of it is read on hover. */}
-          <span class="job-message" title={`${last.status === 'succeeded' ? 'done: ' : ''}${last.result ?? ''}`}>
-            {last.status === 'succeeded' ? 'done: ' : ''}
-            {last.result}
+          <span class="job-message" title={lastText}>
+            {lastText}
           </span>
           <button type="button" class="link" onClick={() => jobsStore.set(jobs.filter((j) => j.id !== last.id))}>
             dismiss

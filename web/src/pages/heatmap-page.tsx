@@ -6,7 +6,7 @@ import { LoadState } from '../components/load-state.js';
 import { navigate, useLocation } from '../router.js';
 import type { HeatmapPayload, Payload } from '../state/api-types.js';
 import { fmtCompact, fmtNumber, fmtPercent, signClass } from '../state/format.js';
-import { type MeasureText, tileLabel } from '../state/tile-label.js';
+import { ellipsis, type MeasureText, tileLabel } from '../state/tile-label.js';
 import {
   type ChangePeriod,
   changeColor,
@@ -84,12 +84,12 @@ function Heatmap({ payload }: { payload: HeatmapPayload }) {
         ctx.fillRect(t.x0, t.y0, w, h);
         ctx.fillStyle = c.fg;
         ctx.font = '600 11px system-ui, sans-serif';
-        if (w > 40) ctx.fillText(ellipsis(ctx, t.name.toUpperCase(), w - 6), t.x0 + 3, t.y0 + 3);
+        if (w > 40) ctx.fillText(fitText(ctx, t.name.toUpperCase(), w - 6), t.x0 + 3, t.y0 + 3);
       } else if (t.depth === 2) {
         if (t.name && w > 40 && h > 40) {
           ctx.fillStyle = c.dim;
           ctx.font = '10px system-ui, sans-serif';
-          ctx.fillText(ellipsis(ctx, t.name, w - 4), t.x0 + 2, t.y0 + 1);
+          ctx.fillText(fitText(ctx, t.name, w - 4), t.x0 + 2, t.y0 + 1);
         }
       } else if (t.ticker) {
         const ch = t.ticker.change[period];
@@ -224,9 +224,6 @@ function TileTooltip({
 const symbolFont = (size: number) => `600 ${size}px system-ui, sans-serif`;
 const changeFont = (size: number) => `${size}px system-ui, sans-serif`;
 
-function ellipsis(ctx: CanvasRenderingContext2D, text: string, max: number): string {
-  if (ctx.measureText(text).width <= max) return text;
-  let s = text;
-  while (s.length > 1 && ctx.measureText(`${s}…`).width > max) s = s.slice(0, -1);
-  return s.length > 1 ? `${s}…` : '';
-}
+/** A sector or industry name cut to `max` px in the canvas's current font. */
+const fitText = (ctx: CanvasRenderingContext2D, text: string, max: number) =>
+  ellipsis((s) => ctx.measureText(s).width, text, max) ?? '';

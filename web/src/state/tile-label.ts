@@ -43,8 +43,17 @@ export function tileLabel(
   for (let size = top; size >= MIN_TILE_FONT; size--) {
     if (measure(symbol, size, 'symbol') <= room) return { symbol, size, change: null };
   }
-  let cut = symbol;
-  while (cut.length > 2 && measure(`${cut}…`, MIN_TILE_FONT, 'symbol') > room) cut = cut.slice(0, -1);
-  if (measure(`${cut}…`, MIN_TILE_FONT, 'symbol') > room) return null;
-  return { symbol: `${cut}…`, size: MIN_TILE_FONT, change: null };
+  const cut = ellipsis((text) => measure(text, MIN_TILE_FONT, 'symbol'), symbol, room, 2);
+  return cut ? { symbol: cut, size: MIN_TILE_FONT, change: null } : null;
+}
+
+/**
+ * `text` whole when it is at most `max` px wide, else cut with an ellipsis to fit, keeping at least `keep`
+ * characters; null when even those do not fit.
+ */
+export function ellipsis(width: (text: string) => number, text: string, max: number, keep = 1): string | null {
+  if (width(text) <= max) return text;
+  let cut = text;
+  while (cut.length > keep && width(`${cut}…`) > max) cut = cut.slice(0, -1);
+  return width(`${cut}…`) <= max ? `${cut}…` : null;
 }
