@@ -190,20 +190,23 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
   });
 
   it('keeps the coverage share on one line, on a wide screen and a phone', async () => {
-    for (const width of [1440, 390]) {
-      await page.setViewportSize({ width, height: 900 });
-      await page.goto(`${server.url}/coverage`);
-      const value = '[data-testid=coverage-summary] .stat:first-child .value';
-      await page.locator(value).filter({ hasText: /%/ }).waitFor();
-      // The distinct tops of the text's line boxes: one when nothing wrapped.
-      const lines = await page.evaluate(`(() => {
-        const range = document.createRange();
-        range.selectNodeContents(document.querySelector(${JSON.stringify(value)}));
-        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
-      })()`);
-      assert.equal(lines, 1, `at ${width} px`);
+    try {
+      for (const width of [1440, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.goto(`${server.url}/coverage`);
+        const value = '[data-testid=coverage-summary] .stat:first-child .value';
+        await page.locator(value).filter({ hasText: /%/ }).waitFor();
+        // The distinct tops of the text's line boxes: one when nothing wrapped.
+        const lines = await page.evaluate(`(() => {
+          const range = document.createRange();
+          range.selectNodeContents(document.querySelector(${JSON.stringify(value)}));
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+        })()`);
+        assert.equal(lines, 1, `at ${width} px`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1440, height: 900 });
     }
-    await page.setViewportSize({ width: 1440, height: 900 });
   });
 
   it('keeps a screener filter in the URL across a reload', async () => {
@@ -295,15 +298,6 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     await page.waitForURL(/min\.close=100000/);
     assert.match((await page.getByTestId('screener-count').textContent()) ?? '', /^0 of /);
     assert.equal(await page.getByTestId('screener-search').inputValue(), 'AAP');
-  });
-
-  it('photographs a market without the test-only hostile ticker', async () => {
-    for (const path of ['/', '/heatmap', `/screener?q=${HOSTILE_SYMBOL}`]) {
-      await page.goto(server.url + path);
-      await page.locator('.page-title').first().waitFor();
-      await page.waitForLoadState('networkidle');
-      assert.doesNotMatch((await page.locator('main').textContent()) ?? '', /<img|Evil|XSSA/, path);
-    }
   });
 
   it('renders a sector holding markup as text', async () => {
