@@ -35,8 +35,8 @@ export interface HttpGetInit {
   onAnswered?: (status: number) => void;
   /**
    * performance.now() time after which the request must not leave (its rate-limit slot has passed). A transport
-   * that has to open a connection first fails the request with LateForSlotError, sending nothing, when the
-   * connection opens later than this; one that cannot tell (global fetch) sends it.
+   * that would send it later than this (a connection opening, or the request waiting for a free one) fails it
+   * with LateForSlotError, sending nothing; one that cannot tell (global fetch) sends it.
    */
   sendBy?: number;
 }

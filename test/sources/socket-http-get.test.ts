@@ -59,14 +59,20 @@ describe('createSocketHttpGet connections', () => {
       // A slot already over: a connection that still has to open cannot carry the request inside it.
       await assert.rejects(get(`${url}/plain`, { sendBy: performance.now() - 1 }), (error: unknown) => {
         assert.ok(error instanceof LateForSlotError, String(error));
-        assert.match(error.message, /not sent: its connection opened \d+ ms after the rate-limit slot/);
+        assert.match(error.message, /not sent: it would have left \d+ ms after its rate-limit slot/);
         return true;
       });
       assert.equal(requests, 0, 'the server saw no request');
-      // The connection it opened is open and idle: the next request goes on it at once, even past a send-by time.
-      assert.equal(await (await get(`${url}/plain`, { sendBy: performance.now() - 1 })).text(), 'ok');
+      // The connection it opened is open and idle: the next request inside its slot goes on it.
+      assert.equal(await (await get(`${url}/plain`, { sendBy: performance.now() + 60_000 })).text(), 'ok');
       assert.equal(requests, 1);
       assert.equal(sockets.size, 1);
+      // An open connection holds the slot too: a request past it is not sent, and the connection stays.
+      await assert.rejects(get(`${url}/plain`, { sendBy: performance.now() - 1 }), LateForSlotError);
+      assert.equal(requests, 1, 'the late request never reached the server');
+      assert.equal(await (await get(`${url}/plain`, {})).text(), 'ok');
+      assert.equal(requests, 2);
+      assert.equal(sockets.size, 1, 'every request went on the one connection');
     } finally {
       server.off('request', count);
     }

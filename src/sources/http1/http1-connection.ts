@@ -72,22 +72,33 @@ export class Http1Connection {
   request(head: string, handlers: ResponseHandlers, sendBy?: number): void {
     this.requestsSent++;
     this.reader.expect(handlers);
-    if (this.connected || sendBy === undefined || this.socket.destroyed) {
+    if (sendBy === undefined || this.socket.destroyed) {
       this.socket.write(head, 'latin1');
+      return;
+    }
+    if (this.connected) {
+      // Checked on an open connection too: the request may have waited for a free connection, or behind other
+      // work of this process, since its slot was granted.
+      this.sendOrWithdraw(head, handlers, sendBy);
       return;
     }
     // A connection still opening: the request leaves when it opens, unless that is after its rate-limit slot;
     // then nothing is sent and the open connection stays for the next request.
-    this.socket.once(this.socket instanceof TLSSocket ? 'secureConnect' : 'connect', () => {
-      const late = performance.now() - sendBy;
-      if (late <= 0) {
-        this.socket.write(head, 'latin1');
-        return;
-      }
-      this.requestsSent--;
-      this.reader.withdraw();
-      handlers.late?.(late);
-    });
+    this.socket.once(this.socket instanceof TLSSocket ? 'secureConnect' : 'connect', () =>
+      this.sendOrWithdraw(head, handlers, sendBy),
+    );
+  }
+
+  /** Sends the request while its slot lasts; past it, sends nothing and tells `handlers.late`. */
+  private sendOrWithdraw(head: string, handlers: ResponseHandlers, sendBy: number): void {
+    const late = performance.now() - sendBy;
+    if (late <= 0) {
+      this.socket.write(head, 'latin1');
+      return;
+    }
+    this.requestsSent--;
+    this.reader.withdraw();
+    handlers.late?.(late);
   }
 
   /** Waiting in the pool: it must not keep the process alive. */

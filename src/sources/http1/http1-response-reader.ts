@@ -21,7 +21,7 @@ export interface ResponseHandlers {
   /** The whole response was read; `reusable` says whether the connection may carry another request. */
   end(reusable: boolean): void;
   error(error: Http1ProtocolError): void;
-  /** The request was not sent: its connection opened this many ms after its send-by time. */
+  /** The request was not sent: it would have left this many ms after its send-by time. */
   late?(lateMs: number): void;
 }
 
