@@ -90,6 +90,7 @@ export class AnalysisChunkQueue {
     signal.throwIfAborted();
     const pass = `${runId}.${randomUUID().slice(0, 8)}`;
     const keys = chunks.map((_, i) => analysisChunkKeys(this.prefix, pass, i));
+    const ends = this.listenForEnds(chunks.map((_, i) => `${pass}.${i}`));
     let jobs: Job<AnalysisChunkWork, AnalysisChunkDone>[] = [];
     const finished = new Set<number>();
     try {
@@ -111,13 +112,53 @@ export class AnalysisChunkQueue {
           },
         })),
       );
-      return await this.collect(runId, signal, layout, jobs, finished, stop, onProgress);
+      return await this.collect(runId, signal, layout, jobs, ends.promises, finished, stop, onProgress);
     } finally {
+      // A pass that stopped early leaves nobody listening for the chunks it dropped.
+      ends.stop();
       // Chunks not started are dropped (one already running ends on its own and its output expires); the
       // finished ones stay on the queue for a while, for who ran what.
       await Promise.allSettled(jobs.filter((j) => !finished.has(j.data.index)).map((j) => this.queue.remove(j.id!)));
       await this.redis.del(...keys.flatMap((k) => [k.input, k.output]));
     }
+  }
+
+  /**
+   * One promise per chunk id, settled when the queue's events say it completed or failed for good. The listeners
+   * are the pass's own, added before its chunks are queued (so a chunk that ends at once is heard) and removed
+   * by `stop` whether or not every chunk ended.
+   */
+  private listenForEnds(ids: readonly string[]): {
+    promises: Promise<AnalysisChunkDone>[];
+    stop: () => void;
+  } {
+    const waiting = new Map<string, { resolve: (v: AnalysisChunkDone) => void; reject: (e: Error) => void }>();
+    const promises = ids.map(
+      (id) =>
+        new Promise<AnalysisChunkDone>((resolve, reject) => {
+          waiting.set(id, { resolve, reject });
+        }),
+    );
+    // A chunk nobody waits for any more (its pass stopped) must not reject unheard.
+    for (const p of promises) p.catch(() => {});
+    const onCompleted = ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+      waiting.get(jobId)?.resolve(returnvalue as AnalysisChunkDone);
+      waiting.delete(jobId);
+    };
+    const onFailed = ({ jobId, failedReason }: { jobId: string; failedReason: string }) => {
+      waiting.get(jobId)?.reject(new Error(failedReason));
+      waiting.delete(jobId);
+    };
+    this.events.on('completed', onCompleted);
+    this.events.on('failed', onFailed);
+    return {
+      promises,
+      stop: () => {
+        this.events.off('completed', onCompleted);
+        this.events.off('failed', onFailed);
+        waiting.clear();
+      },
+    };
   }
 
   /** Adds up the chunks' outputs in the order they end. */
@@ -126,6 +167,7 @@ export class AnalysisChunkQueue {
     signal: AbortSignal,
     layout: CountsLayout,
     jobs: readonly Job<AnalysisChunkWork, AnalysisChunkDone>[],
+    ends: readonly Promise<AnalysisChunkDone>[],
     finished: Set<number>,
     stop: (c: ChunkResult) => boolean,
     onProgress?: (done: number, total: number) => void,
@@ -148,8 +190,7 @@ export class AnalysisChunkQueue {
       if (pending === 0) settle();
       for (const job of jobs) {
         const index = job.data.index;
-        job
-          .waitUntilFinished(this.events)
+        ends[index]
           .then(async (value: AnalysisChunkDone) => {
             finished.add(index);
             if (value.skipped) throw new Error('its run was cancelled');
@@ -171,5 +212,10 @@ export class AnalysisChunkQueue {
           );
       }
     });
+  }
+
+  /** Listeners of chunk ends now: none once every pass has ended (for tests). */
+  get endListeners(): number {
+    return this.events.listenerCount('completed') + this.events.listenerCount('failed');
   }
 }
