@@ -21,6 +21,16 @@ describe('up, status and show on the bundled sample', () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
+  it('up refuses a bad --port or --host before it imports anything', () => {
+    const port = run(['up', '--port', '99999']);
+    assert.equal(port.code, 2);
+    assert.match(port.stderr, /--port "99999" is not allowed; expected an integer 0-65535/);
+    const host = run(['up', '--host', 'a b']);
+    assert.equal(host.code, 2);
+    assert.match(host.stderr, /--host "a b" is not allowed/);
+    assert.doesNotMatch(port.stdout + host.stdout, /importing/, 'nothing was imported');
+  });
+
   it('up imports the sample into an empty database, analyzes and precomputes', () => {
     const r = run(['up', '--json', '--no-serve']);
     assert.equal(r.code, 0, r.stderr);

@@ -355,7 +355,9 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
         await page.goto(empty.url + path);
         await page.getByText('No market data yet').waitFor();
         assert.ok(
-          ((await page.locator('main').textContent()) ?? '').includes(`marketdeck up --db ${join(dir, 'empty.db')}`),
+          ((await page.locator('main').textContent()) ?? '').includes(
+            `marketdeck up --no-serve --db ${join(dir, 'empty.db')}`,
+          ),
           'the command names the database the server reads',
         );
       }

@@ -77,7 +77,8 @@ export async function serveUntilStopped(ctx: CliContext, opts: ServeOptions): Pr
   await ctx.dispose();
 }
 
-function serveConfig(config: Config, opts: ServeOptions): Config {
+/** The configuration with --host and --port applied; a bad value is a UsageError naming it. */
+export function serveConfig(config: Config, opts: ServeOptions): Config {
   const port = parseIntOption('--port', opts.port, 0, 65_535) ?? config.port;
   if (opts.host === undefined) return Object.freeze({ ...config, port });
   // Parsed once, as HOST is: the loopback check and listen() then see the same address.

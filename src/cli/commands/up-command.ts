@@ -5,13 +5,15 @@ import { describeDataSet } from '../../universe/describe-data-set.js';
 import type { CliContext } from '../cli-context.js';
 import { printJson, printLine } from '../output.js';
 import { runJobInCli } from './run-job-in-cli.js';
-import { serveUntilStopped } from './serve-command.js';
+import { serveConfig, serveUntilStopped } from './serve-command.js';
 
 interface UpOptions {
   json?: boolean;
   fetch?: boolean;
   /** False with --no-serve. */
   serve?: boolean;
+  host?: string;
+  port?: string;
 }
 
 /**
@@ -29,7 +31,12 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
     .option('--fetch', 'fetch fresh data for the stored tickers first (needs the network)')
     .option('--json', 'print a JSON summary of each step')
     .option('--no-serve', 'stop after precompute instead of serving the dashboard and its JSON API')
+    .option('--host <host>', 'address to bind (HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (PORT, default 8080; 0 picks a free one)')
     .action(async (opts: UpOptions) => {
+      const listen = { host: opts.host, port: opts.port };
+      // A bad --host or --port is refused before the import and analysis, not after them.
+      if (opts.serve !== false) serveConfig(ctx.config, listen);
       const store = await ctx.store();
       const say = (line: string) => {
         if (!opts.json) printLine(line);
@@ -71,7 +78,7 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
       };
       if (opts.json) {
         printJson(result);
-        if (opts.serve !== false) await serveUntilStopped(ctx, { stdoutIsJson: true });
+        if (opts.serve !== false) await serveUntilStopped(ctx, { ...listen, stdoutIsJson: true });
         return;
       }
       const summary = (precompute.metrics as unknown as PrecomputeSummary | null)?.summary;
@@ -82,6 +89,6 @@ export function registerUpCommand(program: Command, ctx: CliContext): void {
       say(
         'next: `marketdeck status`, `marketdeck show AAPL`, `marketdeck breadth --json`, `marketdeck fetch --universe sp500`',
       );
-      if (opts.serve !== false) await serveUntilStopped(ctx, {});
+      if (opts.serve !== false) await serveUntilStopped(ctx, listen);
     });
 }

@@ -20,7 +20,9 @@ export function FirstRun() {
       </p>
       <ul>
         <li>
-          <code>marketdeck up{db}</code> imports the bundled sample, analyses and precomputes it.
+          <code>marketdeck up --no-serve{db}</code> imports the bundled sample, analyses and precomputes it; this page
+          shows it at its next refresh (the dashboard is already served here, so <code>--no-serve</code> leaves the port
+          to it).
         </li>
         <li>
           <code>marketdeck fetch --universe sp500{db}</code> then <code>marketdeck analyze{db}</code> and{' '}
