@@ -43,8 +43,10 @@ describe('the coverage page and the Pipeline operations panels in chromium', {
     const summary = page.getByTestId('coverage-summary');
     await summary.waitFor();
     assert.match((await summary.textContent()) ?? '', /Complete\s*[\d,]+ of [\d,]+/);
-    // The sample spans 2013-02 .. 2018-02: one cell per month.
-    assert.equal(await page.getByTestId('coverage-strip').locator('div').count(), 61);
+    // The sample spans 2013-02 .. 2018-02: one cell per month, a year a row.
+    const calendar = page.getByTestId('coverage-strip');
+    assert.equal(await calendar.locator('[data-month]').count(), 61);
+    assert.match((await calendar.textContent()) ?? '', /^JFMAMJJASOND2013201420152016201720182?$/);
     await page.screenshot({ path: join(SHOTS, 'coverage.png'), fullPage: true });
     assert.deepEqual(consoleErrors, []);
   });

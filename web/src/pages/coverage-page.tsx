@@ -138,25 +138,65 @@ function CoverageView({ report }: { report: CoverageReport }) {
   );
 }
 
-/** One cell per month, green when every expected ticker-day is there, through amber to red. */
+const MONTH_LETTERS = ['J', 'F', 'M', 'A', 'M', 'J', 'J', 'A', 'S', 'O', 'N', 'D'];
+/** The colour steps of a month's share, lowest first, as the legend names them. */
+const SHARE_STEPS: readonly { label: string; min: number }[] = [
+  { label: '< 99 %', min: 0 },
+  { label: '≥ 99 %', min: 0.99 },
+  { label: '≥ 99.9 %', min: 0.999 },
+  { label: '100 %', min: 1 },
+];
+
+/**
+ * A calendar of months, a year a row, as coverage is read: a gap that recurs every spring stands in one column,
+ * and a bad year is one row. Green when every expected ticker-day is there, through amber to red.
+ */
 function MonthStrip({ months }: { months: CoverageReport['months'] }) {
   if (months.length === 0) return <p class="empty">No bars stored.</p>;
+  const byMonth = new Map(months.map((m) => [m.month, m]));
+  const first = Number(months[0].month.slice(0, 4));
+  const last = Number(months[months.length - 1].month.slice(0, 4));
+  const years = Array.from({ length: last - first + 1 }, (_, i) => first + i);
   return (
     <>
-      <div
-        data-testid="coverage-strip"
-        style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(10px, 1fr))', gap: '2px' }}
-      >
-        {months.map((m) => (
-          <div
-            key={m.month}
-            title={`${m.month}: ${share(m.share, 2)} (${fmtInt(m.present)} of ${fmtInt(m.expected)} ticker-days)`}
-            style={{ height: '22px', borderRadius: '2px', background: shareColor(m.share) }}
-          />
+      <div class="month-calendar" data-testid="coverage-strip">
+        <span />
+        {MONTH_LETTERS.map((letter, i) => (
+          <span key={`h${i}`} class="month-head">
+            {letter}
+          </span>
         ))}
+        {years.flatMap((year) => [
+          <span key={year} class="month-year">
+            {year}
+          </span>,
+          ...MONTH_LETTERS.map((_, i) => {
+            const key = `${year}-${String(i + 1).padStart(2, '0')}`;
+            const m = byMonth.get(key);
+            if (!m) return <span key={key} class="month-cell none" />;
+            return (
+              <span
+                key={key}
+                class="month-cell"
+                data-month={key}
+                title={`${m.month}: ${share(m.share, 2)} (${fmtInt(m.present)} of ${fmtInt(m.expected)} ticker-days)`}
+                style={{ background: shareColor(m.share) }}
+              />
+            );
+          }),
+        ])}
       </div>
-      <p class="hint">
-        {months[0].month} – {months[months.length - 1].month}; hover a month for its share of ticker-days present.
+      <p class="hint month-legend">
+        {SHARE_STEPS.map((step) => (
+          <span key={step.label}>
+            <i style={{ background: shareColor(step.min) }} />
+            {step.label}
+          </span>
+        ))}
+        <span>
+          of a month's ticker-days present, {months[0].month} – {months[months.length - 1].month}; hover a month for its
+          figure.
+        </span>
       </p>
     </>
   );
