@@ -26,7 +26,7 @@ export function reportBackfillRun(run: JobRun, opts: { json?: boolean }): void {
     printJson(summary);
     return;
   }
-  const m = summary as BackfillRunMetrics;
+  const m = metrics;
   // The table's `requests` are the ranges planned per ticker; the engine's count is every request sent, each
   // retry one more: both are said, by name, so a retried run does not read as a contradiction.
   const planned = m.results.reduce((n, r) => n + r.requests, 0);

@@ -43,14 +43,11 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
       if (queue) {
         const p = queue.parts;
         printLine(
-          `\nqueue      ${queue.redis} prefix ${queue.prefix}: ${queue.workers} workers; parts ${p.waiting ?? 0} waiting, ${p.active ?? 0} active, ${p.delayed ?? 0} retrying, ${p.failed ?? 0} failed`,
+          `\nqueue      ${queue.redis} prefix ${queue.prefix}: ${queue.workers} workers; parts ${stateCounts(p)}`,
         );
+        // Shown only while an analysis has chunks on the queue (its four states are all it counts).
         const a = queue.analysisChunks;
-        if ((a.waiting ?? 0) + (a.active ?? 0) + (a.delayed ?? 0) + (a.failed ?? 0) > 0) {
-          printLine(
-            `           analysis chunks ${a.waiting ?? 0} waiting, ${a.active ?? 0} active, ${a.delayed ?? 0} retrying, ${a.failed ?? 0} failed`,
-          );
-        }
+        if (Object.values(a).some((n) => n > 0)) printLine(`           analysis chunks ${stateCounts(a)}`);
         if (queue.unrenewed.length > 0) {
           printLine(
             `warning: ${queue.unrenewed.length} active part(s) not renewed for over half of WORKER_LOCK_MS (${queue.unrenewed.join(', ')}): ` +
@@ -84,4 +81,9 @@ export function registerStatusCommand(program: Command, ctx: CliContext): void {
         );
       }
     });
+}
+
+/** A queue's jobs by the states a user acts on; a delayed job waits to be retried. */
+function stateCounts(c: Record<string, number>): string {
+  return `${c.waiting ?? 0} waiting, ${c.active ?? 0} active, ${c.delayed ?? 0} retrying, ${c.failed ?? 0} failed`;
 }
