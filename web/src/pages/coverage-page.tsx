@@ -52,13 +52,9 @@ function CoverageView({ report }: { report: CoverageReport }) {
       <Panel title={`${report.universe}: complete tickers`} class="span-4">
         <div class="stats" data-testid="coverage-summary">
           <Stat label="Complete" tone={s.tickers === 0 ? '' : s.complete === s.tickers ? 'up' : 'down'} wide>
-            {s.tickers === 0 ? (
-              'no data yet'
-            ) : (
-              <>
-                {fmtInt(s.complete)} of {fmtInt(s.tickers)} <span class="nowrap">({share(s.completeShare, 1)})</span>
-              </>
-            )}
+            {s.tickers === 0
+              ? 'no data yet'
+              : `${fmtInt(s.complete)} of ${fmtInt(s.tickers)} (${share(s.completeShare, 1)})`}
           </Stat>
           <Stat label="With gaps">{fmtInt(s.withGaps)}</Stat>
           <Stat label="Stale">{fmtInt(s.stale)}</Stat>
@@ -139,12 +135,15 @@ function CoverageView({ report }: { report: CoverageReport }) {
 }
 
 const MONTH_LETTERS = ['J', 'F', 'M', 'A', 'M', 'J', 'J', 'A', 'S', 'O', 'N', 'D'];
-/** The colour steps of a month's share, lowest first, as the legend names them. */
-const SHARE_STEPS: readonly { label: string; min: number }[] = [
-  { label: '< 99 %', min: 0 },
-  { label: '≥ 99 %', min: 0.99 },
-  { label: '≥ 99.9 %', min: 0.999 },
-  { label: '100 %', min: 1 },
+/**
+ * The colour steps of a month's share, lowest first: the calendar's cells and its legend both read them, so a
+ * legend never names a threshold the cells do not use.
+ */
+const SHARE_STEPS: readonly { label: string; min: number; color: string }[] = [
+  { label: '< 99 %', min: 0, color: '#ef5350' },
+  { label: '≥ 99 %', min: 0.99, color: '#f5a623' },
+  { label: '≥ 99.9 %', min: 0.999, color: '#9ccc65' },
+  { label: '100 %', min: 1, color: '#26a69a' },
 ];
 
 /**
@@ -189,7 +188,7 @@ function MonthStrip({ months }: { months: CoverageReport['months'] }) {
       <p class="hint month-legend">
         {SHARE_STEPS.map((step) => (
           <span key={step.label}>
-            <i style={{ background: shareColor(step.min) }} />
+            <i style={{ background: step.color }} />
             {step.label}
           </span>
         ))}
@@ -209,8 +208,5 @@ function share(x: number, digits: number): string {
 }
 
 function shareColor(share: number): string {
-  if (share >= 1) return '#26a69a';
-  if (share >= 0.999) return '#9ccc65';
-  if (share >= 0.99) return '#f5a623';
-  return '#ef5350';
+  return (SHARE_STEPS.findLast((step) => share >= step.min) ?? SHARE_STEPS[0]).color;
 }
