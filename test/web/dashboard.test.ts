@@ -330,8 +330,9 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     await waitForScript(page, canvasDrawnScript('[data-testid=ticker-chart] canvas'));
     // Rows 3 and 5 of the chart's table are the RSI and MACD panes; their third cell is the price scale.
     const scales = [3, 5].map((n) => `[data-testid=ticker-chart] tr:nth-of-type(${n}) > td:nth-child(3) canvas`);
-    await waitForScript(page, canvasDrawnScript(scales[1]));
     for (const scale of scales) {
+      // Drawn first: a scale that is not there (or not yet painted) would show no colour whatever the chart did.
+      await waitForScript(page, canvasDrawnScript(scale));
       for (const colour of ['#4c9aff', '#f5a623']) {
         assert.equal(await page.evaluate(canvasShowsColourScript(scale, colour)), false, `${scale} ${colour}`);
       }
