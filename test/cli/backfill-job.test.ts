@@ -13,6 +13,7 @@ import { storeWithGaps } from '../support/backfill-gaps.js';
 import { fetchCliEnv } from '../support/fetch-cli-env.js';
 import { type MarketTestServer, startMarketTestServer } from '../support/market-test-server.js';
 import { cliEntry, runNodeChild } from '../support/run-node-child.js';
+import { until } from '../support/until.js';
 
 /** Opens the database, runs `use` on it and closes it again (the CLI child holds it in between). */
 async function withStore<T>(db: string, use: (store: SqliteStore) => Promise<T>): Promise<T> {
@@ -141,7 +142,7 @@ describe('marketdeck backfill runs the backfill job', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     let code: number | null;
     try {
-      while ((server.stats().byPath.chart?.stalled ?? 0) < 1) await new Promise((resolve) => setTimeout(resolve, 10));
+      await until(() => (server.stats().byPath.chart?.stalled ?? 0) >= 1);
       child.kill('SIGINT');
       code = await exited;
     } finally {
