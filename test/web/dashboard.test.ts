@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import {
   type DashboardServer,
   HOSTILE_SECTOR,
   HOSTILE_SYMBOL,
+  marketdeck,
   startDashboardServer,
 } from './support/dashboard-server.js';
 import {
@@ -70,6 +71,13 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
     yahoo = await startMarketTestServer({ firstDay: '2017-06-01', lastDay: '2018-02-09' });
     // The screenshots show the bundled sample as a user sees it; the hostile ticker has a database of its own.
     const db = await buildBundledSampleDatabase(dir);
+    // A user's holdings of sample tickers, so the portfolio page is photographed as a user with one sees it.
+    const holdings = join(dir, 'holdings.csv');
+    writeFileSync(
+      holdings,
+      'symbol,shares,cost_basis,date\nAAPL,40,4400,2016-03-01\nMSFT,60,3300,2016-03-01\nJNJ,25,2600,2016-06-01\nXOM,30,2500,2016-06-01\nJPM,35,2100,2016-09-01\n',
+    );
+    await marketdeck(['portfolio', 'import', holdings, '--name', 'main', '--db', db]);
     server = await startDashboardServer(db, { YAHOO_BASE_URL: yahoo.url, FETCH_RETRIES: '1' });
     browser = await launchChromium();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
@@ -93,11 +101,8 @@ describe('the web dashboard in chromium against marketdeck serve', { skip: skip 
       for (const p of PAGES) {
         await page.goto(server.url + p.path);
         if (p.name === 'portfolio') {
-          await page
-            .getByText(/No portfolio yet|Holdings/)
-            .first()
-            .waitFor();
-          assert.match((await page.locator('main').textContent()) ?? '', /marketdeck portfolio import FILE|Holdings/);
+          await page.getByText('Holdings').first().waitFor();
+          assert.match((await page.locator('main').textContent()) ?? '', /AAPL[\s\S]*MSFT/, 'the holdings are listed');
         } else {
           await page.locator(p.numbers).first().waitFor();
           assert.match((await page.locator(p.numbers).first().textContent()) ?? '', /\d/, `${p.name} shows figures`);

@@ -1,10 +1,6 @@
 import { startUpdate, statusStore } from '../app-state.js';
+import { shellWord } from '../state/shell-word.js';
 import { useStore } from '../store.js';
-
-/** A word as the shell reads it: quoted when it holds anything but plain path characters. */
-function shellWord(w: string): string {
-  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
-}
 
 /** An empty database: say what to do next instead of drawing empty charts. */
 export function FirstRun() {

@@ -7,6 +7,7 @@ import { Panel } from '../components/panel.js';
 import { Stat } from '../components/stat.js';
 import { Link } from '../router.js';
 import { fmtNumber, fmtPercent, signClass } from '../state/format.js';
+import { shellWord } from '../state/shell-word.js';
 import { useApi } from '../use-api.js';
 
 /** A figure as the API sends it: a number, or null where it cannot be computed. */
@@ -139,7 +140,7 @@ export default function PortfolioPage() {
             <Underperformers a={a} />
           </Panel>
           <Panel title="Latest reports" class="span-6">
-            <Reports reports={answer?.reports ?? []} />
+            <Reports reports={answer?.reports ?? []} portfolio={name ?? ''} />
           </Panel>
           {a.warnings.length > 0 ? (
             <Panel title="Data notes" class="span-12">
@@ -242,11 +243,11 @@ function Underperformers({ a }: { a: Analytics }) {
   );
 }
 
-function Reports({ reports }: { reports: Report[] }) {
+function Reports({ reports, portfolio }: { reports: Report[]; portfolio: string }) {
   if (reports.length === 0) {
     return (
       <p class="empty">
-        No report yet: <code>marketdeck report --portfolio NAME</code>
+        No report yet: <code>marketdeck report --portfolio {shellWord(portfolio)}</code>
       </p>
     );
   }
