@@ -6,6 +6,7 @@ import type { CountsLayout, WireJob } from '../../src/analysis/analysis-share.js
 import { AnalysisChunkQueue } from '../../src/jobs/queue/analysis-chunk-queue.js';
 import { ANALYSIS_QUEUE_NAME } from '../../src/jobs/queue/queued-work.js';
 import { redisAvailable, TEST_REDIS_URL, testRedisPrefix } from '../support/redis-test-prefix.js';
+import { until } from '../support/until.js';
 
 const redisOk = await redisAvailable();
 const skip = redisOk.ok ? false : redisOk.reason;
@@ -74,11 +75,23 @@ describe('a pass of analysis chunks on the shared queue', { skip, timeout: 60_00
     behaviour = 'fail';
     const remote = await chunks.forRun('run-a', new AbortController().signal);
     assert.ok(remote, 'two workers serve the queue');
-    await assert.rejects(
-      remote.run(layout, [chunk('AAA'), chunk('BBB'), chunk('CCC')], () => false),
-      /analysis chunk \d of run run-a failed: input of run-a\.\w+\.\d is unreadable/,
-    );
+    const failed = await remote
+      .run(layout, [chunk('AAA'), chunk('BBB'), chunk('CCC')], () => false)
+      .then(
+        () => assert.fail('a pass with a failed chunk fails'),
+        (error: Error) => error.message,
+      );
+    const id = /^analysis chunk \d of run run-a failed: input of (run-a\.\w+\.\d) is unreadable$/.exec(failed)?.[1];
+    assert.ok(id, failed);
     assert.equal(chunks.endListeners, 0, 'no listener is left behind');
+    const connection = new Redis(TEST_REDIS_URL);
+    const queue = new Queue(ANALYSIS_QUEUE_NAME, { connection, prefix: redisPrefix.prefix });
+    try {
+      assert.equal(await queue.getJobState(id), 'failed', 'the chunk that failed stays on the queue, with why');
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   });
 
   it('ends on a cancel while chunks run, stops listening and drops the chunks not started', async () => {
@@ -91,7 +104,7 @@ describe('a pass of analysis chunks on the shared queue', { skip, timeout: 60_00
     const remote = await chunks.forRun('run-b', cancel.signal);
     assert.ok(remote);
     const pass = remote.run(layout, [chunk('AAA'), chunk('BBB'), chunk('CCC'), chunk('DDD')], () => false);
-    while (started < 2) await new Promise((resolve) => setImmediate(resolve));
+    await until(() => started >= 2);
     cancel.abort(new Error('run run-b was cancelled'));
     await assert.rejects(pass, /run run-b was cancelled/);
     assert.equal(chunks.endListeners, 0, 'no listener is left behind');

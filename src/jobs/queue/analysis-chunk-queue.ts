@@ -92,7 +92,6 @@ export class AnalysisChunkQueue {
     const keys = chunks.map((_, i) => analysisChunkKeys(this.prefix, pass, i));
     const ends = this.listenForEnds(chunks.map((_, i) => `${pass}.${i}`));
     let jobs: Job<AnalysisChunkWork, AnalysisChunkDone>[] = [];
-    const finished = new Set<number>();
     try {
       const inputs = this.redis.multi();
       chunks.forEach((jobsOfChunk, i) => {
@@ -112,13 +111,13 @@ export class AnalysisChunkQueue {
           },
         })),
       );
-      return await this.collect(runId, signal, layout, jobs, ends.promises, finished, stop, onProgress);
+      return await this.collect(runId, signal, layout, chunks, ends.promises, stop, onProgress);
     } finally {
       // A pass that stopped early leaves nobody listening for the chunks it dropped.
-      ends.stop();
+      const unended = ends.stop();
       // Chunks not started are dropped (one already running ends on its own and its output expires); the
-      // finished ones stay on the queue for a while, for who ran what.
-      await Promise.allSettled(jobs.filter((j) => !finished.has(j.data.index)).map((j) => this.queue.remove(j.id!)));
+      // ended ones stay on the queue for a while, for who ran what and why one failed.
+      await Promise.allSettled(jobs.filter((j) => unended.has(j.id!)).map((j) => this.queue.remove(j.id!)));
       await this.redis.del(...keys.flatMap((k) => [k.input, k.output]));
     }
   }
@@ -126,11 +125,11 @@ export class AnalysisChunkQueue {
   /**
    * One promise per chunk id, settled when the queue's events say it completed or failed for good. The listeners
    * are the pass's own, added before its chunks are queued (so a chunk that ends at once is heard) and removed
-   * by `stop` whether or not every chunk ended.
+   * by `stop` whether or not every chunk ended; `stop` gives the ids of the chunks not heard to end.
    */
   private listenForEnds(ids: readonly string[]): {
     promises: Promise<AnalysisChunkDone>[];
-    stop: () => void;
+    stop: () => Set<string>;
   } {
     const waiting = new Map<string, { resolve: (v: AnalysisChunkDone) => void; reject: (e: Error) => void }>();
     const promises = ids.map(
@@ -156,7 +155,9 @@ export class AnalysisChunkQueue {
       stop: () => {
         this.events.off('completed', onCompleted);
         this.events.off('failed', onFailed);
+        const unended = new Set(waiting.keys());
         waiting.clear();
+        return unended;
       },
     };
   }
@@ -166,16 +167,15 @@ export class AnalysisChunkQueue {
     runId: string,
     signal: AbortSignal,
     layout: CountsLayout,
-    jobs: readonly Job<AnalysisChunkWork, AnalysisChunkDone>[],
+    chunks: readonly WireJob[][],
     ends: readonly Promise<AnalysisChunkDone>[],
-    finished: Set<number>,
     stop: (c: ChunkResult) => boolean,
     onProgress?: (done: number, total: number) => void,
   ): Promise<ExecutedRun> {
     const out = emptyRun();
-    const total = jobs.reduce((n, j) => n + j.data.tickers, 0);
+    const total = chunks.reduce((n, c) => n + c.length, 0);
     let done = 0;
-    let pending = jobs.length;
+    let pending = ends.length;
     return new Promise<ExecutedRun>((resolve, reject) => {
       let settled = false;
       const settle = (error?: unknown) => {
@@ -188,11 +188,9 @@ export class AnalysisChunkQueue {
       const onAbort = () => settle(signal.reason ?? new Error(`analysis of run ${runId} was cancelled`));
       signal.addEventListener('abort', onAbort, { once: true });
       if (pending === 0) settle();
-      for (const job of jobs) {
-        const index = job.data.index;
-        ends[index]
+      ends.forEach((end, index) => {
+        end
           .then(async (value: AnalysisChunkDone) => {
-            finished.add(index);
             if (value.skipped) throw new Error('its run was cancelled');
             const bytes = await this.redis.getBuffer(value.output);
             if (!bytes) throw new Error('its output is gone from Redis');
@@ -210,7 +208,7 @@ export class AnalysisChunkQueue {
           .catch((error: unknown) =>
             settle(new Error(`analysis chunk ${index} of run ${runId} failed: ${(error as Error)?.message ?? error}`)),
           );
-      }
+      });
     });
   }
 
