@@ -60,14 +60,21 @@ export async function readQueueStatus(config: Config): Promise<QueueStatus> {
 
 /** The ids of active parts whose lock has less than half of `lockMs` left: nobody renewed it on time. */
 async function unrenewedParts(redis: Redis, queues: readonly Queue[], lockMs: number): Promise<string[]> {
-  const out: string[] = [];
-  for (const queue of queues) {
-    for (const job of await queue.getActive()) {
-      if (!job.id) continue;
-      const left = await redis.pttl(queue.toKey(`${job.id}:lock`));
+  const active = await Promise.all(
+    queues.map(async (queue) =>
+      (await queue.getRanges(['active'])).map((id) => ({ id, lock: queue.toKey(`${id}:lock`) })),
+    ),
+  );
+  const parts = active.flat();
+  // Every lock's time left in one round trip: a status read while many parts run asks once, not once a part.
+  const pipeline = redis.pipeline();
+  for (const part of parts) pipeline.pttl(part.lock);
+  const left = (await pipeline.exec()) ?? [];
+  return parts
+    .filter((_, i) => {
+      const ms = left[i]?.[1] as number;
       // -2: no lock at all (lapsed, not yet taken over); a live worker keeps it above half its duration.
-      if (left === -2 || (left >= 0 && left < lockMs / 2)) out.push(job.id);
-    }
-  }
-  return out;
+      return ms === -2 || (ms >= 0 && ms < lockMs / 2);
+    })
+    .map((part) => part.id);
 }
