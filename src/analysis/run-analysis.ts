@@ -157,11 +157,10 @@ class ThreadChoice {
     const tickers = opts.universe.symbols.length;
     // With other processes to run a large pass, threads here start only for a pass too small to send.
     const likely =
-      opts.remote !== undefined
-        ? false
-        : opts.minTickersForWorkers !== undefined
-          ? tickers >= opts.minTickersForWorkers
-          : tickers * (opts.full ? FULL_WORK_GUESS : RESUME_WORK) >= WORK_FOR_WORKERS;
+      opts.remote === undefined &&
+      (opts.minTickersForWorkers !== undefined
+        ? tickers >= opts.minTickersForWorkers
+        : tickers * (opts.full ? FULL_WORK_GUESS : RESUME_WORK) >= WORK_FOR_WORKERS);
     if (likely) this.start();
   }
 

@@ -16,9 +16,9 @@ export async function failureCause(
   const { Job } = await import('bullmq');
   let name = part;
   let reason = message;
+  const head = `${prefix}:${QUEUE_NAME}:`;
   for (let depth = 0; depth < 4; depth++) {
     const key = /^child (\S+) failed$/.exec(reason)?.[1];
-    const head = `${prefix}:${QUEUE_NAME}:`;
     if (!key?.startsWith(head)) break;
     const child = await Job.fromId(queue, key.slice(head.length)).catch(() => undefined);
     if (!child?.failedReason) break;

@@ -36,12 +36,10 @@ export async function claimQueueStore(
   store: Store,
   log: (message: string) => void = () => {},
 ): Promise<{ release(): void }> {
-  const key = storeClaimKey(prefix);
   const mine = identityOf(store);
   const renew = async () => {
-    const theirs = await redis.get(key);
-    if (theirs !== null && theirs !== mine) throw new QueueStoreMismatchError(prefix, theirs, mine);
-    await redis.set(key, mine, 'PX', CLAIM_TTL_MS);
+    await checkQueueStore(redis, prefix, store);
+    await redis.set(storeClaimKey(prefix), mine, 'PX', CLAIM_TTL_MS);
   };
   await renew();
   const timer = setInterval(() => {
@@ -54,7 +52,6 @@ export async function claimQueueStore(
 /** Throws when workers running on the prefix use another store than `store` (none running: nothing to check). */
 export async function checkQueueStore(redis: Redis, prefix: string, store: Store): Promise<void> {
   const theirs = await redis.get(storeClaimKey(prefix));
-  if (theirs !== null && theirs !== identityOf(store)) {
-    throw new QueueStoreMismatchError(prefix, theirs, identityOf(store));
-  }
+  const mine = identityOf(store);
+  if (theirs !== null && theirs !== mine) throw new QueueStoreMismatchError(prefix, theirs, mine);
 }
