@@ -68,37 +68,26 @@ function recorder(): string {
   return `${hostname()} pid ${process.pid}`;
 }
 
-/** Every set of limits recorded for a source within the lifetime, oldest use first. */
+/**
+ * Every set of limits recorded for a source within the lifetime before `nowSeconds` (the Redis server's
+ * clock, as the records are), oldest use first.
+ */
 export async function readRecordedRateLimits(
   redis: Redis,
   prefix: string,
   source: string,
+  nowSeconds: number,
 ): Promise<RecordedRateLimits[]> {
-  const [[seconds], fields] = await Promise.all([redis.time(), redis.hgetall(recordedLimitsKey(prefix, source))]);
+  const fields = await redis.hgetall(recordedLimitsKey(prefix, source));
   const out: (RecordedRateLimits & { field: string })[] = [];
   for (const [field, value] of Object.entries(fields)) {
     const m = /^(\d+) (.*)$/.exec(value);
-    if (!m || Number(m[1]) < Number(seconds) - RECORDED_LIMITS_TTL_S) continue;
+    if (!m || Number(m[1]) < nowSeconds - RECORDED_LIMITS_TTL_S) continue;
     out.push({ field, limits: limitsOfField(field), by: m[2], seenAt: new Date(Number(m[1]) * 1000).toISOString() });
   }
   // The same order at every reading: by last use, then by the limits.
   out.sort((a, b) => a.seenAt.localeCompare(b.seenAt) || a.field.localeCompare(b.field));
   return out.map(({ field: _, ...r }) => r);
-}
-
-/**
- * The limits the source is actually held to when limiters enforce different ones. The windows in Redis are
- * shared, but each request is checked against its own limiter's limits: a request of the loosest limiter is
- * still admitted when the others' would not be, so the source may get up to the highest limit of each window,
- * and a window some limiter does not limit at all is not enforced (its requests are neither counted nor held).
- */
-export function enforcedRateLimits(recorded: readonly RateLimits[]): RateLimits {
-  const out: RateLimits = {};
-  for (const name of WINDOW_NAMES) {
-    const limits = recorded.map((r) => r[name] ?? 0);
-    if (limits.length > 0 && limits.every((l) => l > 0)) out[name] = Math.max(...limits);
-  }
-  return out;
 }
 
 /** A window some limiter limits, at the loosest limit among those that set one. */
@@ -121,6 +110,18 @@ export function limitedWindows(recorded: readonly RateLimits[]): LimitedWindow[]
     const set = limits.filter((l) => l > 0);
     if (set.length > 0) out.push({ window: name, limit: Math.max(...set), everyLimiter: set.length === limits.length });
   }
+  return out;
+}
+
+/**
+ * The limits the source is actually held to when limiters enforce different ones. The windows in Redis are
+ * shared, but each request is checked against its own limiter's limits: a request of the loosest limiter is
+ * still admitted when the others' would not be, so the source may get up to the highest limit of each window,
+ * and a window some limiter does not limit at all is not enforced (its requests are neither counted nor held).
+ */
+export function enforcedRateLimits(windows: readonly LimitedWindow[]): RateLimits {
+  const out: RateLimits = {};
+  for (const { window, limit, everyLimiter } of windows) if (everyLimiter) out[window] = limit;
   return out;
 }
 

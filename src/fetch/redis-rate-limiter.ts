@@ -227,18 +227,18 @@ export async function readSharedRateUsage(
   keyPrefix: string,
   settings: Readonly<Record<string, RateLimits>>,
 ): Promise<SharedRateUsage[]> {
+  // One reading of the server's clock serves every source and window: they are read within the same moment.
+  const [seconds, micros] = await redis.time();
+  const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   const out: SharedRateUsage[] = [];
   for (const [source, own] of Object.entries(settings)) {
-    const recorded = await readRecordedRateLimits(redis, keyPrefix, source);
+    const recorded = await readRecordedRateLimits(redis, keyPrefix, source, Number(seconds));
     // Workers that disagree still show every window one of them counts: "used now" stays visible even when no
     // window holds them all.
     const limited = limitedWindows(recorded.length > 0 ? recorded.map((r) => r.limits) : [own]);
     const windows: SharedRateUsage['windows'] = [];
     for (const { window: name, limit, everyLimiter } of limited) {
-      const ms = WINDOW_MS[name];
-      const [seconds, micros] = await redis.time();
-      const nowMs = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-      const used = await redis.zcount(windowKey(keyPrefix, source, name), nowMs - ms, '+inf');
+      const used = await redis.zcount(windowKey(keyPrefix, source, name), nowMs - WINDOW_MS[name], '+inf');
       windows.push(everyLimiter ? { window: name, limit, used } : { window: name, limit, used, someWorkers: true });
     }
     const usage: SharedRateUsage = {
@@ -247,9 +247,7 @@ export async function readSharedRateUsage(
       windows,
       recorded,
     };
-    if (recorded.length > 1) {
-      usage.warning = mismatchWarning(source, recorded, enforcedRateLimits(recorded.map((r) => r.limits)));
-    }
+    if (recorded.length > 1) usage.warning = mismatchWarning(source, recorded, enforcedRateLimits(limited));
     out.push(usage);
   }
   return out;
