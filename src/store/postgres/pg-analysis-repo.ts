@@ -386,19 +386,15 @@ async function replaceSignalsIn(
   await rows.flush(sql);
 }
 
-/** Signal year rows gathered for one multi-row insert. */
+/** The columns of a signal year row, in the order YearRows gathers their parameters. */
+const YEAR_ROW_WIDTH = 8;
+
+/** Signal year rows gathered for one multi-row insert: their parameters, row after row. */
 class YearRows {
-  private symbols: string[] = [];
-  private years: number[] = [];
-  private ns: number[] = [];
-  private firsts: number[] = [];
-  private lasts: number[] = [];
-  private dates: Buffer[] = [];
-  private kinds: Buffer[] = [];
-  private vals: Buffer[] = [];
+  private params: unknown[] = [];
 
   get length(): number {
-    return this.symbols.length;
+    return this.params.length / YEAR_ROW_WIDTH;
   }
 
   /** A symbol's signals (by date), one row per calendar year. */
@@ -407,42 +403,28 @@ class YearRows {
     for (let i = 0; i < n; ) {
       const year = yearOfDay(col.dates[i]);
       const j = lowerBoundIn(col.dates, i, n, firstDayOfYear(year + 1));
-      this.symbols.push(symbol);
-      this.years.push(year);
-      this.ns.push(j - i);
-      this.firsts.push(col.dates[i]);
-      this.lasts.push(col.dates[j - 1]);
-      this.dates.push(Buffer.from(typedArrayToBuffer(col.dates.subarray(i, j))));
-      this.kinds.push(Buffer.from(col.kinds.subarray(i, j)));
-      this.vals.push(Buffer.from(typedArrayToBuffer(col.values.subarray(i, j))));
+      this.params.push(
+        symbol,
+        year,
+        j - i,
+        col.dates[i],
+        col.dates[j - 1],
+        Buffer.from(typedArrayToBuffer(col.dates.subarray(i, j))),
+        Buffer.from(col.kinds.subarray(i, j)),
+        Buffer.from(typedArrayToBuffer(col.values.subarray(i, j))),
+      );
       i = j;
     }
   }
 
   async flush(sql: Sql): Promise<void> {
-    if (this.symbols.length === 0) return;
+    if (this.params.length === 0) return;
     await sql.query(
       `INSERT INTO signals (symbol, year, n, first_date, last_date, dates, kinds, vals)
-       VALUES ${valuesRows(this.symbols.length, 8)}`,
-      this.symbols.flatMap((symbol, i) => [
-        symbol,
-        this.years[i],
-        this.ns[i],
-        this.firsts[i],
-        this.lasts[i],
-        this.dates[i],
-        this.kinds[i],
-        this.vals[i],
-      ]),
+       VALUES ${valuesRows(this.length, YEAR_ROW_WIDTH)}`,
+      this.params,
     );
-    this.symbols = [];
-    this.years = [];
-    this.ns = [];
-    this.firsts = [];
-    this.lasts = [];
-    this.dates = [];
-    this.kinds = [];
-    this.vals = [];
+    this.params = [];
   }
 }
 

@@ -23,11 +23,7 @@ import { binaryCopyRows } from './binary-copy-rows.js';
 import type { PgDb, Sql } from './pg-db.js';
 import type { PgFetchStateRepo } from './pg-fetch-state-repo.js';
 import type { PgTickerRepo } from './pg-ticker-repo.js';
-
-/** The parameters of a write's year row `i` (year, bar count, blob), after the statement's first five. */
-function yearCells(i: number): string {
-  return `$${6 + 3 * i}, $${7 + 3 * i}, $${8 + 3 * i}`;
-}
+import { valuesRows } from './values-rows.js';
 
 /** Tickers per readAll batch: one query each, so no cursor stays open while the consumer works. */
 const READ_ALL_BATCH = 256;
@@ -134,10 +130,10 @@ export class PgBarRepo implements BarRepo {
         if (r.years.length > 0) {
           await sql.query(
             `WITH written AS (
-               INSERT INTO bars (ticker_id, year, n, data) VALUES ${r.years.map((_y, i) => `($5, ${yearCells(i)})`).join(', ')}
+               INSERT INTO bars (ticker_id, year, n, data) VALUES ${valuesRows(r.years.length, 4, 6)}
                ON CONFLICT (ticker_id, year) DO UPDATE SET n = excluded.n, data = excluded.data)
              UPDATE tickers SET bar_count = $1, bar_version = $2, first_date = $3, last_date = $4 WHERE id = $5`,
-            [...update, ...r.years.flatMap((y, i) => [y, r.sizes[i], r.blobs[i]])],
+            [...update, ...r.years.flatMap((y, i) => [t.id, y, r.sizes[i], r.blobs[i]])],
           );
         } else {
           await sql.query(

@@ -57,7 +57,7 @@ export class PgDb implements Sql {
     return result;
   }
 
-  /** A connection held until released, for a transaction that spans the caller's awaits (an analysis run). */
+  /** A connection held until released, for work that needs one throughout (a COPY, the migrations' lock). */
   connect(): Promise<pg.PoolClient> {
     return this.pool.connect();
   }
