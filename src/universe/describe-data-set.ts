@@ -1,9 +1,7 @@
 import { isoFromDay } from '../domain/epoch-day.js';
+import { SAMPLE_UNIVERSE } from '../sources/csv/bundled-sample.js';
 import type { Store } from '../store/store.js';
 import { sampleSymbols } from './sample-symbols.js';
-
-/** The universe name the bundled sample's tickers are recorded under (see importSample). */
-export const SAMPLE_UNIVERSE_NAME = 'sample';
 
 /**
  * What data the store holds, in words a page can show: how many tickers over which dates, and whether
@@ -42,7 +40,7 @@ export async function describeDataSet(
   const from = stats.firstDate === null ? null : isoFromDay(stats.firstDate);
   const to = stats.lastDate === null ? null : isoFromDay(stats.lastDate);
   // Only the tickers whose bars are still the sample's: one fetched again from a real source is not sample data.
-  const sampleUniverse = stillSample.size > 0 ? universes.find((u) => u.name === SAMPLE_UNIVERSE_NAME) : undefined;
+  const sampleUniverse = stillSample.size > 0 ? universes.find((u) => u.name === SAMPLE_UNIVERSE) : undefined;
   const allSample = sampleUniverse !== undefined && stats.tickers <= stillSample.size;
   const sampleRange = allSample ? { from, to } : sampleUniverse ? await sampleDates(store, stillSample) : null;
   const sample = sampleUniverse

@@ -124,13 +124,13 @@ export class SqliteAnalysisRepo implements AnalysisRepo {
     this.commitTx(run);
   }
 
+  /** The run's transaction is this store's one connection's. */
+  readonly runWriterSharesConnection = true;
+
   /**
    * BEGIN IMMEDIATE on this connection, held across the run's awaits: the analysis workers read through
    * their own connections and keep the snapshot from before it (WAL), which is the one they analyse.
    */
-  /** The run's transaction is this store's one connection's. */
-  readonly runWriterSharesConnection = true;
-
   async beginRun(opts: { replacing: ReadonlySet<string> }): Promise<AnalysisRunWriter> {
     if (this.db.inTransaction) throw new Error('an analysis run cannot begin inside another transaction');
     this.db.exec('BEGIN IMMEDIATE');
