@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { NamedStatements } from './named-statements.js';
 
 export { isDatabaseUrl as isPostgresUrl, maskDatabase as maskConnectionString } from '../../config/index.js';
 
@@ -99,28 +100,5 @@ export class PgDb implements Sql {
 
   close(): Promise<void> {
     return this.pool.end();
-  }
-}
-
-/** Distinct statements named at most; any further one (a statement built from data) runs unnamed. */
-const MAX_NAMED_STATEMENTS = 256;
-
-/**
- * Names each parameterised statement, so every connection parses and plans it once and then sends only its
- * values: a fetch writes each ticker with the same few statements, and re-sending and re-planning their text
- * per ticker cost the database and the worker more CPU than the bars themselves. Statements without values
- * (several commands in one, migrations) keep the simple protocol, which cannot be prepared.
- */
-class NamedStatements {
-  private readonly names = new Map<string, string>();
-
-  of(text: string, values: unknown[] | undefined): pg.QueryConfig {
-    if (values === undefined) return { text };
-    let name = this.names.get(text);
-    if (name === undefined && this.names.size < MAX_NAMED_STATEMENTS) {
-      name = `md${this.names.size}`;
-      this.names.set(text, name);
-    }
-    return { name, text, values };
   }
 }
