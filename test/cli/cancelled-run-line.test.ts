@@ -47,6 +47,7 @@ describe('a command whose job is cancelled by someone else', { skip, timeout: 60
     const r = await child;
     assert.notEqual(r.code, 0);
     assert.doesNotMatch(r.stderr, /no error recorded/);
+    assert.match(r.stderr, /no worker is connected to the queue; the analyze job waits until one starts/);
     assert.match(
       r.stderr,
       new RegExp(`analyze job ${queued.id} cancelled before it started; what it stored before stays stored`),

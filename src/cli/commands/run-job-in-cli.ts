@@ -136,8 +136,8 @@ function reportPartial(run: JobRun, listedElsewhere: boolean): void {
 /** A job queued where no worker listens waits until one starts: the user hears it instead of a silent wait. */
 async function warnWithoutWorkers(ctx: CliContext, kind: string): Promise<void> {
   try {
-    const { readQueueStatus } = await import('../../jobs/queue/queue-status.js');
-    if ((await readQueueStatus(ctx.config)).workers > 0) return;
+    const { countQueueWorkers } = await import('../../jobs/queue/queue-status.js');
+    if ((await countQueueWorkers(ctx.config)) > 0) return;
     process.stderr.write(
       `marketdeck: no worker is connected to the queue; the ${kind} job waits until one starts (marketdeck worker)\n`,
     );

@@ -58,6 +58,20 @@ export async function readQueueStatus(config: Config): Promise<QueueStatus> {
   }
 }
 
+/** How many workers serve the shared queue now: all a command that queued a job needs to know to warn. */
+export async function countQueueWorkers(config: Config): Promise<number> {
+  const { Queue } = await import('bullmq');
+  const connection = connectRedis(config.redisUrl, { forBullMQ: true });
+  const queue = new Queue(QUEUE_NAME, { connection, prefix: config.queuePrefix });
+  queue.on('error', () => {});
+  try {
+    return await queue.getWorkersCount();
+  } finally {
+    await queue.close().catch(() => {});
+    connection.disconnect();
+  }
+}
+
 /** The ids of active parts whose lock has less than half of `lockMs` left: nobody renewed it on time. */
 async function unrenewedParts(redis: Redis, queues: readonly Queue[], lockMs: number): Promise<string[]> {
   const active = await Promise.all(

@@ -89,8 +89,19 @@ export async function startQueueWorker(opts: QueueWorkerOptions): Promise<QueueW
     return l;
   };
   // An analyze step sends a large pass's chunks to every worker's chunk runner, this one's included.
-  const chunkQueue = await AnalysisChunkQueue.open({ config, redis, onError });
-  const chunkWorker = await startAnalysisChunkWorker({ store, config, redis, name: opts.name, onError, log });
+  // A worker that cannot start gives its claim on the prefix back and lets go of Redis, so the process ends.
+  const giveUp = (error: unknown): never => {
+    claim.release();
+    redis.disconnect();
+    throw error;
+  };
+  const chunkQueue = await AnalysisChunkQueue.open({ config, redis, onError }).catch(giveUp);
+  const chunkWorker = await startAnalysisChunkWorker({ store, config, redis, name: opts.name, onError, log }).catch(
+    async (error: unknown) => {
+      await chunkQueue.close();
+      return giveUp(error);
+    },
+  );
   const { handlers } = createRuntimeHandlers({
     store,
     config,
